@@ -1,0 +1,188 @@
+//! Row types of the SSDA903 tables this library uses, and the [`Returns`] container.
+//!
+//! Codes are kept as the strings found in the file (trimmed) so that validation can report the
+//! exact value; dates are parsed (`None` when blank or unparseable — an unparseable date is also
+//! recorded as a read problem in [`Returns::read_problems`]).
+
+use super::problem::Problem;
+use crate::data::date::Date;
+use serde::Serialize;
+
+/// The SSDA903 tables read by the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Table {
+    Header,
+    Episodes,
+    Ad1,
+    PlacedAdoption,
+}
+
+impl Table {
+    /// Every table, in the order the library reads them.
+    pub const ALL: [Table; 4] = [Table::Header, Table::Episodes, Table::Ad1, Table::PlacedAdoption];
+
+    /// The table's name as the DfE guidance writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Header => "Header",
+            Table::Episodes => "Episodes",
+            Table::Ad1 => "AD1",
+            Table::PlacedAdoption => "PlacedAdoption",
+        }
+    }
+
+    /// The file stem the library writes (`header.csv`, `episodes.csv`, `ad1.csv`,
+    /// `placed_for_adoption.csv`: the names of the DfE validator's fixtures).
+    pub fn file_stem(self) -> &'static str {
+        match self {
+            Table::Header => "header",
+            Table::Episodes => "episodes",
+            Table::Ad1 => "ad1",
+            Table::PlacedAdoption => "placed_for_adoption",
+        }
+    }
+
+    /// Columns that must be present in the file.
+    pub fn required_columns(self) -> &'static [&'static str] {
+        match self {
+            Table::Header => &["CHILD", "SEX", "DOB", "ETHNIC"],
+            Table::Episodes => &["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"],
+            Table::Ad1 => &["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+            Table::PlacedAdoption => &["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
+        }
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One file that was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileInfo {
+    /// Path as given (or discovered under the folder given).
+    pub path: String,
+    pub table: Table,
+    /// DfE 3-digit LA code (from a `LA` column or from the path).
+    pub la: String,
+    /// Collection year: the year in which the return's reporting year ends (2018 = 2017-18).
+    pub year: i32,
+    /// Data rows read (header line excluded).
+    pub rows: u64,
+    /// `utf-8`, `utf-8-bom` or `latin-1`.
+    pub encoding: String,
+}
+
+/// Where a row came from: index into [`Returns::files`], 1-based data row, LA and year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Source {
+    pub file: u32,
+    pub row: u64,
+    pub la: String,
+    pub year: i32,
+}
+
+/// Header: one row per child per return.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeaderRow {
+    pub src: Source,
+    pub child: String,
+    pub sex: String,
+    pub dob: Option<Date>,
+    pub ethnic: String,
+    /// Optional, non-standard column `SIBLING_GROUP` (1/0, Y/N): placed or to be placed with siblings.
+    pub sibling_group: Option<bool>,
+    /// Optional, non-standard column `DISABILITY` (1/0, Y/N).
+    pub disability: Option<bool>,
+}
+
+/// Episodes: one row per episode of care (a change of legal status, placement or both).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpisodeRow {
+    pub src: Source,
+    pub child: String,
+    pub decom: Option<Date>,
+    pub rne: String,
+    pub ls: String,
+    pub cin: String,
+    pub place: String,
+    pub place_provider: String,
+    pub dec: Option<Date>,
+    pub rec: String,
+    pub reason_place_change: String,
+    pub home_post: String,
+    pub pl_post: String,
+    pub urn: String,
+}
+
+/// AD1: children adopted during the year (the adoption decision and match).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Ad1Row {
+    pub src: Source,
+    pub child: String,
+    pub dob: Option<Date>,
+    /// Date of the decision that the child should be placed for adoption (ADM).
+    pub date_int: Option<Date>,
+    /// Date the child was matched with the adopters.
+    pub date_match: Option<Date>,
+    /// `1` when adopted by the child's former foster carer(s), `0` otherwise.
+    pub foster_care: String,
+    pub nb_adoptr: String,
+    pub sex_adoptr: String,
+    pub ls_adoptr: String,
+}
+
+/// PlacedAdoption: children with an adoption decision (placed for adoption or not yet).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlacedAdoptionRow {
+    pub src: Source,
+    pub child: String,
+    pub dob: Option<Date>,
+    /// Date of the ADM decision that the child should be placed for adoption.
+    pub date_placed: Option<Date>,
+    /// Date the decision was reversed (or the child ceased to be placed), if any.
+    pub date_placed_ceased: Option<Date>,
+    /// RD1–RD4 when the decision ceased.
+    pub reason_placed_ceased: String,
+}
+
+/// Stacked SSDA903 returns of one or many LAs and collection years.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Returns {
+    pub files: Vec<FileInfo>,
+    pub header: Vec<HeaderRow>,
+    pub episodes: Vec<EpisodeRow>,
+    pub ad1: Vec<Ad1Row>,
+    pub placed_adoption: Vec<PlacedAdoptionRow>,
+    /// Problems found while reading (unparseable dates, ...). [`crate::data::ssda903::validate`]
+    /// adds the rule checks to these.
+    pub read_problems: Vec<Problem>,
+    /// Rows dropped as superseded repeats when stacking several years (see `dedup`).
+    pub superseded: SupersededCounts,
+}
+
+/// How many rows of each table were dropped because a later return repeats them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SupersededCounts {
+    pub header: u64,
+    pub episodes: u64,
+    pub ad1: u64,
+    pub placed_adoption: u64,
+}
+
+impl Returns {
+    /// The file a row came from.
+    pub fn file_of(&self, src: &Source) -> &str {
+        self.files
+            .get(src.file as usize)
+            .map(|f| f.path.as_str())
+            .unwrap_or("<memory>")
+    }
+
+    /// The latest collection year present, if any.
+    pub fn last_year(&self) -> Option<i32> {
+        self.files.iter().map(|f| f.year).max()
+    }
+}

@@ -1,0 +1,27 @@
+//! # raa-impact
+//!
+//! Measure whether England's regional adoption agencies (RAAs) changed how fast children with an
+//! adoption plan find a family.
+//!
+//! The crate is organised so that data flows one way:
+//!
+//! * [`data`] — the domain layer: SSDA903 returns ([`data::ssda903`]), adoption journeys
+//!   ([`data::journeys`]), the RAA registry and exposure ([`data::registry`], [`data::exposure`]),
+//!   scorecard indicators ([`data::scorecard`]) and LA/RAA-period panels ([`data::panel`]).
+//! * [`synthetic`] — synthetic England, the embedded default data set, with the true effects beside it.
+//!
+//! Estimators (added by later modules) take plain numeric designs and know nothing about adoption;
+//! the domain layer knows nothing about estimation.
+//!
+//! ```
+//! use raa_impact::data::date::parse_date;
+//! let d = parse_date("31/03/2018").unwrap();
+//! assert_eq!(d.to_string(), "2018-03-31");
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod data;
+pub mod error;
+pub mod synthetic;
+
+pub use error::{Error, Result};
