@@ -1,0 +1,35 @@
+"""raa-impact: the effect of England's regional adoption agencies on adoption timeliness.
+
+A Rust core with a thin Python front: SSDA903 returns in, adoption journeys, RAA exposure,
+scorecard indicators and panels out, as pandas DataFrames.
+
+>>> import raa_impact as ri
+>>> syn = ri.synthetic.england(seed=0, scale=0.02)
+>>> j = ri.journeys(syn.returns)
+>>> a1 = ri.scorecard(j, "A1", period_end="2018-03-31", by=None)
+"""
+from . import synthetic
+from ._core import __version__
+from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
+from .indicators import exposure, la_panel, scorecard
+from .journeys import journeys
+from .registry import Registry, load_registry
+from .ssda903 import SSDA903, read_ssda903
+
+__all__ = [
+    "__version__",
+    "read_ssda903",
+    "SSDA903",
+    "journeys",
+    "load_registry",
+    "Registry",
+    "exposure",
+    "scorecard",
+    "la_panel",
+    "synthetic",
+    "RaaImpactError",
+    "DataError",
+    "RegistryError",
+    "ArgumentError",
+    "InternalError",
+]
