@@ -239,3 +239,42 @@ fn negative_options_are_argument_errors() {
         Err(Error::Argument { name, .. }) if name == "bed_in_days"
     ));
 }
+
+#[test]
+fn imprecise_milestones_are_read_conservatively() {
+    // One Adoption West Yorkshire's go-live is known only as "2017" (stored 2017-01-01, year precision)
+    let reg = bundled().unwrap();
+    let leeds = |child: &str, po: Date| Journey {
+        po_date: Some(po),
+        ..journey("383", child, d(2016, 1, 1))
+    };
+    let journeys = [
+        leeds("before", d(2016, 12, 31)),
+        leeds("mid", d(2017, 7, 5)), // 185 days after 1 Jan 2017, but go-live may be as late as 31 Dec
+        leeds("after", d(2018, 7, 2)), // 31 Dec 2017 + 183 days
+    ];
+    let design = exposure(&journeys, &reg, &ExposureOptions::default()).unwrap();
+    let r = &design.rows;
+    assert_eq!(r[0].milestone_precision, Some(DatePrecision::Year));
+    assert_eq!(
+        (r[0].start_date, r[0].start_latest),
+        (Some(d(2017, 1, 1)), Some(d(2017, 12, 31)))
+    );
+    let got: Vec<_> = r.iter().map(|r| (r.status, r.exposed)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (ExposureStatus::Pre, Some(false)),
+            (ExposureStatus::BedIn, None),
+            (ExposureStatus::Post, Some(true)),
+        ]
+    );
+    // a day-precise go-live has one possible day
+    let k = exposure(
+        &[kent("k", d(2020, 1, 1), Some(d(2021, 1, 1)))],
+        &reg,
+        &ExposureOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(k.rows[0].start_latest, k.rows[0].start_date);
+}

@@ -12,6 +12,11 @@
 //! * A *straddler* entered care before the start but reached its index event after it: labelled
 //!   (the default) or excluded (`Straddler`, exposure unknown).
 //!
+//! Milestones known only to the month or year are read conservatively: unexposed means before
+//! the first day the milestone may fall on (the stored date), exposed means on or after the last
+//! such day plus the bed-in; index events in between are `BedIn`. (Adoption Counts' day-precise
+//! 2017-07-03 is unaffected; One Adoption West Yorkshire's "2017" is read as any day of 2017.)
+//!
 //! There is no fall-back between milestones: an RAA without the chosen milestone leaves its
 //! journeys `NoMilestone` (exposure unknown), and the RAA is listed in
 //! [`ExposureDesign::raas_missing_milestone`].
@@ -30,6 +35,7 @@
 
 use crate::data::date::{days_between, Date};
 use crate::data::journeys::Journey;
+use crate::data::registry::check::last_possible_day;
 use crate::data::registry::{DatePrecision, MilestoneKind, Registry};
 use crate::{Error, Result};
 use serde::Serialize;
@@ -156,6 +162,9 @@ pub struct ExposureRow {
     pub milestone_precision: Option<DatePrecision>,
     /// The later of the milestone and the day the LA's area joined the RAA.
     pub start_date: Option<Date>,
+    /// The last day the start may fall on, given the milestone's precision (= `start_date` for
+    /// day precision).
+    pub start_latest: Option<Date>,
     pub index_date: Option<Date>,
     /// Days from `start_date` to the index event (negative before).
     pub days_from_start: Option<i64>,
@@ -239,6 +248,7 @@ pub fn exposure_start<'r>(
         raa,
         milestone,
         start: milestone.map(|m| m.date.max(joined)),
+        latest: milestone.map(|m| last_possible_day(m).max(joined)),
     })
 }
 
@@ -250,6 +260,8 @@ pub struct ExposureStart<'r> {
     pub milestone: Option<&'r crate::data::registry::Milestone>,
     /// `None` when the milestone is missing.
     pub start: Option<Date>,
+    /// The last day the start may fall on (see [`last_possible_day`]).
+    pub latest: Option<Date>,
 }
 
 fn exposure_row(j: &Journey, registry: &Registry, opts: &ExposureOptions) -> ExposureRow {
@@ -263,6 +275,7 @@ fn exposure_row(j: &Journey, registry: &Registry, opts: &ExposureOptions) -> Exp
         milestone_date: None,
         milestone_precision: None,
         start_date: None,
+        start_latest: None,
         index_date,
         days_from_start: None,
         status: ExposureStatus::NoIndexEvent,
@@ -281,7 +294,8 @@ fn exposure_row(j: &Journey, registry: &Registry, opts: &ExposureOptions) -> Exp
     row.milestone_date = found.milestone.map(|m| m.date);
     row.milestone_precision = found.milestone.map(|m| m.precision);
     row.start_date = found.start;
-    let Some(start) = found.start else {
+    row.start_latest = found.latest;
+    let (Some(start), Some(latest)) = (found.start, found.latest) else {
         row.status = ExposureStatus::NoMilestone;
         return row;
     };
@@ -291,20 +305,21 @@ fn exposure_row(j: &Journey, registry: &Registry, opts: &ExposureOptions) -> Exp
     let days = days_between(start, index);
     row.days_from_start = Some(days);
     row.straddler = j.entry_date < start && index >= start;
-    (row.status, row.exposed) = classify(days, opts);
+    (row.status, row.exposed) = classify(days, days_between(latest, index), opts);
     if row.straddler && opts.straddlers == Straddlers::Exclude {
         (row.status, row.exposed) = (ExposureStatus::Straddler, None);
     }
     row
 }
 
-/// Status and exposure of an index event `days` after the exposure start.
-fn classify(days: i64, opts: &ExposureOptions) -> (ExposureStatus, Option<bool>) {
+/// Status and exposure of an index event `days` after the exposure start's first possible day
+/// and `days_latest` after its last possible day.
+fn classify(days: i64, days_latest: i64, opts: &ExposureOptions) -> (ExposureStatus, Option<bool>) {
     if days < -opts.anticipation_days {
         (ExposureStatus::Pre, Some(false))
     } else if days < 0 {
         (ExposureStatus::Anticipation, None)
-    } else if days < opts.bed_in_days {
+    } else if days_latest < opts.bed_in_days {
         (ExposureStatus::BedIn, None)
     } else {
         (ExposureStatus::Post, Some(true))
