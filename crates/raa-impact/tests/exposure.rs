@@ -278,3 +278,18 @@ fn imprecise_milestones_are_read_conservatively() {
     .unwrap();
     assert_eq!(k.rows[0].start_latest, k.rows[0].start_date);
 }
+
+proptest::proptest! {
+    /// Exposure agrees with the distance to go-live for any placement-order date and bed-in.
+    #[test]
+    fn exposed_matches_days_from_go_live(offset in -2000i64..2000, bed_in in 0i64..400) {
+        let reg = bundled().unwrap();
+        let go = d(2020, 11, 1);
+        let po = go + chrono::TimeDelta::days(offset);
+        let opts = ExposureOptions { bed_in_days: bed_in, ..ExposureOptions::default() };
+        let row = &exposure(&[kent("p", d(2015, 1, 1), Some(po))], &reg, &opts).unwrap().rows[0];
+        proptest::prop_assert_eq!(row.days_from_start, Some(offset));
+        let expected = if offset < 0 { Some(false) } else if offset >= bed_in { Some(true) } else { None };
+        proptest::prop_assert_eq!(row.exposed, expected);
+    }
+}

@@ -408,3 +408,20 @@ fn scorecard_mean_of_las_reproduces_the_regional_average() {
     assert_eq!(rows[0].group, "adoption-partnership-south-east");
     assert_eq!(rows[0].value, Some(424.0));
 }
+
+#[test]
+fn row_order_does_not_change_the_scorecard() {
+    let js = sample();
+    for indicator in [Indicator::A1, Indicator::A2, Indicator::A3, Indicator::A10] {
+        for aggregation in [Aggregation::PerChild, Aggregation::MeanOfLas] {
+            let o = ScorecardOptions {
+                by: GroupBy::La,
+                aggregation,
+                ..opts(indicator)
+            };
+            let mut rev = js.clone();
+            rev.reverse();
+            assert_eq!(scorecard(&js, &o).unwrap(), scorecard(&rev, &o).unwrap());
+        }
+    }
+}

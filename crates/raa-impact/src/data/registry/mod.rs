@@ -2,7 +2,7 @@
 //!
 //! * [`types`] — the registry's rows.
 //! * [`load`] — the bundled registry (CSV files compiled into the crate) or a user's folder.
-//! * [`read`] / [`write`] — the four CSV files (`las.csv`, `raas.csv`, `milestones.csv`,
+//! * [`read`] / [`write`](mod@write) — the four CSV files (`las.csv`, `raas.csv`, `milestones.csv`,
 //!   `memberships.csv`).
 //! * [`check`] — consistency (no LA in two RAAs at once, milestones in order, known keys),
 //!   run on every load and amendment.
