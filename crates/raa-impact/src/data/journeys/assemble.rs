@@ -33,7 +33,7 @@ impl Tally {
         *self.0.entry((table, reason)).or_insert(0) += 1;
     }
 
-    fn into_left_out(self, rows: &ChildRows<'_>) -> Vec<LeftOut> {
+    fn into_left_out(self, rows: &ChildRows<'_, '_>) -> Vec<LeftOut> {
         self.0
             .into_iter()
             .map(|((table, reason), n)| LeftOut {
@@ -48,7 +48,7 @@ impl Tally {
 }
 
 /// Every record of the child left out for `reason`.
-pub(crate) fn exclude(rows: &ChildRows<'_>, reason: &str) -> ChildOutcome {
+pub(crate) fn exclude(rows: &ChildRows<'_, '_>, reason: &str) -> ChildOutcome {
     let left_out = Table::ALL
         .iter()
         .filter(|&&t| rows.rows(t) > 0)
@@ -68,7 +68,7 @@ pub(crate) fn exclude(rows: &ChildRows<'_>, reason: &str) -> ChildOutcome {
 }
 
 /// The journeys of one child whose records are all valid.
-pub(crate) fn child_journeys(rows: &ChildRows<'_>, cut: Date) -> ChildOutcome {
+pub(crate) fn child_journeys(rows: &ChildRows<'_, '_>, cut: Date) -> ChildOutcome {
     if rows.episodes.is_empty() {
         return exclude(
             rows,
@@ -80,7 +80,7 @@ pub(crate) fn child_journeys(rows: &ChildRows<'_>, cut: Date) -> ChildOutcome {
     }
     let mut tally = Tally::default();
     let mut episodes: Vec<&EpisodeRow> = Vec::with_capacity(rows.episodes.len());
-    for &e in &rows.episodes {
+    for &e in rows.episodes {
         if e.decom.is_some_and(|d| d <= cut) {
             episodes.push(e);
         } else {
@@ -123,19 +123,19 @@ pub(crate) fn child_journeys(rows: &ChildRows<'_>, cut: Date) -> ChildOutcome {
 
 /// The decision rows of each period; rows that fit no period are tallied as left out.
 fn attach_decisions<'a>(
-    rows: &ChildRows<'a>,
+    rows: &ChildRows<'_, 'a>,
     periods: &[Period<'_>],
     cut: Date,
     tally: &mut Tally,
 ) -> Vec<Decisions<'a>> {
     let mut out = vec![Decisions::default(); periods.len()];
-    for &r in &rows.placed_adoption {
+    for &r in rows.placed_adoption {
         match place(periods, r.date_placed, "DATE_PLACED", cut) {
             Placement::Period(i) => out[i].placed_adoption.push(r),
             Placement::LeftOut(reason) => tally.add(Table::PlacedAdoption, reason),
         }
     }
-    for &r in &rows.ad1 {
+    for &r in rows.ad1 {
         match place(periods, r.date_int, "DATE_INT", cut) {
             Placement::Period(i) => out[i].ad1.push(r),
             Placement::LeftOut(reason) => tally.add(Table::Ad1, reason),
@@ -146,7 +146,7 @@ fn attach_decisions<'a>(
 
 /// The journey of one period of care, when it reached an adoption decision by the cut.
 fn journey(
-    rows: &ChildRows<'_>,
+    rows: &ChildRows<'_, '_>,
     who: &super::covariates::Child,
     period: &Period<'_>,
     dec: &Decisions<'_>,

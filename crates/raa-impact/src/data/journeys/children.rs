@@ -7,21 +7,22 @@ use crate::data::ssda903::{
 };
 use crate::error::{Error, Result};
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// All rows of one child (CHILD is unique only within an LA, hence the LA in the key).
-#[derive(Debug, Default)]
-pub(crate) struct ChildRows<'a> {
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ChildRows<'g, 'a> {
     pub la: &'a str,
     pub child: &'a str,
-    pub header: Vec<&'a HeaderRow>,
-    pub episodes: Vec<&'a EpisodeRow>,
-    pub ad1: Vec<&'a Ad1Row>,
-    pub placed_adoption: Vec<&'a PlacedAdoptionRow>,
+    pub header: &'g [&'a HeaderRow],
+    pub episodes: &'g [&'a EpisodeRow],
+    pub ad1: &'g [&'a Ad1Row],
+    pub placed_adoption: &'g [&'a PlacedAdoptionRow],
     /// At least one of the child's rows has an error-severity validation problem.
     pub invalid: bool,
 }
 
-impl ChildRows<'_> {
+impl ChildRows<'_, '_> {
     /// The number of rows of `table`.
     pub fn rows(&self, table: Table) -> u64 {
         let n = match table {
@@ -33,6 +34,38 @@ impl ChildRows<'_> {
         n as u64
     }
 }
+
+/// A fast, non-cryptographic hasher (multiply-rotate, as in rustc's FxHash) for the child keys:
+/// SipHash dominates grouping a million rows and the keys are not attacker-controlled in a way
+/// that matters for a batch computation.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        for chunk in bytes.chunks(8) {
+            let mut buf = [0u8; 8];
+            buf[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+
+    /// The multiply leaves the low bits (which pick the bucket) depending only on the low bytes
+    /// of the key, identical for keys such as `C0000001`/`C0000002`: mix the high bits down.
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
+type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The invalid-row flags of one table: `flags[i]` for row `i`; an empty vector means "no row is
 /// flagged" (e.g. `Validation::default()`), any other length must match the table.
@@ -51,12 +84,171 @@ fn flags(flags: &[bool], rows: usize, table: Table) -> Result<&[bool]> {
     }
 }
 
-/// Group every row by (LA, CHILD); the result is sorted by (LA, CHILD).
+/// The rows of one table laid out child by child: `rows[start[c]..start[c + 1]]` are child `c`'s.
+pub(crate) struct Grouped<'a, T> {
+    rows: Vec<&'a T>,
+    start: Vec<usize>,
+}
+
+impl<'a, T> Grouped<'a, T> {
+    /// Lay out `rows` by their child slot (`slots[i]` for row `i`; `n` children), keeping the
+    /// input order within a child (a counting sort: no per-child allocation).
+    fn new(rows: &'a [T], slots: &[usize], n: usize) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for &s in slots {
+            start[s + 1] += 1;
+        }
+        for c in 0..n {
+            start[c + 1] += start[c];
+        }
+        let mut next = start.clone();
+        let mut out: Vec<Option<&'a T>> = vec![None; rows.len()];
+        for (r, &s) in rows.iter().zip(slots) {
+            out[next[s]] = Some(r);
+            next[s] += 1;
+        }
+        Grouped {
+            rows: out.into_iter().flatten().collect(),
+            start,
+        }
+    }
+
+    fn of(&self, c: usize) -> &[&'a T] {
+        &self.rows[self.start[c]..self.start[c + 1]]
+    }
+}
+
+/// The rows of the returns grouped by child.
+pub(crate) struct ByChild<'a> {
+    /// (LA, CHILD) of each child, sorted.
+    keys: Vec<(&'a str, &'a str)>,
+    invalid: Vec<bool>,
+    header: Grouped<'a, HeaderRow>,
+    episodes: Grouped<'a, EpisodeRow>,
+    ad1: Grouped<'a, Ad1Row>,
+    placed_adoption: Grouped<'a, PlacedAdoptionRow>,
+}
+
+impl<'a> ByChild<'a> {
+    /// Number of children.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The rows of the `c`-th child in (LA, CHILD) order.
+    pub fn child(&self, c: usize) -> ChildRows<'_, 'a> {
+        ChildRows {
+            la: self.keys[c].0,
+            child: self.keys[c].1,
+            header: self.header.of(c),
+            episodes: self.episodes.of(c),
+            ad1: self.ad1.of(c),
+            placed_adoption: self.placed_adoption.of(c),
+            invalid: self.invalid[c],
+        }
+    }
+}
+
+/// A CHILD key of up to 24 bytes held inline, so that probing the map compares bytes in the map
+/// itself instead of chasing each stored key's heap string (a cache miss per probe).
+type InlineChild = [u8; 24];
+
+/// `None` when `child` does not fit or holds a NUL byte (the zero padding must be unambiguous).
+fn inline_child(child: &str) -> Option<InlineChild> {
+    let b = child.as_bytes();
+    if b.len() > 24 || b.contains(&0) {
+        return None;
+    }
+    let mut k = [0u8; 24];
+    k[..b.len()].copy_from_slice(b);
+    Some(k)
+}
+
+/// The children of one LA. Keeping one small map per LA (returns come file by file, one LA at a
+/// time) keeps each map in cache while that LA's rows are read.
+#[derive(Default)]
+struct LaChildren<'a> {
+    short: FxMap<InlineChild, usize>,
+    long: FxMap<&'a str, usize>,
+}
+
+/// Assigns each (LA, CHILD) key a slot and records which slots have invalid rows.
+#[derive(Default)]
+struct Slots<'a> {
+    las: FxMap<&'a str, usize>,
+    children: Vec<LaChildren<'a>>,
+    keys: Vec<(&'a str, &'a str)>,
+    invalid: Vec<bool>,
+    /// The previous row's slot: returns list a child's rows together, so most rows skip the hash.
+    last: Option<usize>,
+    /// The previous row's LA and its index in `children`.
+    last_la: Option<(&'a str, usize)>,
+}
+
+impl<'a> Slots<'a> {
+    fn slot(&mut self, la: &'a str, child: &'a str, bad: bool) -> usize {
+        if let Some(s) = self.last.filter(|&s| self.keys[s] == (la, child)) {
+            self.invalid[s] |= bad;
+            return s;
+        }
+        let s = self.new_or_known(la, child);
+        self.invalid[s] |= bad;
+        self.last = Some(s);
+        s
+    }
+
+    fn la_index(&mut self, la: &'a str) -> usize {
+        if let Some((l, i)) = self.last_la {
+            if l == la {
+                return i;
+            }
+        }
+        let next = self.children.len();
+        let i = *self.las.entry(la).or_insert(next);
+        if i == next {
+            self.children.push(LaChildren::default());
+        }
+        self.last_la = Some((la, i));
+        i
+    }
+
+    fn new_or_known(&mut self, la: &'a str, child: &'a str) -> usize {
+        let next = self.keys.len();
+        let l = self.la_index(la);
+        let map = &mut self.children[l];
+        let s = match inline_child(child) {
+            Some(k) => *map.short.entry(k).or_insert(next),
+            None => *map.long.entry(child).or_insert(next),
+        };
+        if s == next {
+            self.keys.push((la, child));
+            self.invalid.push(false);
+        }
+        s
+    }
+
+    fn table<T>(
+        &mut self,
+        rows: &'a [T],
+        flags: &[bool],
+        key: impl Fn(&'a T) -> (&'a str, &'a str),
+    ) -> Vec<usize> {
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (la, child) = key(r);
+                self.slot(la, child, flags.get(i).copied().unwrap_or(false))
+            })
+            .collect()
+    }
+}
+
+/// Group every row by (LA, CHILD); children come in (LA, CHILD) order.
 #[allow(clippy::result_large_err)] // the crate-wide Error type
 pub(crate) fn group_by_child<'a>(
     returns: &'a Returns,
     validation: &Validation,
-) -> Result<Vec<ChildRows<'a>>> {
+) -> Result<ByChild<'a>> {
     let inv_h = flags(
         &validation.invalid_header,
         returns.header.len(),
@@ -73,63 +265,73 @@ pub(crate) fn group_by_child<'a>(
         returns.placed_adoption.len(),
         Table::PlacedAdoption,
     )?;
-    let mut index: HashMap<(&'a str, &'a str), usize> = HashMap::new();
-    let mut children: Vec<ChildRows<'a>> = Vec::new();
-    let mut slot = |la: &'a str, child: &'a str| -> usize {
-        *index.entry((la, child)).or_insert_with(|| {
-            children.push(ChildRows {
-                la,
-                child,
-                ..ChildRows::default()
-            });
-            children.len() - 1
-        })
+    let mut s = Slots::default();
+    let h = s.table(&returns.header, inv_h, |r| (&r.src.la, &r.child));
+    let e = s.table(&returns.episodes, inv_e, |r| (&r.src.la, &r.child));
+    let a = s.table(&returns.ad1, inv_a, |r| (&r.src.la, &r.child));
+    let p = s.table(&returns.placed_adoption, inv_p, |r| (&r.src.la, &r.child));
+    // Renumber the slots in (LA, CHILD) order so that the output is sorted.
+    let order = sorted_slots(&s.keys);
+    let n = s.keys.len();
+    let mut rank = vec![0usize; n];
+    for (r, &o) in order.iter().enumerate() {
+        rank[o] = r;
+    }
+    let renumber = |v: Vec<usize>| -> Vec<usize> { v.into_iter().map(|x| rank[x]).collect() };
+    Ok(ByChild {
+        keys: order.iter().map(|&o| s.keys[o]).collect(),
+        invalid: order.iter().map(|&o| s.invalid[o]).collect(),
+        header: Grouped::new(&returns.header, &renumber(h), n),
+        episodes: Grouped::new(&returns.episodes, &renumber(e), n),
+        ad1: Grouped::new(&returns.ad1, &renumber(a), n),
+        placed_adoption: Grouped::new(&returns.placed_adoption, &renumber(p), n),
+    })
+}
+
+/// The slots in (LA, CHILD) order.
+///
+/// Comparing the keys' strings directly chases two heap pointers per comparison (millions of
+/// cache misses); instead each key is compared by the rank of its LA (few distinct LAs) and an
+/// inline 24-byte prefix of CHILD, falling back on the strings only when those tie.
+fn sorted_slots(keys: &[(&str, &str)]) -> Vec<usize> {
+    let mut las: Vec<&str> = Vec::new();
+    let mut last = None;
+    for &(la, _) in keys {
+        if last != Some(la) {
+            las.push(la);
+            last = Some(la);
+        }
+    }
+    las.sort_unstable();
+    las.dedup();
+    let la_rank: FxMap<&str, u32> = las
+        .iter()
+        .enumerate()
+        .map(|(i, &la)| (la, i as u32))
+        .collect();
+    let prefix = |child: &str| {
+        let mut p = [0u8; 24];
+        let n = child.len().min(24);
+        p[..n].copy_from_slice(&child.as_bytes()[..n]);
+        p
     };
-    let mut marks: Vec<(usize, bool)> = Vec::new();
-    for (i, r) in returns.header.iter().enumerate() {
-        let s = slot(&r.src.la, &r.child);
-        marks.push((s, inv_h.get(i).copied().unwrap_or(false)));
-    }
-    let header_marks = std::mem::take(&mut marks);
-    let mut episode_slots = Vec::with_capacity(returns.episodes.len());
-    for (i, r) in returns.episodes.iter().enumerate() {
-        episode_slots.push((
-            slot(&r.src.la, &r.child),
-            inv_e.get(i).copied().unwrap_or(false),
-        ));
-    }
-    let mut ad1_slots = Vec::with_capacity(returns.ad1.len());
-    for (i, r) in returns.ad1.iter().enumerate() {
-        ad1_slots.push((
-            slot(&r.src.la, &r.child),
-            inv_a.get(i).copied().unwrap_or(false),
-        ));
-    }
-    let mut pa_slots = Vec::with_capacity(returns.placed_adoption.len());
-    for (i, r) in returns.placed_adoption.iter().enumerate() {
-        pa_slots.push((
-            slot(&r.src.la, &r.child),
-            inv_p.get(i).copied().unwrap_or(false),
-        ));
-    }
-    for (r, &(s, bad)) in returns.header.iter().zip(&header_marks) {
-        children[s].header.push(r);
-        children[s].invalid |= bad;
-    }
-    for (r, &(s, bad)) in returns.episodes.iter().zip(&episode_slots) {
-        children[s].episodes.push(r);
-        children[s].invalid |= bad;
-    }
-    for (r, &(s, bad)) in returns.ad1.iter().zip(&ad1_slots) {
-        children[s].ad1.push(r);
-        children[s].invalid |= bad;
-    }
-    for (r, &(s, bad)) in returns.placed_adoption.iter().zip(&pa_slots) {
-        children[s].placed_adoption.push(r);
-        children[s].invalid |= bad;
-    }
-    children.sort_unstable_by(|a, b| (a.la, a.child).cmp(&(b.la, b.child)));
-    Ok(children)
+    let mut sort_keys: Vec<(u32, [u8; 24], usize)> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &(la, child))| {
+            (
+                la_rank.get(la).copied().unwrap_or(u32::MAX),
+                prefix(child),
+                i,
+            )
+        })
+        .collect();
+    sort_keys.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| keys[a.2].1.cmp(keys[b.2].1))
+    });
+    sort_keys.into_iter().map(|k| k.2).collect()
 }
 
 /// The rules of the error-severity problems of each (LA, child), for the left-out reasons.

@@ -21,32 +21,40 @@ pub(crate) struct Child {
 
 /// The child's Header values: each from the latest return (collection year, then file and row)
 /// that fills it; DOB falls back on PlacedAdoption and AD1 when there is no Header row.
-pub(crate) fn child(rows: &ChildRows<'_>) -> Child {
-    let mut header: Vec<&HeaderRow> = rows.header.clone();
-    // Latest first; the codes break ties so that the input order never matters.
-    header.sort_by(|a, b| {
-        (b.src.year, b.src.file, b.src.row, &b.sex, &b.ethnic, b.dob)
-            .cmp(&(a.src.year, a.src.file, a.src.row, &a.sex, &a.ethnic, a.dob))
-    });
-    let text = |f: fn(&HeaderRow) -> &str| {
-        header
+pub(crate) fn child(rows: &ChildRows<'_, '_>) -> Child {
+    // Latest return first; the codes break ties so that the input order never matters.
+    let latest = |filled: &dyn Fn(&HeaderRow) -> bool| {
+        rows.header
             .iter()
-            .map(|h| f(h).trim())
-            .find(|s| !s.is_empty())
-            .unwrap_or("")
-            .to_string()
+            .copied()
+            .filter(|h| filled(h))
+            .max_by(|a, b| header_order(a, b))
     };
-    let dob = header.iter().find_map(|h| h.dob).or_else(|| {
-        let pa = rows.placed_adoption.iter().filter_map(|r| r.dob).min();
-        pa.or_else(|| rows.ad1.iter().filter_map(|r| r.dob).min())
-    });
+    let text = |f: fn(&HeaderRow) -> &str| {
+        latest(&|h| !f(h).is_empty())
+            .map(|h| f(h).to_string())
+            .unwrap_or_default()
+    };
+    let dob = latest(&|h| h.dob.is_some())
+        .and_then(|h| h.dob)
+        .or_else(|| {
+            let pa = rows.placed_adoption.iter().filter_map(|r| r.dob).min();
+            pa.or_else(|| rows.ad1.iter().filter_map(|r| r.dob).min())
+        });
     Child {
         sex: text(|h| &h.sex),
         dob,
         ethnic: text(|h| &h.ethnic),
-        sibling_group: header.iter().find_map(|h| h.sibling_group),
-        disability: header.iter().find_map(|h| h.disability),
+        sibling_group: latest(&|h| h.sibling_group.is_some()).and_then(|h| h.sibling_group),
+        disability: latest(&|h| h.disability.is_some()).and_then(|h| h.disability),
     }
+}
+
+/// Order of Header rows: collection year, file, row, then the values (so that the order of the
+/// input never matters).
+fn header_order(a: &HeaderRow, b: &HeaderRow) -> std::cmp::Ordering {
+    (a.src.year, a.src.file, a.src.row, &a.sex, &a.ethnic, a.dob)
+        .cmp(&(b.src.year, b.src.file, b.src.row, &b.sex, &b.ethnic, b.dob))
 }
 
 /// Covariates of one journey.
@@ -68,12 +76,12 @@ pub(crate) struct Covariates {
 /// legal status and placement (T), or the older code B. L (legal status only) and U (placement
 /// type changed, same carer) continue the placement.
 fn starts_placement(e: &EpisodeRow) -> bool {
-    matches!(e.rne.trim(), "S" | "P" | "T" | "B")
+    matches!(e.rne.as_str(), "S" | "P" | "T" | "B")
 }
 
 /// PLACE A3/A5: placed for adoption with the child's current foster carer(s).
 fn with_foster_carer(e: &EpisodeRow) -> bool {
-    matches!(e.place.trim(), "A3" | "A5")
+    matches!(e.place.as_str(), "A3" | "A5")
 }
 
 /// Distinct placements started before `adm`: the first episode of the period (the placement the
@@ -94,7 +102,7 @@ fn placements_before(period: &Period<'_>, adm: Option<Date>) -> u32 {
 /// placement (any time in the period when the child has not been placed).
 fn ffa_or_concurrent(period: &Period<'_>, placed: Option<Date>) -> bool {
     period.episodes.iter().any(|e| {
-        matches!(e.place.trim(), "U2" | "U5")
+        matches!(e.place.as_str(), "U2" | "U5")
             && e.decom.is_some_and(|d| placed.map_or(true, |p| d <= p))
     })
 }
@@ -106,7 +114,7 @@ fn move_in_date(period: &Period<'_>) -> Option<Date> {
     let eps = &period.episodes;
     let anchor = eps.iter().position(|e| with_foster_carer(e)).or_else(|| {
         eps.iter()
-            .position(|e| matches!(e.place.trim(), "A3" | "A4" | "A5" | "A6"))
+            .position(|e| matches!(e.place.as_str(), "A3" | "A4" | "A5" | "A6"))
     })?;
     let start = eps[..=anchor]
         .iter()
@@ -128,9 +136,9 @@ pub(crate) fn covariates(
     let cin = period
         .episodes
         .first()
-        .map(|e| e.cin.trim().to_string())
+        .map(|e| e.cin.clone())
         .unwrap_or_default();
-    let adopted_by_foster_carer = dec.ad1.iter().any(|r| r.foster_care.trim() == "1")
+    let adopted_by_foster_carer = dec.ad1.iter().any(|r| r.foster_care == "1")
         || period.episodes.iter().any(|e| with_foster_carer(e));
     let age_at = adm.unwrap_or(period.entry);
     let htp_age5plus = child.dob.is_some_and(|dob| age_years(dob, age_at) >= 5);

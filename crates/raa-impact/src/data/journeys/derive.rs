@@ -142,9 +142,10 @@ pub fn derive_journeys(
     let cut = cut_date(returns, opts)?;
     let children = group_by_child(returns, validation)?;
     let rules = error_rules(validation);
-    let outcomes: Vec<ChildOutcome> = children
-        .par_iter()
-        .map(|rows| {
+    let outcomes: Vec<ChildOutcome> = (0..children.len())
+        .into_par_iter()
+        .map(|c| {
+            let rows = &children.child(c);
             if rows.invalid {
                 exclude(rows, &invalid_reason(rows, &rules))
             } else {
@@ -157,7 +158,7 @@ pub fn derive_journeys(
 
 /// The reason a child with invalid rows is left out, naming the rules it broke.
 fn invalid_reason(
-    rows: &ChildRows<'_>,
+    rows: &ChildRows<'_, '_>,
     rules: &std::collections::HashMap<(&str, &str), std::collections::BTreeSet<&str>>,
 ) -> String {
     match rules.get(&(rows.la, rows.child)) {

@@ -61,7 +61,7 @@ pub(crate) fn milestones(period: &Period<'_>, dec: &Decisions<'_>, cut: Date) ->
             .episodes
             .iter()
             .filter_map(|e| e.decom.map(|d| (d, e)))
-            .find(|(d, e)| f(e.ls.trim(), e.place.trim(), *d))
+            .find(|(d, e)| f(e.ls.as_str(), e.place.as_str(), *d))
             .map(|(d, _)| d)
     };
     let po = first_episode(&|ls, _, d| ls == "E1" || (ls == "D1" && d < d1_counts_until()));
@@ -102,7 +102,7 @@ fn reversal(rows: &[&PlacedAdoptionRow], cut: Date) -> Option<(Date, String)> {
         .filter(|r| r.date_placed == Some(latest))
         .filter_map(|r| {
             let d = r.date_placed_ceased.filter(|&d| d <= cut)?;
-            let code = r.reason_placed_ceased.trim();
+            let code = r.reason_placed_ceased.as_str();
             matches!(code, "RD1" | "RD2" | "RD3" | "RD4")
                 .then(|| ((r.src.year, r.src.file, r.src.row, d), code))
         })

@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 #[derive(Debug, Clone)]
 pub(crate) struct Period<'a> {
     /// The period's episodes in DECOM order (all starting on or before the cut).
-    pub episodes: Vec<&'a EpisodeRow>,
+    pub episodes: &'a [&'a EpisodeRow],
     /// DECOM of the first episode.
     pub entry: Date,
     /// DEC and REC of the last episode when the period ended on or before the cut.
@@ -46,7 +46,7 @@ pub(crate) fn episode_order(a: &EpisodeRow, b: &EpisodeRow) -> Ordering {
 /// The date and code with which `e` ends its period of care by `cut`, if it does.
 fn period_end(e: &EpisodeRow, cut: Date) -> Option<(Date, &str)> {
     let dec = e.dec.filter(|&d| d <= cut)?;
-    let rec = e.rec.trim();
+    let rec = e.rec.as_str();
     (!rec.is_empty() && rec != "X1").then_some((dec, rec))
 }
 
@@ -57,41 +57,46 @@ fn period_end(e: &EpisodeRow, cut: Date) -> Option<(Date, &str)> {
 /// previous period is still running, or an episode after the end of a period that is not a new
 /// entry — because a journey built from such records would be wrong.
 pub(crate) fn split_periods<'a>(
-    episodes: &[&'a EpisodeRow],
+    episodes: &'a [&'a EpisodeRow],
     cut: Date,
 ) -> Result<Vec<Period<'a>>, String> {
     let mut periods: Vec<Period<'a>> = Vec::new();
-    let mut open = false;
-    for &e in episodes {
+    // The index of the open period's first episode, while one is open.
+    let mut open: Option<usize> = None;
+    for (i, &e) in episodes.iter().enumerate() {
         let Some(decom) = e.decom else {
             return Err("episode without DECOM".to_string());
         };
-        let is_entry = e.rne.trim() == "S";
-        if open {
-            if is_entry {
+        let is_entry = e.rne == "S";
+        let first = match open {
+            Some(_) if is_entry => {
                 return Err(format!(
                     "new entry to care (RNE S) on {decom} before the previous period of care ended"
-                ));
+                ))
             }
-        } else if !periods.is_empty() && !is_entry {
-            return Err(format!(
-                "episode starting {decom} after the end of a period of care is not a new entry (RNE {})",
-                e.rne.trim()
-            ));
-        } else {
-            periods.push(Period {
-                episodes: Vec::new(),
-                entry: decom,
-                end: None,
-                left_truncated: !is_entry,
-            });
-        }
-        let Some(current) = periods.last_mut() else {
-            return Err("internal: no open period".to_string());
+            Some(first) => first,
+            None if !periods.is_empty() && !is_entry => {
+                return Err(format!(
+                    "episode starting {decom} after the end of a period of care is not a new entry (RNE {})",
+                    e.rne
+                ))
+            }
+            None => {
+                periods.push(Period {
+                    episodes: &episodes[i..=i],
+                    entry: decom,
+                    end: None,
+                    left_truncated: !is_entry,
+                });
+                i
+            }
         };
-        current.episodes.push(e);
-        current.end = period_end(e, cut);
-        open = current.end.is_none();
+        let end = period_end(e, cut);
+        if let Some(current) = periods.last_mut() {
+            current.episodes = &episodes[first..=i];
+            current.end = end;
+        }
+        open = if end.is_none() { Some(first) } else { None };
     }
     Ok(periods)
 }
