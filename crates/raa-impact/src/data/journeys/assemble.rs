@@ -69,6 +69,9 @@ pub(crate) fn exclude(rows: &ChildRows<'_, '_>, reason: &str) -> ChildOutcome {
 
 /// The journeys of one child whose records are all valid.
 pub(crate) fn child_journeys(rows: &ChildRows<'_, '_>, cut: Date) -> ChildOutcome {
+    if rows.child.is_empty() {
+        return exclude(rows, "CHILD is blank (no child to attach the records to)");
+    }
     if rows.episodes.is_empty() {
         return exclude(
             rows,

@@ -16,7 +16,9 @@
 //! * Rows are grouped by child, keyed by (LA, CHILD): CHILD is unique only within an LA.
 //! * A child with any row flagged invalid by validation (an error-severity problem) is left out
 //!   entirely, because a journey built from part of its records would be wrong. So is a child with
-//!   no episodes, with an episode without DECOM, or whose episodes are inconsistent (see below).
+//!   a blank CHILD, with no episodes, with an episode without DECOM, or whose episodes are
+//!   inconsistent (see below).
+//! * Codes are compared exactly as stored (the reader trims them).
 //! * Every input row is either *used* ([`JourneySet::rows_used`]) or listed in
 //!   [`JourneySet::left_out`] with a reason: all rows of a left-out child; episodes that start
 //!   after the cut; AD1 and PlacedAdoption rows without a decision date, with one after the cut,
