@@ -1,13 +1,13 @@
 //! Grouping the rows of stacked returns by child, keyed by (LA, CHILD), and flagging children
 //! with invalid records.
 
+use super::fxhash::FxMap;
 use crate::data::ssda903::validate::Validation;
 use crate::data::ssda903::{
     Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Severity, Table,
 };
 use crate::error::{Error, Result};
 use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// All rows of one child (CHILD is unique only within an LA, hence the LA in the key).
 #[derive(Debug, Clone, Copy)]
@@ -34,38 +34,6 @@ impl ChildRows<'_, '_> {
         n as u64
     }
 }
-
-/// A fast, non-cryptographic hasher (multiply-rotate, as in rustc's FxHash) for the child keys:
-/// SipHash dominates grouping a million rows and the keys are not attacker-controlled in a way
-/// that matters for a batch computation.
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        for chunk in bytes.chunks(8) {
-            let mut buf = [0u8; 8];
-            buf[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(buf)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-
-    /// The multiply leaves the low bits (which pick the bucket) depending only on the low bytes
-    /// of the key, identical for keys such as `C0000001`/`C0000002`: mix the high bits down.
-    fn finish(&self) -> u64 {
-        let mut h = self.0;
-        h ^= h >> 33;
-        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-        h ^ (h >> 33)
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// The invalid-row flags of one table: `flags[i]` for row `i`; an empty vector means "no row is
 /// flagged" (e.g. `Validation::default()`), any other length must match the table.
@@ -348,4 +316,65 @@ pub(crate) fn error_rules(validation: &Validation) -> HashMap<(&str, &str), BTre
             .insert(p.rule.as_str());
     }
     rules
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::ssda903::Source;
+
+    fn header(la: &str, child: &str, row: u64) -> HeaderRow {
+        HeaderRow {
+            src: Source {
+                file: 0,
+                row,
+                la: la.into(),
+                year: 2018,
+            },
+            child: child.into(),
+            sex: "1".into(),
+            dob: None,
+            ethnic: "WBRI".into(),
+            sibling_group: None,
+            disability: None,
+        }
+    }
+
+    #[test]
+    fn children_come_in_la_then_child_order_whatever_their_length() {
+        let long = "L".repeat(40);
+        let keys = [
+            ("886", "X"),
+            ("88", "6X"),
+            ("886", "A\0"),
+            ("886", "A"),
+            ("887", "A"),
+            ("886", long.as_str()),
+            ("886", "X"),
+            ("8860", ""),
+        ];
+        let returns = Returns {
+            header: keys
+                .iter()
+                .enumerate()
+                .map(|(i, (la, c))| header(la, c, i as u64))
+                .collect(),
+            ..Returns::default()
+        };
+        let g = group_by_child(&returns, &Validation::default()).expect("groups");
+        let got: Vec<(&str, &str, usize)> = (0..g.len())
+            .map(|c| {
+                let r = g.child(c);
+                (r.la, r.child, r.header.len())
+            })
+            .collect();
+        let mut want: Vec<(&str, &str)> = keys.to_vec();
+        want.sort();
+        want.dedup();
+        let want: Vec<(&str, &str, usize)> = want
+            .into_iter()
+            .map(|(la, c)| (la, c, keys.iter().filter(|k| **k == (la, c)).count()))
+            .collect();
+        assert_eq!(got, want);
+    }
 }
