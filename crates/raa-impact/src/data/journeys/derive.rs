@@ -2,8 +2,8 @@
 //! of a journey.
 //!
 //! The input is a [`Returns`] that holds one or many LAs and collection years, stacked and
-//! de-duplicated (the `ssda903::dedup` step), and its [`Validation`]. The rules below are applied
-//! in this order.
+//! de-duplicated (the `ssda903::dedup` step), and its [`Validation`]. Children are derived in
+//! parallel (rayon); the rules are these.
 //!
 //! # Data cut
 //! Everything is judged at the data cut ([`JourneyOptions::cut_date`]; by default 31 March of the
@@ -26,7 +26,8 @@
 //!   a kept child, its episodes up to the cut, and the decision rows attached to a period.
 //!
 //! # Periods of care
-//! A child's episodes are sorted by DECOM. A period of care starts at an episode with RNE `S` and
+//! A child's episodes are sorted by DECOM (on the same day an episode that ended comes before
+//! one still open; then collection year, file and row). A period of care starts at an episode with RNE `S` and
 //! runs until an episode with a DEC (by the cut) and a REC other than `X1`; that DEC ends it and
 //! the next `S` episode starts the next period. Periods are numbered from 1 among all the child's
 //! periods in the data, with or without an adoption decision.

@@ -1,7 +1,7 @@
 //! Adoption journeys: one row per period of care of a child that reaches an adoption decision.
 //!
 //! * [`journey`] — the [`Journey`] row, its durations and covariates.
-//! * [`derive`] — building journeys from validated, stacked returns ([`derive_journeys`]); its
+//! * [`derive`](mod@derive) — building journeys from validated, stacked returns ([`derive_journeys`]); its
 //!   documentation is the library's definition of a journey.
 //! * [`set`] — the result: journeys, left-out records with reasons, counts.
 //! * `children` (with `fxhash`), `periods`, `decisions`, `milestones`, `durations`, `covariates`, `assemble` —
