@@ -159,3 +159,24 @@ fn adoption_without_placement_order_ends_adm_to_po_with_the_adoption() {
     assert_eq!(j.po_to_placed.days, None);
     assert!(j.entry_to_placed.event);
 }
+
+#[test]
+fn an_earlier_returns_version_of_an_episode_is_superseded() {
+    // Stacked without de-duplication: the 2017 return has the second episode still open, the
+    // 2018 return repeats it closed (E11) — one period, adopted, the 2017 row left out.
+    let mut b = Build::new();
+    b.header("Z", "1", "2015-01-01", "WBRI")
+        .ep("Z", "2016-04-01", "S", "C2", "U4", "2016-10-01", "X1")
+        .ep("Z", "2016-10-01", "L", "E1", "A6", "", "")
+        .ep("Z", "2016-04-01", "S", "C2", "U4", "2016-10-01", "X1")
+        .ep("Z", "2016-10-01", "L", "E1", "A6", "2017-12-01", "E11")
+        .pa("Z", "2016-06-01", "", "");
+    b.r.episodes[0].src.year = 2017;
+    b.r.episodes[1].src.year = 2017;
+    let set = derive(&b.r, "2018-03-31");
+    assert_eq!(set.periods, 1);
+    assert_eq!(set.journeys[0].ending, Ending::Adopted);
+    let out: Vec<(Table, u64)> = set.left_out.iter().map(|l| (l.table, l.rows)).collect();
+    assert_eq!(out, vec![(Table::Episodes, 2)]);
+    assert_eq!(set.rows_used.episodes, 2);
+}

@@ -6,7 +6,7 @@ use super::decisions::{place, Decisions, Placement};
 use super::durations::duration;
 use super::journey::{Journey, Measure};
 use super::milestones::milestones;
-use super::periods::{episode_order, split_periods, Period};
+use super::periods::{drop_superseded, episode_order, split_periods, Period};
 use super::set::{LeftOut, RowCounts};
 use crate::data::date::Date;
 use crate::data::ssda903::{EpisodeRow, Table};
@@ -30,7 +30,13 @@ struct Tally(BTreeMap<(Table, String), u64>);
 
 impl Tally {
     fn add(&mut self, table: Table, reason: String) {
-        *self.0.entry((table, reason)).or_insert(0) += 1;
+        self.add_n(table, reason, 1);
+    }
+
+    fn add_n(&mut self, table: Table, reason: String, n: u64) {
+        if n > 0 {
+            *self.0.entry((table, reason)).or_insert(0) += n;
+        }
     }
 
     fn into_left_out(self, rows: &ChildRows<'_, '_>) -> Vec<LeftOut> {
@@ -94,6 +100,9 @@ pub(crate) fn child_journeys(rows: &ChildRows<'_, '_>, cut: Date) -> ChildOutcom
         }
     }
     episodes.sort_by(|a, b| episode_order(a, b));
+    let superseded = drop_superseded(&mut episodes) as u64;
+    let reason = "superseded by a later return's episode starting the same day";
+    tally.add_n(Table::Episodes, reason.into(), superseded);
     let periods = match split_periods(&episodes, cut) {
         Ok(p) => p,
         Err(reason) => return exclude(rows, &format!("child has inconsistent episodes: {reason}")),

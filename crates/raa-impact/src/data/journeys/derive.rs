@@ -21,13 +21,15 @@
 //! * Codes are compared exactly as stored (the reader trims them).
 //! * Every input row is either *used* ([`JourneySet::rows_used`]) or listed in
 //!   [`JourneySet::left_out`] with a reason: all rows of a left-out child; episodes that start
-//!   after the cut; AD1 and PlacedAdoption rows without a decision date, with one after the cut,
+//!   after the cut; episodes superseded by a later return (below); AD1 and PlacedAdoption rows without a decision date, with one after the cut,
 //!   or with one outside every period of care. The used rows are the others: every Header row of
 //!   a kept child, its episodes up to the cut, and the decision rows attached to a period.
 //!
 //! # Periods of care
 //! A child's episodes are sorted by DECOM (on the same day an episode that ended comes before
-//! one still open; then collection year, file and row). A period of care starts at an episode with RNE `S` and
+//! one still open; then collection year, file and row). Of episodes starting on the same day only
+//! those of the latest collection year are kept: an earlier return's version of an episode that a
+//! later return repeats is superseded (the `dedup` step normally removed it already). A period of care starts at an episode with RNE `S` and
 //! runs until an episode with a DEC (by the cut) and a REC other than `X1`; that DEC ends it and
 //! the next `S` episode starts the next period. Periods are numbered from 1 among all the child's
 //! periods in the data, with or without an adoption decision.

@@ -43,6 +43,23 @@ pub(crate) fn episode_order(a: &EpisodeRow, b: &EpisodeRow) -> Ordering {
         .then_with(|| (&a.cin, &a.place_provider).cmp(&(&b.cin, &b.place_provider)))
 }
 
+/// Keep, among episodes that start on the same day, only those of the latest collection year:
+/// an earlier return's version of an episode that a later return repeats (typically still open
+/// in the earlier one) is superseded. The `dedup` step normally does this before; doing it here
+/// too keeps a repeat from splitting a period. Episodes of one return that start on the same day
+/// (a zero-day episode and its successor) are all kept. `episodes` must be sorted by
+/// [`episode_order`]; returns the number dropped.
+pub(crate) fn drop_superseded(episodes: &mut Vec<&EpisodeRow>) -> usize {
+    let before = episodes.len();
+    let mut kept: Vec<&EpisodeRow> = Vec::with_capacity(before);
+    for same_day in episodes.chunk_by(|a, b| a.decom == b.decom) {
+        let latest = same_day.iter().map(|e| e.src.year).max();
+        kept.extend(same_day.iter().filter(|e| Some(e.src.year) == latest));
+    }
+    *episodes = kept;
+    before - episodes.len()
+}
+
 /// The date and code with which `e` ends its period of care by `cut`, if it does.
 fn period_end(e: &EpisodeRow, cut: Date) -> Option<(Date, &str)> {
     let dec = e.dec.filter(|&d| d <= cut)?;
