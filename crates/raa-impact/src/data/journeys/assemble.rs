@@ -2,7 +2,7 @@
 
 use super::children::ChildRows;
 use super::covariates::{child, covariates};
-use super::decisions::{place, Decisions, Placement};
+use super::decisions::{attach, Attached, Decisions};
 use super::durations::duration;
 use super::journey::{Journey, Measure};
 use super::milestones::milestones;
@@ -142,15 +142,15 @@ fn attach_decisions<'a>(
 ) -> Vec<Decisions<'a>> {
     let mut out = vec![Decisions::default(); periods.len()];
     for &r in rows.placed_adoption {
-        match place(periods, r.date_placed, "DATE_PLACED", cut) {
-            Placement::Period(i) => out[i].placed_adoption.push(r),
-            Placement::LeftOut(reason) => tally.add(Table::PlacedAdoption, reason),
+        match attach(periods, r.date_placed, "DATE_PLACED", cut) {
+            Attached::Period(i) => out[i].placed_adoption.push(r),
+            Attached::LeftOut(reason) => tally.add(Table::PlacedAdoption, reason),
         }
     }
     for &r in rows.ad1 {
-        match place(periods, r.date_int, "DATE_INT", cut) {
-            Placement::Period(i) => out[i].ad1.push(r),
-            Placement::LeftOut(reason) => tally.add(Table::Ad1, reason),
+        match attach(periods, r.date_int, "DATE_INT", cut) {
+            Attached::Period(i) => out[i].ad1.push(r),
+            Attached::LeftOut(reason) => tally.add(Table::Ad1, reason),
         }
     }
     out

@@ -17,7 +17,7 @@ pub(crate) struct Decisions<'a> {
 }
 
 /// Where a decision row went.
-pub(crate) enum Placement {
+pub(crate) enum Attached {
     /// Index of its period.
     Period(usize),
     /// Not used, with the reason.
@@ -25,20 +25,20 @@ pub(crate) enum Placement {
 }
 
 /// The period a decision dated `date` (field `field`) belongs to.
-pub(crate) fn place(
+pub(crate) fn attach(
     periods: &[Period<'_>],
     date: Option<Date>,
     field: &str,
     cut: Date,
-) -> Placement {
+) -> Attached {
     let Some(d) = date else {
-        return Placement::LeftOut(format!("no {field} (decision date)"));
+        return Attached::LeftOut(format!("no {field} (decision date)"));
     };
     if d > cut {
-        return Placement::LeftOut(format!("{field} after the data cut (not yet happened)"));
+        return Attached::LeftOut(format!("{field} after the data cut (not yet happened)"));
     }
     match periods.iter().rposition(|p| p.entry <= d) {
-        Some(i) if d <= periods[i].last_day(cut) => Placement::Period(i),
-        _ => Placement::LeftOut(format!("{field} outside every period of care")),
+        Some(i) if d <= periods[i].last_day(cut) => Attached::Period(i),
+        _ => Attached::LeftOut(format!("{field} outside every period of care")),
     }
 }
