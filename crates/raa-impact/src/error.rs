@@ -52,7 +52,8 @@ pub enum Error {
     /// The input data break a rule (bad value, missing column, unparseable file, ...).
     #[error("{location}: {message} (rule {rule})")]
     Data {
-        location: Location,
+        /// Boxed so that `Result<T, Error>` stays small on the hot, error-free path.
+        location: Box<Location>,
         rule: String,
         message: String,
     },
@@ -75,7 +76,7 @@ impl Error {
     /// Shorthand for a data error.
     pub fn data(location: Location, rule: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Data {
-            location,
+            location: Box::new(location),
             rule: rule.into(),
             message: message.into(),
         }

@@ -27,7 +27,6 @@
 
 // The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
 // crate-wide decision, not this file's.
-#![allow(clippy::result_large_err)]
 
 use crate::data::date::{collection_year, days_between, Date};
 use crate::data::journeys::Journey;

@@ -37,7 +37,6 @@ impl ChildRows<'_, '_> {
 
 /// The invalid-row flags of one table: `flags[i]` for row `i`; an empty vector means "no row is
 /// flagged" (e.g. `Validation::default()`), any other length must match the table.
-#[allow(clippy::result_large_err)] // the crate-wide Error type; boxing it is the lead's call
 fn flags(flags: &[bool], rows: usize, table: Table) -> Result<&[bool]> {
     if flags.is_empty() || flags.len() == rows {
         Ok(flags)
@@ -212,7 +211,6 @@ impl<'a> Slots<'a> {
 }
 
 /// Group every row by (LA, CHILD); children come in (LA, CHILD) order.
-#[allow(clippy::result_large_err)] // the crate-wide Error type
 pub(crate) fn group_by_child<'a>(
     returns: &'a Returns,
     validation: &Validation,

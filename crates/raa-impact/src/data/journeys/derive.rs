@@ -138,7 +138,6 @@ pub struct JourneyOptions {
 /// assert!(set.journeys.is_empty());
 /// assert_eq!(set.cut_date, Date::from_ymd_opt(2020, 3, 31).unwrap());
 /// ```
-#[allow(clippy::result_large_err)] // the crate-wide Error type; boxing it is the lead's call
 pub fn derive_journeys(
     returns: &Returns,
     validation: &Validation,
@@ -202,7 +201,6 @@ fn collect(outcomes: Vec<ChildOutcome>, children_seen: u64, cut: Date) -> Journe
 }
 
 /// The cut: as given, else 31 March of the latest collection year, else the latest date seen.
-#[allow(clippy::result_large_err)] // the crate-wide Error type
 fn cut_date(returns: &Returns, opts: &JourneyOptions) -> Result<Date> {
     if let Some(c) = opts.cut_date {
         return Ok(c);
@@ -227,4 +225,37 @@ fn latest_date(r: &Returns) -> Option<Date> {
         .iter()
         .flat_map(|p| [p.date_placed, p.date_placed_ceased]);
     episodes.chain(ad1).chain(pa).flatten().max()
+}
+
+/// Recompute a journey's ending and its five durations from its dates and cut date.
+///
+/// Use it after editing a journey's dates (or when rebuilding journeys from a table, as the
+/// Python binding does), so that durations, censoring and competing exits stay consistent with
+/// the dates under the rules above.
+///
+/// ```
+/// # use raa_impact::data::journeys::{derive::refresh_outcomes, Journey};
+/// # fn demo(j: &mut Journey) {
+/// refresh_outcomes(j);
+/// # }
+/// ```
+pub fn refresh_outcomes(j: &mut crate::data::journeys::Journey) {
+    use super::durations::duration;
+    use super::journey::Measure;
+    let ms = super::milestones::Milestones {
+        entry: j.entry_date,
+        adm: j.adm_date,
+        po: j.po_date,
+        matched: j.match_date,
+        placed: j.placed_date,
+        order: j.order_date,
+        exit: j.exit_date.zip(j.exit_reason.clone()),
+        reversal: j.reversal_date.zip(j.reversal_reason.clone()),
+    };
+    j.ending = ms.ending();
+    j.entry_to_adm = duration(Measure::EntryToAdm, &ms, j.cut_date);
+    j.adm_to_po = duration(Measure::AdmToPo, &ms, j.cut_date);
+    j.po_to_match = duration(Measure::PoToMatch, &ms, j.cut_date);
+    j.po_to_placed = duration(Measure::PoToPlaced, &ms, j.cut_date);
+    j.entry_to_placed = duration(Measure::EntryToPlaced, &ms, j.cut_date);
 }

@@ -5,7 +5,6 @@
 
 // The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
 // crate-wide decision, not this file's.
-#![allow(clippy::result_large_err)]
 
 use super::check::check;
 use super::read::{parse_registry, RegistryTexts, FILE_NAMES};

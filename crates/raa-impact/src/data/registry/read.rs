@@ -7,7 +7,6 @@
 
 // The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
 // crate-wide decision, not this file's.
-#![allow(clippy::result_large_err)]
 
 use super::types::{
     Confidence, DatePrecision, LocalAuthority, Membership, Milestone, MilestoneKind, Raa, RaaModel,

@@ -2,7 +2,6 @@
 
 // The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
 // crate-wide decision, not this file's.
-#![allow(clippy::result_large_err)]
 
 use super::read::{confidence_name, model_name, precision_name, FILE_NAMES};
 use super::types::Registry;

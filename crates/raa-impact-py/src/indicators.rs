@@ -1,0 +1,201 @@
+//! Exposure, scorecard and panel: a journeys DataFrame's columns in, result columns out.
+
+use crate::columns::Columns;
+use crate::errors::{arg, run};
+use crate::journeys::journeys_from_dict;
+use crate::registry::{milestone_kind, precision, PyRegistry};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use raa_impact::data::date::from_epoch_days;
+use raa_impact::data::exposure::{self, ExposureOptions, IndexEvent, Straddlers};
+use raa_impact::data::panel::{self, Freq, PanelOptions, PanelUnit};
+use raa_impact::data::scorecard::{self, Aggregation, GroupBy, Indicator, ScorecardOptions};
+
+fn index_event(s: &str) -> PyResult<IndexEvent> {
+    match s {
+        "placement_order" | "po" => Ok(IndexEvent::PlacementOrder),
+        "adm" | "decision" => Ok(IndexEvent::Adm),
+        "entry" => Ok(IndexEvent::Entry),
+        o => Err(arg("index_event", format!("{o:?}; expected placement_order, adm or entry"))),
+    }
+}
+
+fn straddlers(s: &str) -> PyResult<Straddlers> {
+    match s {
+        "label" => Ok(Straddlers::Label),
+        "exclude" => Ok(Straddlers::Exclude),
+        o => Err(arg("straddlers", format!("{o:?}; expected label or exclude"))),
+    }
+}
+
+fn indicator(s: &str) -> PyResult<Indicator> {
+    match s.to_ascii_uppercase().as_str() {
+        "A1" => Ok(Indicator::A1),
+        "A2" => Ok(Indicator::A2),
+        "A3" => Ok(Indicator::A3),
+        "A10" => Ok(Indicator::A10),
+        _ => Err(arg("indicator", format!("{s:?}; expected A1, A2, A3 or A10"))),
+    }
+}
+
+fn aggregation(s: &str) -> PyResult<Aggregation> {
+    match s {
+        "per_child" => Ok(Aggregation::PerChild),
+        "mean_of_las" => Ok(Aggregation::MeanOfLas),
+        o => Err(arg("aggregation", format!("{o:?}; expected per_child or mean_of_las"))),
+    }
+}
+
+fn freq(s: &str) -> PyResult<Freq> {
+    match s {
+        "month" => Ok(Freq::Month),
+        "quarter" => Ok(Freq::Quarter),
+        "year" => Ok(Freq::Year),
+        o => Err(arg("freq", format!("{o:?}; expected month, quarter or year"))),
+    }
+}
+
+fn unit(s: &str) -> PyResult<PanelUnit> {
+    match s {
+        "la" => Ok(PanelUnit::La),
+        "raa" => Ok(PanelUnit::Raa),
+        o => Err(arg("unit", format!("{o:?}; expected la or raa"))),
+    }
+}
+
+/// Exposure of each journey.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn exposure(
+    py: Python<'_>,
+    journeys: &Bound<'_, PyDict>,
+    registry: &PyRegistry,
+    index_event_name: &str,
+    milestone: &str,
+    bed_in_days: i64,
+    anticipation_days: i64,
+    straddlers_rule: &str,
+) -> PyResult<Py<PyList>> {
+    let js = journeys_from_dict(journeys)?;
+    let opts = ExposureOptions {
+        index_event: index_event(index_event_name)?,
+        milestone: milestone_kind(milestone)?,
+        bed_in_days,
+        anticipation_days,
+        straddlers: straddlers(straddlers_rule)?,
+    };
+    let reg = registry.inner.clone();
+    let d = run(py, move || exposure::exposure(&js, &reg, &opts))?;
+    let r = &d.rows;
+    let mut c = Columns::new();
+    c.str("la", r.iter().map(|x| x.la.clone()))
+        .str("child", r.iter().map(|x| x.child.clone()))
+        .int("period", r.iter().map(|x| x.period as i64))
+        .opt_str("raa_id", r.iter().map(|x| x.raa_id.clone()))
+        .opt_str("raa_name", r.iter().map(|x| x.raa_name.clone()))
+        .date("milestone_date", r.iter().map(|x| x.milestone_date))
+        .opt_str("milestone_precision", r.iter().map(|x| x.milestone_precision.map(precision)))
+        .date("exposure_start", r.iter().map(|x| x.start_date))
+        .date("exposure_start_latest", r.iter().map(|x| x.start_latest))
+        .date("index_date", r.iter().map(|x| x.index_date))
+        .opt_int("days_from_start", r.iter().map(|x| x.days_from_start))
+        .str("status", r.iter().map(|x| x.status.label()))
+        .opt_bool("exposed", r.iter().map(|x| x.exposed))
+        .bool("straddler", r.iter().map(|x| x.straddler))
+        .str("milestone", r.iter().map(|_| d.milestone_used.name()))
+        .int("bed_in_days", r.iter().map(|_| bed_in_days));
+    c.into_py(py)
+}
+
+/// Scorecard indicator rows.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn scorecard(
+    py: Python<'_>,
+    journeys: &Bound<'_, PyDict>,
+    registry: &PyRegistry,
+    indicator_name: &str,
+    period_end_days: i64,
+    years: u32,
+    by: &str,
+    aggregation_name: &str,
+) -> PyResult<Py<PyList>> {
+    let js = journeys_from_dict(journeys)?;
+    let period_end = from_epoch_days(period_end_days).ok_or_else(|| arg("period_end", "out of range"))?;
+    let ind = indicator(indicator_name)?;
+    let agg = aggregation(aggregation_name)?;
+    let reg = registry.inner.clone();
+    let by = by.to_string();
+    let rows = run(py, move || {
+        let group = match by.as_str() {
+            "la" => GroupBy::La,
+            "raa" => GroupBy::Raa(&reg),
+            "england" => GroupBy::England,
+            o => return Err(raa_impact::Error::argument("by", format!("{o:?}; expected la, raa or None (England)"))),
+        };
+        let opts = ScorecardOptions { indicator: ind, period_end, years, by: group, aggregation: agg };
+        scorecard::scorecard(&js, &opts)
+    })?;
+    let mut c = Columns::new();
+    c.str("group", rows.iter().map(|x| x.group.clone()))
+        .str("indicator", rows.iter().map(|x| x.indicator.name()))
+        .opt_float("value", rows.iter().map(|x| x.value))
+        .opt_int("n_children", rows.iter().map(|x| Some(x.n_children as i64)))
+        .opt_int("count", rows.iter().map(|x| x.count.map(|v| v as i64)))
+        .int("n_las", rows.iter().map(|x| x.n_las as i64))
+        .str("aggregation", rows.iter().map(|x| x.aggregation.label()))
+        .date("window_start", rows.iter().map(|x| Some(x.window_start)))
+        .date("window_end", rows.iter().map(|x| Some(x.window_end)))
+        .opt_float("threshold", rows.iter().map(|x| x.threshold))
+        .opt_float("difference_to_threshold", rows.iter().map(|x| x.difference_to_threshold));
+    c.into_py(py)
+}
+
+/// LA/RAA × period panel.
+#[pyfunction]
+pub fn la_panel(
+    py: Python<'_>,
+    journeys: &Bound<'_, PyDict>,
+    registry: &PyRegistry,
+    freq_name: &str,
+    unit_name: &str,
+    milestone: &str,
+    bed_in_days: i64,
+) -> PyResult<Py<PyList>> {
+    let js = journeys_from_dict(journeys)?;
+    let opts = PanelOptions {
+        freq: freq(freq_name)?,
+        unit: unit(unit_name)?,
+        milestone: milestone_kind(milestone)?,
+        bed_in_days,
+        ..Default::default()
+    };
+    let reg = registry.inner.clone();
+    let rows = run(py, move || panel::la_panel(&js, &reg, &opts))?;
+    let unit_col = if unit_name == "raa" { "raa" } else { "la" };
+    let mut c = Columns::new();
+    c.str(unit_col, rows.iter().map(|x| x.unit.clone()))
+        .opt_str("raa_id", rows.iter().map(|x| x.raa_id.clone()))
+        .str("period", rows.iter().map(|x| x.period.clone()))
+        .date("period_start", rows.iter().map(|x| Some(x.period_start)))
+        .date("period_end", rows.iter().map(|x| Some(x.period_end)))
+        .int("adm_decisions", rows.iter().map(|x| x.adm_decisions as i64))
+        .int("placement_orders", rows.iter().map(|x| x.placement_orders as i64))
+        .int("matches", rows.iter().map(|x| x.matches as i64))
+        .int("placements", rows.iter().map(|x| x.placements as i64))
+        .int("adoption_orders", rows.iter().map(|x| x.adoption_orders as i64))
+        .int("reversals", rows.iter().map(|x| x.reversals as i64))
+        .int("waiting_with_po", rows.iter().map(|x| x.waiting_with_po as i64))
+        .int("waiting_18_months", rows.iter().map(|x| x.waiting_18_months as i64))
+        .opt_float("mean_po_to_placed", rows.iter().map(|x| x.mean_po_to_placed))
+        .int("n_po_to_placed", rows.iter().map(|x| x.n_po_to_placed as i64))
+        .opt_float("mean_entry_to_placed", rows.iter().map(|x| x.mean_entry_to_placed))
+        .int("n_entry_to_placed", rows.iter().map(|x| x.n_entry_to_placed as i64))
+        .opt_float("mean_po_to_match", rows.iter().map(|x| x.mean_po_to_match))
+        .int("n_po_to_match", rows.iter().map(|x| x.n_po_to_match as i64))
+        .date("go_live", rows.iter().map(|x| x.exposure_start))
+        .opt_int("period_index", rows.iter().map(|x| x.period_index))
+        .opt_bool("post", rows.iter().map(|x| x.post))
+        .opt_bool("bed_in", rows.iter().map(|x| x.bed_in));
+    c.into_py(py)
+}
