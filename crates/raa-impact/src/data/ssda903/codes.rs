@@ -286,7 +286,7 @@ mod tests {
         }
         assert_eq!(REC.len(), 22);
         assert_eq!(ETHNIC.len(), 20);
-        assert_eq!(PLACE.len(), 29);
+        assert_eq!(PLACE.len(), 27);
         for p in PLACE_ADOPTION {
             assert!(is_valid(PLACE, p));
         }
