@@ -181,7 +181,7 @@ fn keep_latest<T: Send>(
     let keep: Vec<bool> = (0..rows.len())
         .map(|i| {
             rows.get(i + 1)
-                .is_none_or(|next| !ident(&rows[i]).same_record(&ident(next)))
+                .map_or(true, |next| !ident(&rows[i]).same_record(&ident(next)))
         })
         .collect();
     for (i, kept) in keep.iter().enumerate() {
