@@ -8,7 +8,14 @@ use raa_impact::data::ssda903::validate::validate;
 use raa_impact::data::ssda903::{dedup, Returns};
 use raa_impact::Error;
 
-const STEMS: [&str; 6] = ["episodes", "Header", "ad1", "placed_for_adoption", "PlacedAdoption", "uasc"];
+const STEMS: [&str; 6] = [
+    "episodes",
+    "Header",
+    "ad1",
+    "placed_for_adoption",
+    "PlacedAdoption",
+    "uasc",
+];
 const FILE_RULES: [&str; 3] = ["empty_file", "not_csv", "missing_column"];
 
 /// Write `bytes` as `<tmp>/316/2018/<stem>.csv`, read, validate and stack it; check invariants.
@@ -16,12 +23,19 @@ fn check(stem: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
     let dir = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
     let folder = dir.path().join("316").join("2018");
     std::fs::create_dir_all(&folder).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    std::fs::write(folder.join(format!("{stem}.csv")), bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
-    let opts = ReadOptions { stack: false, ..ReadOptions::default() };
+    std::fs::write(folder.join(format!("{stem}.csv")), bytes)
+        .map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let opts = ReadOptions {
+        stack: false,
+        ..ReadOptions::default()
+    };
     match read_dir(dir.path(), &opts) {
         Ok(r) => check_returns(stem, r),
         Err(Error::Data { rule, .. }) => {
-            prop_assert!(FILE_RULES.contains(&rule.as_str()), "unexpected rule {rule}");
+            prop_assert!(
+                FILE_RULES.contains(&rule.as_str()),
+                "unexpected rule {rule}"
+            );
             Ok(())
         }
         Err(other) => Err(TestCaseError::fail(format!("untyped failure: {other}"))),
@@ -36,14 +50,25 @@ fn check_returns(stem: &str, r: Returns) -> Result<(), TestCaseError> {
     }
     prop_assert_eq!(r.files.len(), 1);
     let kept = (r.header.len() + r.episodes.len() + r.ad1.len() + r.placed_adoption.len()) as u64;
-    let ragged = r.read_problems.iter().filter(|p| p.rule == "ragged_row").count() as u64;
-    prop_assert_eq!(kept + ragged, r.files[0].rows, "every data row is kept or reported");
+    let ragged = r
+        .read_problems
+        .iter()
+        .filter(|p| p.rule == "ragged_row")
+        .count() as u64;
+    prop_assert_eq!(
+        kept + ragged,
+        r.files[0].rows,
+        "every data row is kept or reported"
+    );
     let v = validate(&r);
     prop_assert!(v.problems.len() >= r.read_problems.len());
     let stacked = dedup::stack(r.clone());
     let s = &stacked.superseded;
     let dropped = s.header + s.episodes + s.ad1 + s.placed_adoption;
-    let left = (stacked.header.len() + stacked.episodes.len() + stacked.ad1.len() + stacked.placed_adoption.len()) as u64;
+    let left = (stacked.header.len()
+        + stacked.episodes.len()
+        + stacked.ad1.len()
+        + stacked.placed_adoption.len()) as u64;
     prop_assert_eq!(left + dropped, kept);
     let _ = validate(&stacked);
     Ok(())
@@ -77,10 +102,35 @@ fn cell() -> impl Strategy<Value = String> {
 fn column() -> impl Strategy<Value = String> {
     prop_oneof![
         prop::sample::select(vec![
-            "CHILD", "SEX", "DOB", "ETHNIC", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC",
-            "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR", "DATE_PLACED",
-            "DATE_PLACED_CEASED", "REASON_PLACED_CEASED", "LA", "YEAR", "COLLECTION_YEAR", "SIBLING_GROUP",
-            "DISABILITY", "DECOMM", "child", " Dob ",
+            "CHILD",
+            "SEX",
+            "DOB",
+            "ETHNIC",
+            "DECOM",
+            "RNE",
+            "LS",
+            "CIN",
+            "PLACE",
+            "PLACE_PROVIDER",
+            "DEC",
+            "REC",
+            "DATE_INT",
+            "DATE_MATCH",
+            "FOSTER_CARE",
+            "NB_ADOPTR",
+            "SEX_ADOPTR",
+            "LS_ADOPTR",
+            "DATE_PLACED",
+            "DATE_PLACED_CEASED",
+            "REASON_PLACED_CEASED",
+            "LA",
+            "YEAR",
+            "COLLECTION_YEAR",
+            "SIBLING_GROUP",
+            "DISABILITY",
+            "DECOMM",
+            "child",
+            " Dob ",
         ])
         .prop_map(str::to_string),
         "[A-Z_]{1,10}",
@@ -90,23 +140,38 @@ fn column() -> impl Strategy<Value = String> {
 /// A header of all the table's required columns (shuffled) plus random extras, or random columns.
 fn csv_text() -> impl Strategy<Value = (String, String)> {
     let stem = prop::sample::select(STEMS.to_vec());
-    (stem, prop::collection::vec(column(), 0..6), any::<bool>(), 0usize..8, any::<u64>()).prop_flat_map(
-        |(stem, extra, full, nrows, seed)| {
-            let mut cols: Vec<String> = if full { required(stem).iter().map(|s| s.to_string()).collect() } else { vec![] };
+    (
+        stem,
+        prop::collection::vec(column(), 0..6),
+        any::<bool>(),
+        0usize..8,
+        any::<u64>(),
+    )
+        .prop_flat_map(|(stem, extra, full, nrows, seed)| {
+            let mut cols: Vec<String> = if full {
+                required(stem).iter().map(|s| s.to_string()).collect()
+            } else {
+                vec![]
+            };
             cols.extend(extra);
             // Deterministic shuffle from the generated seed keeps shrinking simple.
             let n = cols.len();
             for i in (1..n).rev() {
-                cols.swap(i, (seed as usize).wrapping_mul(31).wrapping_add(i) % (i + 1));
+                cols.swap(
+                    i,
+                    (seed as usize).wrapping_mul(31).wrapping_add(i) % (i + 1),
+                );
             }
             let width = cols.len().max(1);
-            let rows = prop::collection::vec(prop::collection::vec(cell(), width.saturating_sub(1)..width + 2), nrows);
+            let rows = prop::collection::vec(
+                prop::collection::vec(cell(), width.saturating_sub(1)..width + 2),
+                nrows,
+            );
             (Just(stem.to_string()), Just(cols.join(",")), rows).prop_map(|(stem, head, rows)| {
                 let body: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
                 (stem, format!("{head}\n{}\n", body.join("\n")))
             })
-        },
-    )
+        })
 }
 
 fn required(stem: &str) -> &'static [&'static str] {

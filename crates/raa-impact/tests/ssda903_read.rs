@@ -291,3 +291,103 @@ fn placed_adoption_stems_are_recognised() {
     assert_eq!(stacked.placed_adoption[0].src.year, 2019);
     assert_eq!(stacked.superseded.placed_adoption, 2);
 }
+
+/// Write `las` × 10 yearly returns (4 files each) of a simple synthetic care population whose
+/// open episodes repeat across years, as the DfE returns do. Returns the episode rows written.
+fn write_synthetic(root: &Path, las: usize, children: usize) -> usize {
+    use rand::{Rng, SeedableRng};
+    use std::fmt::Write as _;
+    let places = ["U1", "U4", "U6", "K2", "A5", "A6", "P1"];
+    let mut written = 0;
+    for la in 0..las {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(la as u64);
+        // (child, decom, dec, place, rec) in days since 2008-01-01.
+        let mut eps: Vec<(usize, i64, i64, &str, &str)> = Vec::new();
+        for c in 0..children {
+            let mut t: i64 = rng.random_range(0..4000);
+            let k = rng.random_range(1..5);
+            for j in 0..k {
+                let len = rng.random_range(30..500);
+                let last = j + 1 == k;
+                let rec = if last {
+                    ["E4A", "E11", "E13"][rng.random_range(0..3)]
+                } else {
+                    "X1"
+                };
+                eps.push((
+                    c,
+                    t,
+                    t + len,
+                    places[rng.random_range(0..places.len())],
+                    rec,
+                ));
+                t += len;
+            }
+        }
+        let base = chrono::NaiveDate::from_ymd_opt(2008, 1, 1).unwrap();
+        let day = |d: i64| raa_impact::data::date::format_ssda903(base + chrono::Duration::days(d));
+        for year in 2010..2020 {
+            let start =
+                (chrono::NaiveDate::from_ymd_opt(year - 1, 4, 1).unwrap() - base).num_days();
+            let end = (chrono::NaiveDate::from_ymd_opt(year, 3, 31).unwrap() - base).num_days();
+            let mut ep = String::from(EPISODES_HEAD);
+            let mut head = String::from("CHILD,SEX,DOB,ETHNIC\n");
+            let mut seen = std::collections::BTreeSet::new();
+            for &(c, s, e, place, rec) in eps.iter().filter(|x| x.1 <= end && x.2 >= start) {
+                let (dec, rec) = if e <= end {
+                    (day(e), rec)
+                } else {
+                    (String::new(), "")
+                };
+                let rne = if seen.contains(&c) { "P" } else { "S" };
+                writeln!(ep, "{c},{},{rne},C2,N1,{place},PR1,{dec},{rec},,,,", day(s)).unwrap();
+                written += 1;
+                if seen.insert(c) {
+                    writeln!(head, "{c},1,01/01/2005,WBRI").unwrap();
+                }
+            }
+            let dir = root.join(format!("{:03}", 201 + la)).join(year.to_string());
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join("episodes.csv"), ep).unwrap();
+            std::fs::write(dir.join("header.csv"), head).unwrap();
+            std::fs::write(dir.join("ad1.csv"), "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR\n1,01/01/2005,01/02/2009,01/03/2009,0,1,F1,L0\n").unwrap();
+            std::fs::write(dir.join("placed_for_adoption.csv"), "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED\n1,01/01/2005,01/02/2009,,\n").unwrap();
+        }
+    }
+    written
+}
+
+/// Timing of read + stack + validate on ~1M episode rows in 2,000 files. Not a benchmark (those
+/// live in benches/); run with `cargo test --release --test ssda903_read -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn time_one_million_episode_rows() {
+    let d = tempfile::tempdir().unwrap();
+    let rows = write_synthetic(d.path(), 50, 5300);
+    let t0 = std::time::Instant::now();
+    let unstacked = read_dir(
+        d.path(),
+        &ReadOptions {
+            stack: false,
+            ..ReadOptions::default()
+        },
+    )
+    .unwrap();
+    let t_read = t0.elapsed();
+    let t1 = std::time::Instant::now();
+    let r = raa_impact::data::ssda903::dedup::stack(unstacked);
+    let t_stack = t1.elapsed();
+    let t2 = std::time::Instant::now();
+    let v = raa_impact::data::ssda903::validate::validate(&r);
+    let t_validate = t2.elapsed();
+    println!(
+        "{rows} episode rows in {} files on {} threads: read {t_read:?}, stack {t_stack:?} ({} episodes kept, {} superseded), validate {t_validate:?} ({} problems); total {:?}",
+        r.files.len(),
+        rayon::current_num_threads(),
+        r.episodes.len(),
+        r.superseded.episodes,
+        v.problems.len(),
+        t0.elapsed()
+    );
+    assert_eq!(r.episodes.len() as u64 + r.superseded.episodes, rows as u64);
+}

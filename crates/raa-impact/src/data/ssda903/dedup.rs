@@ -170,32 +170,43 @@ impl Ident<'_> {
 
 /// Sort `rows` by identity and keep the last row of each identity. Returns the kept rows and
 /// how many were dropped; same-year drops add a warning to `ties`.
-fn keep_latest<T: Send>(
-    mut rows: Vec<T>,
+fn keep_latest<T: Send + Sync>(
+    rows: Vec<T>,
     table: Table,
     paths: &[String],
     ties: &mut Vec<Problem>,
     ident: impl Fn(&T) -> Ident<'_> + Sync,
 ) -> (Vec<T>, u64) {
-    rows.par_sort_by(|a, b| ident(a).cmp(&ident(b)));
-    let keep: Vec<bool> = (0..rows.len())
-        .map(|i| {
-            rows.get(i + 1)
-                .map_or(true, |next| !ident(&rows[i]).same_record(&ident(next)))
+    // Sort indices, not rows: rows are large and a sort would move each many times. The index
+    // breaks ties between rows with equal sources (only possible for rows built in memory).
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.par_sort_unstable_by(|&a, &b| ident(&rows[a]).cmp(&ident(&rows[b])).then(a.cmp(&b)));
+    let keep: Vec<bool> = order
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            order
+                .get(k + 1)
+                .map_or(true, |&j| !ident(&rows[i]).same_record(&ident(&rows[j])))
         })
         .collect();
-    for (i, kept) in keep.iter().enumerate() {
-        if !kept {
-            let (dropped, next) = (ident(&rows[i]), ident(&rows[i + 1]));
+    for (k, kept) in keep.iter().enumerate() {
+        if let (false, Some(&j)) = (*kept, order.get(k + 1)) {
+            let (dropped, next) = (ident(&rows[order[k]]), ident(&rows[j]));
             if dropped.src.year == next.src.year {
                 ties.push(tie_problem(table, paths, &dropped, &next));
             }
         }
     }
     let dropped = keep.iter().filter(|k| !**k).count() as u64;
-    let mut flags = keep.into_iter();
-    rows.retain(|_| flags.next().unwrap_or(true));
-    (rows, dropped)
+    let mut slots: Vec<Option<T>> = rows.into_iter().map(Some).collect();
+    let out = order
+        .iter()
+        .zip(keep)
+        .filter(|(_, kept)| *kept)
+        .filter_map(|(&i, _)| slots[i].take())
+        .collect();
+    (out, dropped)
 }
 
 fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) -> Problem {

@@ -364,7 +364,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut rec = ByteRecord::new();
-    let has_header = rdr.read_byte_record(&mut rec).unwrap_or(false);
+    let has_header = next_record(&mut rdr, &mut rec, &name, table)?;
     if !has_header {
         let msg = format!("no header line: expected the {table} columns");
         return Err(file_error(&name, table, "empty_file", msg));
@@ -384,9 +384,10 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
     let mut problems = Vec::new();
     let mut rows: u64 = 0;
     let mut first: Option<(String, i32)> = None;
-    while rdr.read_byte_record(&mut rec).unwrap_or(false) {
+    let mut sink = Sink::new(&ctx, &mut problems);
+    while next_record(&mut rdr, &mut rec, &name, table)? {
         rows += 1;
-        let mut sink = Sink::new(&ctx, rows, &mut problems);
+        sink.start_row(rows);
         if rec.len() != cols.width {
             sink.ragged(rec.len(), cols.width)?;
             continue;
@@ -397,6 +398,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
         }
         push_row(&mut out, &rec, &cols, src, &mut sink)?;
     }
+    drop(sink);
     let (la, year) =
         first.unwrap_or_else(|| (ctx.la.clone().unwrap_or_default(), ctx.year.unwrap_or(0)));
     out.problems = problems;
@@ -409,6 +411,24 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
         encoding: encoding.to_string(),
     });
     Ok(out)
+}
+
+/// The next CSV record; `false` at the end. The csv crate cannot fail on in-memory text with
+/// flexible rows, but an error is reported rather than ending the file early.
+fn next_record(
+    rdr: &mut csv::Reader<&[u8]>,
+    rec: &mut ByteRecord,
+    name: &str,
+    table: Table,
+) -> Result<bool> {
+    rdr.read_byte_record(rec).map_err(|e| {
+        file_error(
+            name,
+            table,
+            "not_csv",
+            format!("cannot parse the file as CSV: {e}"),
+        )
+    })
 }
 
 fn push_row(
@@ -741,14 +761,23 @@ struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    fn new(ctx: &'a FileCtx<'a>, row: u64, problems: &'a mut Vec<Problem>) -> Self {
+    fn new(ctx: &'a FileCtx<'a>, problems: &'a mut Vec<Problem>) -> Self {
         Sink {
             ctx,
-            row,
+            row: 0,
             child: String::new(),
-            la: ctx.la.clone().unwrap_or_default(),
+            la: String::new(),
             problems,
         }
+    }
+
+    /// Start data row `row`: forget the previous row's LA and child. (The buffers are reused,
+    /// so a row costs no allocation here.)
+    fn start_row(&mut self, row: u64) {
+        self.row = row;
+        self.child.clear();
+        self.la.clear();
+        self.la.push_str(self.ctx.la.as_deref().unwrap_or(""));
     }
 
     fn push(
@@ -792,7 +821,8 @@ impl<'a> Sink<'a> {
     /// Start a row: remember its LA and child for the problems it may raise.
     fn begin(&mut self, src: &Source, child: &str) {
         self.la.clone_from(&src.la);
-        self.child = child.to_string();
+        self.child.clear();
+        self.child.push_str(child);
     }
 
     fn date(&mut self, rec: &ByteRecord, cols: &Columns, field: F) -> Result<Option<Date>> {

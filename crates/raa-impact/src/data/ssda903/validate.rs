@@ -359,18 +359,18 @@ impl<'a> Checker<'a> {
         value: Option<Date>,
         sev: Severity,
     ) -> Option<Finding> {
-        let unparsed = self
-            .unparsed
-            .contains(&(self.r.file_of(src), src.row, field));
-        (value.is_none() && !unparsed).then(|| {
-            finding(
-                field,
-                "required_value",
-                String::new(),
-                format!("{field} must be a date, not blank"),
-                sev,
-            )
+        (value.is_none() && !self.unparsed_at(src, field)).then(|| {
+            let msg = format!("{field} must be a date, not blank");
+            finding(field, "required_value", String::new(), msg, sev)
         })
+    }
+
+    /// Whether the date `field` of the row at `src` was present but unparseable.
+    fn unparsed_at(&self, src: &Source, field: &str) -> bool {
+        !self.unparsed.is_empty()
+            && self
+                .unparsed
+                .contains(&(self.r.file_of(src), src.row, field))
     }
 
     fn after_year_end(
@@ -436,10 +436,7 @@ impl<'a> Checker<'a> {
             codes::PLACE_PROVIDER,
             Severity::Warning,
         ));
-        let dec_unparsed = self
-            .unparsed
-            .contains(&(self.r.file_of(&e.src), e.src.row, "DEC"));
-        if e.dec.is_some() == e.rec.is_empty() && !dec_unparsed {
+        if e.dec.is_some() == e.rec.is_empty() && !self.unparsed_at(&e.src, "DEC") {
             let msg = "DEC and REC must both be filled in (episode ended) or both be blank (episode open)";
             let value = format!("DEC={} REC={}", fmt_date(e.dec), e.rec);
             f.push(finding(
@@ -534,10 +531,9 @@ impl<'a> Checker<'a> {
             codes::REASON_PLACED_CEASED,
             Severity::Error,
         ));
-        let ceased_unparsed =
-            self.unparsed
-                .contains(&(self.r.file_of(&p.src), p.src.row, "DATE_PLACED_CEASED"));
-        if p.date_placed_ceased.is_some() == reason.is_empty() && !ceased_unparsed {
+        if p.date_placed_ceased.is_some() == reason.is_empty()
+            && !self.unparsed_at(&p.src, "DATE_PLACED_CEASED")
+        {
             let msg =
                 "DATE_PLACED_CEASED and REASON_PLACED_CEASED must both be present or both be blank";
             let value = format!(
