@@ -357,37 +357,47 @@ fn write_synthetic(root: &Path, las: usize, children: usize) -> usize {
     written
 }
 
-/// Timing of read + stack + validate on ~1M episode rows in 2,000 files. Not a benchmark (those
-/// live in benches/); run with `cargo test --release --test ssda903_read -- --ignored --nocapture`.
+/// Timing of read + stack + validate on ~1M episode rows in 2,000 files (best of 3 runs, as the
+/// machine may be shared). Not a benchmark (those live in benches/); run with
+/// `cargo test --release --test ssda903_read -- --ignored --nocapture`.
 #[test]
 #[ignore]
 fn time_one_million_episode_rows() {
+    use raa_impact::data::ssda903::{dedup::stack, validate::validate};
+    use std::time::{Duration, Instant};
     let d = tempfile::tempdir().unwrap();
     let rows = write_synthetic(d.path(), 50, 5300);
-    let t0 = std::time::Instant::now();
-    let unstacked = read_dir(
-        d.path(),
-        &ReadOptions {
-            stack: false,
-            ..ReadOptions::default()
-        },
-    )
-    .unwrap();
-    let t_read = t0.elapsed();
-    let t1 = std::time::Instant::now();
-    let r = raa_impact::data::ssda903::dedup::stack(unstacked);
-    let t_stack = t1.elapsed();
-    let t2 = std::time::Instant::now();
-    let v = raa_impact::data::ssda903::validate::validate(&r);
-    let t_validate = t2.elapsed();
+    let mut best = [Duration::MAX; 4];
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        let unstacked = read_dir(
+            d.path(),
+            &ReadOptions {
+                stack: false,
+                ..ReadOptions::default()
+            },
+        )
+        .unwrap();
+        let t1 = Instant::now();
+        let r = stack(unstacked);
+        let t2 = Instant::now();
+        let v = validate(&r);
+        let t3 = Instant::now();
+        for (b, t) in best.iter_mut().zip([t1 - t0, t2 - t1, t3 - t2, t3 - t0]) {
+            *b = (*b).min(t);
+        }
+        assert_eq!(r.episodes.len() as u64 + r.superseded.episodes, rows as u64);
+        println!(
+            "{rows} episode rows in {} files on {} threads: {} episodes kept, {} superseded, {} problems",
+            r.files.len(),
+            rayon::current_num_threads(),
+            r.episodes.len(),
+            r.superseded.episodes,
+            v.problems.len()
+        );
+    }
     println!(
-        "{rows} episode rows in {} files on {} threads: read {t_read:?}, stack {t_stack:?} ({} episodes kept, {} superseded), validate {t_validate:?} ({} problems); total {:?}",
-        r.files.len(),
-        rayon::current_num_threads(),
-        r.episodes.len(),
-        r.superseded.episodes,
-        v.problems.len(),
-        t0.elapsed()
+        "best of 3: read {:?}, stack {:?}, validate {:?}, total {:?}",
+        best[0], best[1], best[2], best[3]
     );
-    assert_eq!(r.episodes.len() as u64 + r.superseded.episodes, rows as u64);
 }

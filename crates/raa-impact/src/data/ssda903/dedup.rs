@@ -24,15 +24,21 @@
 //! * Dropped rows are counted in [`Returns::superseded`].
 //!
 //! The result does not depend on the order of the input: [`Returns::files`] is sorted by path
-//! (row sources are renumbered to match), every table is sorted by its identity, then collection
-//! year, file and row, and the read problems by file, table, row and rule. Stacking is idempotent.
-//! The read functions stack by default (see [`crate::data::ssda903::read::ReadOptions::stack`]).
+//! (row sources are renumbered to match), every table keeps its surviving rows in (file, row)
+//! order (the order [`crate::data::ssda903::read`] produces), and the read problems are sorted by
+//! file, table, row and rule. Stacking is idempotent. The read functions stack by default (see
+//! [`crate::data::ssda903::read::ReadOptions::stack`]).
+//!
+//! Cost: one hash-map pass per table (no sort of the rows), so stacking a million episodes takes
+//! a small fraction of reading them.
 
 use super::problem::{Problem, Severity};
-use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
+use super::tables::{Returns, Source, Table};
 use crate::data::date::Date;
 use rayon::prelude::*;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
 /// Stack returns of one or several LAs and years, keeping the latest version of each record.
 /// See the module documentation for the rules.
@@ -46,58 +52,24 @@ pub fn stack(mut returns: Returns) -> Returns {
     sort_files(&mut returns);
     let paths: Vec<String> = returns.files.iter().map(|f| f.path.clone()).collect();
     let mut ties = Vec::new();
-    let header = std::mem::take(&mut returns.header);
-    let (header, n) = keep_latest(header, Table::Header, &paths, &mut ties, |r: &HeaderRow| {
-        Ident {
-            src: &r.src,
-            child: &r.child,
-            date: None,
-            dated: false,
-        }
+    let r = &mut returns;
+    r.superseded.header += keep_latest(&mut r.header, Table::Header, &paths, &mut ties, |x| {
+        Ident::new(&x.src, &x.child, None, false)
     });
-    returns.header = header;
-    returns.superseded.header += n;
-    let episodes = std::mem::take(&mut returns.episodes);
-    let (episodes, n) = keep_latest(
-        episodes,
-        Table::Episodes,
-        &paths,
-        &mut ties,
-        |r: &EpisodeRow| Ident {
-            src: &r.src,
-            child: &r.child,
-            date: r.decom,
-            dated: true,
-        },
-    );
-    returns.episodes = episodes;
-    returns.superseded.episodes += n;
-    let ad1 = std::mem::take(&mut returns.ad1);
-    let (ad1, n) = keep_latest(ad1, Table::Ad1, &paths, &mut ties, |r: &Ad1Row| Ident {
-        src: &r.src,
-        child: &r.child,
-        date: r.date_int,
-        dated: true,
+    r.superseded.episodes +=
+        keep_latest(&mut r.episodes, Table::Episodes, &paths, &mut ties, |x| {
+            Ident::new(&x.src, &x.child, x.decom, true)
+        });
+    r.superseded.ad1 += keep_latest(&mut r.ad1, Table::Ad1, &paths, &mut ties, |x| {
+        Ident::new(&x.src, &x.child, x.date_int, true)
     });
-    returns.ad1 = ad1;
-    returns.superseded.ad1 += n;
-    let pa = std::mem::take(&mut returns.placed_adoption);
-    let (pa, n) = keep_latest(
-        pa,
-        Table::PlacedAdoption,
-        &paths,
-        &mut ties,
-        |r: &PlacedAdoptionRow| Ident {
-            src: &r.src,
-            child: &r.child,
-            date: r.date_placed,
-            dated: true,
-        },
-    );
-    returns.placed_adoption = pa;
-    returns.superseded.placed_adoption += n;
+    let pa = &mut r.placed_adoption;
+    r.superseded.placed_adoption +=
+        keep_latest(pa, Table::PlacedAdoption, &paths, &mut ties, |x| {
+            Ident::new(&x.src, &x.child, x.date_placed, true)
+        });
     returns.read_problems.append(&mut ties);
-    returns.read_problems.par_sort_by(problem_order);
+    sort_problems(&mut returns.read_problems);
     returns
 }
 
@@ -133,80 +105,133 @@ struct Ident<'a> {
     dated: bool,
 }
 
-impl Ident<'_> {
+impl<'a> Ident<'a> {
     /// Rows without a usable identity are never merged.
     fn identifiable(&self) -> bool {
         !self.child.is_empty() && (!self.dated || self.date.is_some())
     }
 
-    fn same_record(&self, other: &Ident) -> bool {
-        self.identifiable()
-            && other.identifiable()
-            && self.src.la == other.src.la
-            && self.child == other.child
-            && self.date == other.date
+    fn new(src: &'a Source, child: &'a str, date: Option<Date>, dated: bool) -> Self {
+        Ident {
+            src,
+            child,
+            date,
+            dated,
+        }
     }
 
-    /// Identity, then year, then file and row: the last of a run of equal identities is kept.
-    fn cmp(&self, other: &Ident) -> Ordering {
-        (
-            &self.src.la,
-            self.child,
-            self.date,
-            self.src.year,
-            self.src.file,
-            self.src.row,
-        )
-            .cmp(&(
-                &other.src.la,
-                other.child,
-                other.date,
-                other.src.year,
-                other.src.file,
-                other.src.row,
-            ))
+    fn key(&self) -> (&'a str, &'a str, Option<Date>) {
+        (self.src.la.as_str(), self.child, self.date)
     }
 }
 
-/// Sort `rows` by identity and keep the last row of each identity. Returns the kept rows and
-/// how many were dropped; same-year drops add a warning to `ties`.
+/// Drop every row of `rows` that a later version of the same record supersedes; return how
+/// many were dropped. Same-year drops add a warning to `ties`.
 fn keep_latest<T: Send + Sync>(
-    rows: Vec<T>,
+    rows: &mut Vec<T>,
     table: Table,
     paths: &[String],
     ties: &mut Vec<Problem>,
     ident: impl Fn(&T) -> Ident<'_> + Sync,
-) -> (Vec<T>, u64) {
-    // Sort indices, not rows: rows are large and a sort would move each many times. The index
-    // breaks ties between rows with equal sources (only possible for rows built in memory).
-    let mut order: Vec<usize> = (0..rows.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| ident(&rows[a]).cmp(&ident(&rows[b])).then(a.cmp(&b)));
-    let keep: Vec<bool> = order
-        .iter()
-        .enumerate()
-        .map(|(k, &i)| {
-            order
-                .get(k + 1)
-                .map_or(true, |&j| !ident(&rows[i]).same_record(&ident(&rows[j])))
-        })
+) -> u64 {
+    // (file, row) order makes "later" well defined; rows from `read` are in it already.
+    let in_order = rows.windows(2).all(|w| {
+        let (a, b) = (ident(&w[0]).src, ident(&w[1]).src);
+        (a.file, a.row) <= (b.file, b.row)
+    });
+    if !in_order {
+        rows.par_sort_by_key(|x| {
+            let s = ident(x).src;
+            (s.file, s.row)
+        });
+    }
+    let shards = shard_by(rows.len(), |i| {
+        let id = ident(&rows[i]);
+        id.identifiable().then(|| id.key())
+    });
+    // Each shard holds whole identities, so shards are independent.
+    let outcome: Vec<(Vec<usize>, Vec<(usize, usize)>)> = shards
+        .par_iter()
+        .map(|idx| losers_in(rows, idx, &ident))
         .collect();
-    for (k, kept) in keep.iter().enumerate() {
-        if let (false, Some(&j)) = (*kept, order.get(k + 1)) {
-            let (dropped, next) = (ident(&rows[order[k]]), ident(&rows[j]));
-            if dropped.src.year == next.src.year {
-                ties.push(tie_problem(table, paths, &dropped, &next));
-            }
+    let mut keep = vec![true; rows.len()];
+    let mut dropped = 0u64;
+    for (losers, tied) in &outcome {
+        for &l in losers {
+            keep[l] = false;
+            dropped += 1;
+        }
+        for &(l, w) in tied {
+            ties.push(tie_problem(
+                table,
+                paths,
+                &ident(&rows[l]),
+                &ident(&rows[w]),
+            ));
         }
     }
-    let dropped = keep.iter().filter(|k| !**k).count() as u64;
-    let mut slots: Vec<Option<T>> = rows.into_iter().map(Some).collect();
-    let out = order
+    let mut flags = keep.into_iter();
+    rows.retain(|_| flags.next().unwrap_or(true));
+    dropped
+}
+
+/// Within one shard (indices ascending): the rows superseded by a later version, and the
+/// (dropped, kept) pairs from the same collection year.
+fn losers_in<'r, T>(
+    rows: &'r [T],
+    idx: &[usize],
+    ident: &impl Fn(&'r T) -> Ident<'r>,
+) -> (Vec<usize>, Vec<(usize, usize)>) {
+    let mut best: FastMap<(&str, &str, Option<Date>), usize> = FastMap::default();
+    best.reserve(idx.len());
+    let mut losers = Vec::new();
+    for &i in idx {
+        let id = ident(&rows[i]);
+        if !id.identifiable() {
+            continue;
+        }
+        let slot = best.entry(id.key()).or_insert(i);
+        if *slot != i {
+            // Indices ascend in (file, row) order, so on equal years the later row wins.
+            let loser = if id.src.year >= ident(&rows[*slot]).src.year {
+                std::mem::replace(slot, i)
+            } else {
+                i
+            };
+            losers.push(loser);
+        }
+    }
+    let tied = losers
         .iter()
-        .zip(keep)
-        .filter(|(_, kept)| *kept)
-        .filter_map(|(&i, _)| slots[i].take())
+        .filter_map(|&l| {
+            let lost = ident(&rows[l]);
+            let w = *best.get(&lost.key())?;
+            (ident(&rows[w]).src.year == lost.src.year).then_some((l, w))
+        })
         .collect();
-    (out, dropped)
+    (losers, tied)
+}
+
+/// Number of shards for the parallel hash passes (a power of two, more than the cores so that
+/// work balances, few enough that each shard's map stays cache-friendly).
+const SHARDS: usize = 64;
+
+/// Split `0..n` into [`SHARDS`] lists by the hash of `key(i)`, each list ascending. Equal keys
+/// land in the same shard, so per-key work can run shard by shard in parallel.
+pub(crate) fn shard_by<K: Hash>(n: usize, key: impl Fn(usize) -> K + Sync) -> Vec<Vec<usize>> {
+    let build = BuildHasherDefault::<FastHasher>::default();
+    let hashes: Vec<u64> = (0..n)
+        .into_par_iter()
+        .map(|i| build.hash_one(key(i)))
+        .collect();
+    let mut shards: Vec<Vec<usize>> = (0..SHARDS)
+        .map(|_| Vec::with_capacity(n / SHARDS + 1))
+        .collect();
+    for (i, h) in hashes.into_iter().enumerate() {
+        // Middle bits: hashbrown uses the low bits for buckets and the top 7 for tags.
+        shards[((h >> 32) as usize) % SHARDS].push(i);
+    }
+    shards
 }
 
 fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) -> Problem {
@@ -253,6 +278,36 @@ fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) ->
     }
 }
 
+/// Sort problems by [`problem_order`], quickly: files are ranked once so that most comparisons
+/// are of integers, not of long paths that share a prefix.
+pub(crate) fn sort_problems(problems: &mut Vec<Problem>) {
+    let mut names: Vec<&str> = {
+        let mut seen: FastMap<&str, ()> = FastMap::default();
+        problems
+            .iter()
+            .filter_map(|p| {
+                seen.insert(p.file.as_str(), ())
+                    .is_none()
+                    .then_some(p.file.as_str())
+            })
+            .collect()
+    };
+    names.sort_unstable();
+    let rank: FastMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let keys: Vec<usize> = problems
+        .iter()
+        .map(|p| rank.get(p.file.as_str()).copied().unwrap_or(0))
+        .collect();
+    drop(rank);
+    let mut keyed: Vec<(usize, Problem)> = keys.into_iter().zip(problems.drain(..)).collect();
+    keyed.par_sort_by(|(ka, a), (kb, b)| {
+        (ka, a.table, a.row)
+            .cmp(&(kb, b.table, b.row))
+            .then_with(|| problem_order(a, b))
+    });
+    problems.extend(keyed.into_iter().map(|(_, p)| p));
+}
+
 /// The order of problems everywhere in the crate: file, table, row, rule, then the rest.
 pub fn problem_order(a: &Problem, b: &Problem) -> Ordering {
     (
@@ -263,3 +318,59 @@ pub fn problem_order(a: &Problem, b: &Problem) -> Ordering {
         ))
         .then(a.severity.cmp(&b.severity))
 }
+
+/// A small, fast, non-cryptographic hasher for the crate's row-keyed maps (string keys of a few
+/// bytes; the inputs are the user's own files, so hash flooding is not a concern).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // splitmix64's finaliser: every output bit depends on every input bit, so both the
+        // low bits (hash-map buckets) and the middle bits (shards) are well spread.
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+}
+
+/// A `HashMap` with [`FastHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;

@@ -142,14 +142,28 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Returns> {
         .enumerate()
         .map(|(i, (path, table))| read_file(path, *table, file_index(i)?, opts))
         .collect();
+    let reads = reads.into_iter().collect::<Result<Vec<FileRead>>>()?;
+    reserve(&mut returns, &reads);
     for r in reads {
-        r?.append_to(&mut returns);
+        r.append_to(&mut returns);
     }
     Ok(if opts.stack {
         dedup::stack(returns)
     } else {
         returns
     })
+}
+
+/// Reserve the concatenated tables once: growing a vector of a million rows step by step
+/// copies it several times.
+fn reserve(r: &mut Returns, reads: &[FileRead]) {
+    let sum = |f: fn(&FileRead) -> usize| reads.iter().map(f).sum::<usize>();
+    r.files.reserve(reads.len());
+    r.header.reserve(sum(|x| x.header.len()));
+    r.episodes.reserve(sum(|x| x.episodes.len()));
+    r.ad1.reserve(sum(|x| x.ad1.len()));
+    r.placed_adoption.reserve(sum(|x| x.placed_adoption.len()));
+    r.read_problems.reserve(sum(|x| x.problems.len()));
 }
 
 fn file_index(i: usize) -> Result<u32> {

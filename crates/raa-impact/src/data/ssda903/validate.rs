@@ -55,13 +55,13 @@
 //! does not depend on the thread count.
 
 use super::codes::{self, Code};
-use super::dedup::problem_order;
+use super::dedup::{shard_by, sort_problems, FastMap};
 use super::problem::{Problem, Severity};
 use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
 use crate::data::date::{format_ssda903, year_end, Date};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// The outcome of validation: every problem as a row, and which rows are invalid (an
 /// error-severity problem) in each table, indexed like the vectors of [`Returns`].
@@ -112,7 +112,7 @@ pub fn validate(returns: &Returns) -> Validation {
     }
     mark_read_problems(returns, &mut v);
     v.problems.extend(returns.read_problems.iter().cloned());
-    v.problems.par_sort_by(problem_order);
+    sort_problems(&mut v.problems);
     v
 }
 
@@ -154,7 +154,7 @@ fn mark_read_problems(r: &Returns, v: &mut Validation) {
     if errors.is_empty() {
         return;
     }
-    let mut at: HashMap<(Table, &str, u64), Vec<usize>> = HashMap::new();
+    let mut at: FastMap<(Table, &str, u64), Vec<usize>> = FastMap::default();
     let mut add =
         |t: Table, s: &Source, i: usize| at.entry((t, r.file_of(s), s.row)).or_default().push(i);
     r.header
@@ -197,6 +197,8 @@ fn unparsed_dates(r: &Returns) -> HashSet<(&str, u64, &str)> {
 /// The rows of one child (LA, CHILD) in each table, as indices into [`Returns`].
 #[derive(Default)]
 struct Group<'a> {
+    /// The group's first row in the cross-table numbering of [`row_at`].
+    first: usize,
     child: &'a str,
     header: Vec<usize>,
     episodes: Vec<usize>,
@@ -204,58 +206,71 @@ struct Group<'a> {
     pa: Vec<usize>,
 }
 
+/// Group every row by child (LA, CHILD). Rows are numbered across the four tables (Header,
+/// Episodes, AD1, PlacedAdoption in turn) and sharded by the hash of their child, so that the
+/// grouping runs in parallel; each group's row lists ascend.
 fn group_by_child(r: &Returns) -> Vec<Group<'_>> {
-    let mut index: HashMap<(&str, &str), usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
-    let h: Vec<usize> = r
-        .header
-        .iter()
-        .map(|x| slot(&mut index, &mut groups, &x.src.la, &x.child))
+    let n = r.header.len() + r.episodes.len() + r.ad1.len() + r.placed_adoption.len();
+    let shards = shard_by(n, |i| row_at(r, i).map(|(_, la, child)| (la, child)));
+    let mut groups: Vec<Group> = shards
+        .par_iter()
+        .flat_map_iter(|idx| {
+            let mut index: FastMap<(&str, &str), usize> = FastMap::default();
+            let mut groups: Vec<Group> = Vec::new();
+            for &i in idx {
+                let Some((at, la, child)) = row_at(r, i) else {
+                    continue;
+                };
+                let g = *index.entry((la, child)).or_insert_with(|| {
+                    groups.push(Group {
+                        first: i,
+                        child,
+                        ..Group::default()
+                    });
+                    groups.len() - 1
+                });
+                let group = &mut groups[g];
+                match at {
+                    RowAt::Header(k) => group.header.push(k),
+                    RowAt::Episode(k) => group.episodes.push(k),
+                    RowAt::Ad1(k) => group.ad1.push(k),
+                    RowAt::Pa(k) => group.pa.push(k),
+                }
+            }
+            groups
+        })
         .collect();
-    let e: Vec<usize> = r
-        .episodes
-        .iter()
-        .map(|x| slot(&mut index, &mut groups, &x.src.la, &x.child))
-        .collect();
-    let a: Vec<usize> = r
-        .ad1
-        .iter()
-        .map(|x| slot(&mut index, &mut groups, &x.src.la, &x.child))
-        .collect();
-    let p: Vec<usize> = r
-        .placed_adoption
-        .iter()
-        .map(|x| slot(&mut index, &mut groups, &x.src.la, &x.child))
-        .collect();
-    h.into_iter()
-        .enumerate()
-        .for_each(|(i, g)| groups[g].header.push(i));
-    e.into_iter()
-        .enumerate()
-        .for_each(|(i, g)| groups[g].episodes.push(i));
-    a.into_iter()
-        .enumerate()
-        .for_each(|(i, g)| groups[g].ad1.push(i));
-    p.into_iter()
-        .enumerate()
-        .for_each(|(i, g)| groups[g].pa.push(i));
+    // Back to first-seen order: a child's rows sit together in its file, so checking children
+    // in file order reads memory in order (sharded order costs a cache miss per row).
+    groups.par_sort_unstable_by_key(|g| g.first);
     groups
 }
 
-/// The group of (la, child), created on first sight.
-fn slot<'a>(
-    index: &mut HashMap<(&'a str, &'a str), usize>,
-    groups: &mut Vec<Group<'a>>,
-    la: &'a str,
-    child: &'a str,
-) -> usize {
-    *index.entry((la, child)).or_insert_with(|| {
-        groups.push(Group {
-            child,
-            ..Group::default()
-        });
-        groups.len() - 1
-    })
+/// A row of one of the four tables, by its index in that table.
+enum RowAt {
+    Header(usize),
+    Episode(usize),
+    Ad1(usize),
+    Pa(usize),
+}
+
+/// Row `i` of the four tables taken in turn, with its LA and child.
+fn row_at(r: &Returns, i: usize) -> Option<(RowAt, &str, &str)> {
+    let mut k = i;
+    if let Some(x) = r.header.get(k) {
+        return Some((RowAt::Header(k), &x.src.la, &x.child));
+    }
+    k -= r.header.len();
+    if let Some(x) = r.episodes.get(k) {
+        return Some((RowAt::Episode(k), &x.src.la, &x.child));
+    }
+    k -= r.episodes.len();
+    if let Some(x) = r.ad1.get(k) {
+        return Some((RowAt::Ad1(k), &x.src.la, &x.child));
+    }
+    k -= r.ad1.len();
+    let x = r.placed_adoption.get(k)?;
+    Some((RowAt::Pa(k), &x.src.la, &x.child))
 }
 
 /// A problem and the row it makes invalid (when an error).
