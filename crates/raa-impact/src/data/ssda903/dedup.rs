@@ -150,7 +150,7 @@ fn keep_latest<T: Send + Sync>(
         id.identifiable().then(|| id.key())
     });
     // Each shard holds whole identities, so shards are independent.
-    let outcome: Vec<(Vec<usize>, Vec<(usize, usize)>)> = shards
+    let outcome: Vec<ShardOutcome> = shards
         .par_iter()
         .map(|idx| losers_in(rows, idx, &ident))
         .collect();
@@ -175,13 +175,16 @@ fn keep_latest<T: Send + Sync>(
     dropped
 }
 
+/// Rows dropped in one shard, and the (dropped, kept) pairs from the same year.
+type ShardOutcome = (Vec<usize>, Vec<(usize, usize)>);
+
 /// Within one shard (indices ascending): the rows superseded by a later version, and the
 /// (dropped, kept) pairs from the same collection year.
 fn losers_in<'r, T>(
     rows: &'r [T],
     idx: &[usize],
     ident: &impl Fn(&'r T) -> Ident<'r>,
-) -> (Vec<usize>, Vec<(usize, usize)>) {
+) -> ShardOutcome {
     let mut best: FastMap<(&str, &str, Option<Date>), usize> = FastMap::default();
     best.reserve(idx.len());
     let mut losers = Vec::new();
