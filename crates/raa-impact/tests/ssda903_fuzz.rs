@@ -197,3 +197,170 @@ proptest! {
         check(&stem, &bytes)?;
     }
 }
+
+// ---- in-memory returns: validation and stacking never panic, and ignore row order ----------
+
+use raa_impact::data::ssda903::{
+    Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Source, Table,
+};
+
+fn date() -> impl Strategy<Value = Option<chrono::NaiveDate>> {
+    prop_oneof![
+        1 => Just(None),
+        6 => (0i64..3000).prop_map(|d| chrono::NaiveDate::from_ymd_opt(2014, 1, 1).map(|b| b + chrono::Duration::days(d))),
+    ]
+}
+
+fn code(pool: &'static [&'static str]) -> impl Strategy<Value = String> {
+    prop::sample::select(pool.to_vec()).prop_map(str::to_string)
+}
+
+/// A source among 3 files, with a year that is usually plausible and sometimes absurd.
+fn source() -> impl Strategy<Value = Source> {
+    let year = prop_oneof![8 => 2015i32..2020, 1 => any::<i32>()];
+    (
+        0u32..3,
+        1u64..50,
+        prop::sample::select(vec!["316", "202"]),
+        year,
+    )
+        .prop_map(|(file, row, la, year)| Source {
+            file,
+            row,
+            la: la.to_string(),
+            year,
+        })
+}
+
+fn child() -> impl Strategy<Value = String> {
+    code(&["1", "2", "3", ""])
+}
+
+fn episode() -> impl Strategy<Value = EpisodeRow> {
+    (
+        source(),
+        child(),
+        date(),
+        code(&["S", "P", "L", "T", ""]),
+        code(&["C2", "E1", "D1", "V2", "XX"]),
+        code(&["U4", "A3", "A5", "A6", "K2", ""]),
+        date(),
+        code(&["", "X1", "E11", "E12", "E4A", "Z9"]),
+    )
+        .prop_map(|(src, child, decom, rne, ls, place, dec, rec)| EpisodeRow {
+            src,
+            child,
+            decom,
+            rne,
+            ls,
+            cin: "N1".into(),
+            place,
+            place_provider: "PR1".into(),
+            dec,
+            rec,
+            reason_place_change: String::new(),
+            home_post: String::new(),
+            pl_post: String::new(),
+            urn: String::new(),
+        })
+}
+
+fn returns() -> impl Strategy<Value = Returns> {
+    let header =
+        (source(), child(), code(&["1", "2", "3"]), date()).prop_map(|(src, child, sex, dob)| {
+            HeaderRow {
+                src,
+                child,
+                sex,
+                dob,
+                ethnic: "WBRI".into(),
+                sibling_group: None,
+                disability: None,
+            }
+        });
+    let ad1 = (source(), child(), date(), date(), date()).prop_map(
+        |(src, child, dob, date_int, date_match)| Ad1Row {
+            src,
+            child,
+            dob,
+            date_int,
+            date_match,
+            foster_care: "0".into(),
+            nb_adoptr: "1".into(),
+            sex_adoptr: "F1".into(),
+            ls_adoptr: "L0".into(),
+        },
+    );
+    let pa = (source(), child(), date(), date(), code(&["", "RD1", "XXX"])).prop_map(
+        |(src, child, date_placed, date_placed_ceased, reason_placed_ceased)| PlacedAdoptionRow {
+            src,
+            child,
+            dob: None,
+            date_placed,
+            date_placed_ceased,
+            reason_placed_ceased,
+        },
+    );
+    (
+        prop::collection::vec(header, 0..6),
+        prop::collection::vec(episode(), 0..14),
+        prop::collection::vec(ad1, 0..4),
+        prop::collection::vec(pa, 0..4),
+    )
+        .prop_map(|(mut header, mut episodes, mut ad1, mut placed_adoption)| {
+            // Unique (file, row) per table, as a reader produces.
+            header
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, x)| x.src.row = i as u64 + 1);
+            episodes
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, x)| x.src.row = i as u64 + 1);
+            ad1.iter_mut()
+                .enumerate()
+                .for_each(|(i, x)| x.src.row = i as u64 + 1);
+            placed_adoption
+                .iter_mut()
+                .enumerate()
+                .for_each(|(i, x)| x.src.row = i as u64 + 1);
+            Returns {
+                files: ["b/episodes.csv", "a/header.csv", "c/ad1.csv"]
+                    .iter()
+                    .map(|p| FileInfo {
+                        path: p.to_string(),
+                        table: Table::Episodes,
+                        la: "316".into(),
+                        year: 2018,
+                        rows: 0,
+                        encoding: "utf-8".into(),
+                    })
+                    .collect(),
+                header,
+                episodes,
+                ad1,
+                placed_adoption,
+                ..Returns::default()
+            }
+        })
+}
+
+proptest! {
+    #[test]
+    fn validation_and_stacking_of_arbitrary_rows(r in returns(), seed in any::<u64>()) {
+        let v = validate(&r);
+        prop_assert_eq!(v.invalid_episodes.len(), r.episodes.len());
+        let stacked = dedup::stack(r.clone());
+        let restacked = dedup::stack(stacked.clone());
+        prop_assert_eq!(serde_json::to_string(&restacked).ok(), serde_json::to_string(&stacked).ok());
+        // Reversing and rotating the rows changes neither the problems nor the stack.
+        let mut moved = r.clone();
+        moved.episodes.reverse();
+        moved.header.reverse();
+        let k = (seed as usize) % (moved.episodes.len().max(1));
+        moved.episodes.rotate_left(k);
+        prop_assert_eq!(&validate(&moved).problems, &v.problems);
+        prop_assert_eq!(serde_json::to_string(&dedup::stack(moved)).ok(), serde_json::to_string(&stacked).ok());
+        let _ = validate(&stacked);
+    }
+}

@@ -114,6 +114,7 @@ pub fn read_dir(root: &Path, opts: &ReadOptions) -> Result<Returns> {
 /// Read the given files; a folder among `paths` is walked as by [`read_dir`]. Files are read in
 /// parallel and concatenated in sorted path order, so the result is deterministic.
 pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Returns> {
+    check_options(opts)?;
     let mut files = Vec::new();
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|e| Error::io(p.display().to_string(), e))?;
@@ -154,6 +155,27 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Returns> {
     })
 }
 
+fn check_options(opts: &ReadOptions) -> Result<()> {
+    if let Some(y) = opts.default_year {
+        if !(2000..=2100).contains(&y) {
+            let msg =
+                format!("{y} is not a collection year: expected 2000–2100, e.g. 2018 for 2017-18");
+            return Err(Error::argument("default_year", msg));
+        }
+    }
+    if opts
+        .default_la
+        .as_deref()
+        .is_some_and(|la| la.trim().is_empty())
+    {
+        return Err(Error::argument(
+            "default_la",
+            "expected a DfE 3-digit LA code, not blank",
+        ));
+    }
+    Ok(())
+}
+
 /// Reserve the concatenated tables once: growing a vector of a million rows step by step
 /// copies it several times.
 fn reserve(r: &mut Returns, reads: &[FileRead]) {
@@ -192,7 +214,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 }
 
 fn is_csv_name(name: &str) -> bool {
-    name.len() > 4 && name[name.len() - 4..].eq_ignore_ascii_case(".csv")
+    // Bytes, not a str slice: the name may end in a multi-byte character.
+    let b = name.as_bytes();
+    b.len() > 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".csv")
 }
 
 /// The table a file stem names, if any (see the module documentation).
@@ -304,7 +328,7 @@ pub fn parse_collection_year(s: &str) -> Option<i32> {
     }
     if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
         let first = digits(&s[..4]).and_then(in_range)?;
-        return second_year(first, &s[4..]);
+        return second_year(first, &s[4..]).and_then(in_range);
     }
     let mut parts = s.split(['-', '/', '_']);
     let (a, b) = (parts.next()?, parts.next()?);
@@ -1002,6 +1026,8 @@ mod tests {
         assert_eq!(parse_collection_year("1999"), None);
         assert_eq!(parse_collection_year("2099-00"), Some(2100));
         assert_eq!(parse_collection_year("abcd"), None);
+        assert_eq!(parse_collection_year("210001"), None);
+        assert!(is_csv_name("é.CSV") && !is_csv_name("x.csvé") && !is_csv_name("éé"));
     }
 
     #[test]

@@ -58,7 +58,7 @@ use super::codes::{self, Code};
 use super::dedup::{shard_by, sort_problems, FastMap};
 use super::problem::{Problem, Severity};
 use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
-use crate::data::date::{format_ssda903, year_end, Date};
+use crate::data::date::{format_ssda903, Date};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -394,7 +394,7 @@ impl<'a> Checker<'a> {
         field: &'static str,
         d: Option<Date>,
     ) -> Option<Finding> {
-        let end = year_end(src.year);
+        let end = end_of_year(src.year)?;
         d.filter(|d| *d > end).map(|d| {
             let msg = format!(
                 "{field} is after the end of collection year {} ({})",
@@ -586,6 +586,12 @@ impl<'a> Checker<'a> {
     }
 }
 
+/// 31 March of collection year `year`; `None` for a year chrono cannot represent (rows built
+/// in memory may carry any year, and validation must not panic on them).
+fn end_of_year(year: i32) -> Option<Date> {
+    Date::from_ymd_opt(year, 3, 31)
+}
+
 /// `code_list`: a non-blank value must be in `list`.
 fn code_list(field: &'static str, value: &str, list: &[Code], sev: Severity) -> Option<Finding> {
     (!value.is_empty() && !codes::is_valid(list, value)).then(|| {
@@ -710,7 +716,15 @@ impl<'a> ChildCheck<'a> {
         if !self.g.header.is_empty() {
             return;
         }
-        if let Some(&i) = self.timeline.first().or(self.g.episodes.first()) {
+        // The earliest episode, by source when none has a DECOM, so that the choice does not
+        // depend on row order.
+        let earliest = self.timeline.first().copied().or_else(|| {
+            self.g.episodes.iter().copied().min_by_key(|&i| {
+                let e = self.ep(i);
+                (self.r.file_of(&e.src), e.src.row, e.src.year)
+            })
+        });
+        if let Some(i) = earliest {
             let e = self.ep(i);
             let msg = format!(
                 "child {} of LA {} has episodes but no Header row",
@@ -813,7 +827,12 @@ impl<'a> ChildCheck<'a> {
     fn starts_period(&self, e: &EpisodeRow, prev: Option<&EpisodeRow>) -> bool {
         match prev {
             Some(p) => !p.rec.is_empty() && p.rec != codes::REC_CONTINUES,
-            None => e.decom.is_some_and(|d| d > year_end(e.src.year - 1)),
+            None => e
+                .src
+                .year
+                .checked_sub(1)
+                .and_then(end_of_year)
+                .is_some_and(|start| e.decom.is_some_and(|d| d > start)),
         }
     }
 
