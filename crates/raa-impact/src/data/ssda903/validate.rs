@@ -25,7 +25,7 @@
 //! | `date_after_year_end` | all dated | Warning | a date after 31 March of the return's collection year |
 //! | `episode_overlap` | Episodes | Error | an episode starts before the previous episode of the child ended |
 //! | `open_episode_not_last` | Episodes | Error | an open episode (blank DEC) is followed by a later episode |
-//! | `x1_not_continued` | Episodes | Warning | REC X1 (period continues) but no episode starts on that DEC |
+//! | `x1_not_continued` | Episodes | Warning | REC X1 (period continues) but no episode starts on that DEC (checked when DEC is within the return's year) |
 //! | `period_start_rne` | Episodes | Warning | a period of care starts with RNE other than S: the child's first episode when it starts within its return's year, or an episode after one that ended the period (REC other than X1) |
 //! | `duplicate_episode` | Episodes | Warning | the same (LA, CHILD, DECOM) twice in one collection year |
 //! | `child_not_in_header` | Episodes | Warning | a child with episodes has no Header row (reported on its first episode) |
@@ -792,8 +792,13 @@ impl<'a> ChildCheck<'a> {
                     ));
                 }
             }
+            // A DEC after the return's year end continues in the next return, which may not
+            // have been read.
+            let within_year = e
+                .dec
+                .is_some_and(|d| end_of_year(e.src.year).is_some_and(|end| d <= end));
             if e.rec == codes::REC_CONTINUES
-                && e.dec.is_some()
+                && within_year
                 && next.map_or(true, |n| n.decom != e.dec)
             {
                 let msg = "REC X1 means a new episode starts on DEC, but no episode of the child starts that day";
