@@ -29,8 +29,9 @@
 //! file, table, row and rule. Stacking is idempotent. The read functions stack by default (see
 //! [`crate::data::ssda903::read::ReadOptions::stack`]).
 //!
-//! Cost: one hash-map pass per table (no sort of the rows), so stacking a million episodes takes
-//! a small fraction of reading them.
+//! Cost: per table, the identities are hashed in parallel and (hash, row index) pairs sorted, so
+//! the rows themselves are never sorted or copied, only the superseded ones dropped in place
+//! (about 0.5 CPU-seconds for a million episodes, half of them repeats).
 
 use super::problem::{Problem, Severity};
 use super::tables::{Returns, Source, Table};
@@ -145,18 +146,34 @@ fn keep_latest<T: Send + Sync>(
             (s.file, s.row)
         });
     }
-    let shards = shard_by(rows.len(), |i| {
+    let hashed = hash_sorted(rows.len(), |i| {
         let id = ident(&rows[i]);
         id.identifiable().then(|| id.key())
     });
-    // Each shard holds whole identities, so shards are independent.
-    let outcome: Vec<ShardOutcome> = shards
-        .par_iter()
-        .map(|idx| losers_in(rows, idx, &ident))
+    // Only runs of two or more rows can hold superseded versions.
+    let runs: Vec<&[(u64, usize)]> = hashed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|r| r.len() > 1)
+        .collect();
+    let outcome: Vec<RunOutcome> = runs
+        .par_chunks(4096)
+        .map(|batch| {
+            let mut out = RunOutcome::default();
+            let mut group = Vec::new();
+            for run in batch {
+                for_each_key_group(
+                    run,
+                    |i| ident(&rows[i]).key(),
+                    &mut group,
+                    |g| losers_in(rows, g, &ident, &mut out),
+                );
+            }
+            out
+        })
         .collect();
     let mut keep = vec![true; rows.len()];
     let mut dropped = 0u64;
-    for (losers, tied) in &outcome {
+    for RunOutcome { losers, tied } in &outcome {
         for &l in losers {
             keep[l] = false;
             dropped += 1;
@@ -175,66 +192,88 @@ fn keep_latest<T: Send + Sync>(
     dropped
 }
 
-/// Rows dropped in one shard, and the (dropped, kept) pairs from the same year.
-type ShardOutcome = (Vec<usize>, Vec<(usize, usize)>);
-
-/// Within one shard (indices ascending): the rows superseded by a later version, and the
-/// (dropped, kept) pairs from the same collection year.
-fn losers_in<'r, T>(
-    rows: &'r [T],
-    idx: &[usize],
-    ident: &impl Fn(&'r T) -> Ident<'r>,
-) -> ShardOutcome {
-    let mut best: FastMap<(&str, &str, Option<Date>), usize> = FastMap::default();
-    best.reserve(idx.len());
-    let mut losers = Vec::new();
-    for &i in idx {
-        let id = ident(&rows[i]);
-        if !id.identifiable() {
-            continue;
-        }
-        let slot = best.entry(id.key()).or_insert(i);
-        if *slot != i {
-            // Indices ascend in (file, row) order, so on equal years the later row wins.
-            let loser = if id.src.year >= ident(&rows[*slot]).src.year {
-                std::mem::replace(slot, i)
-            } else {
-                i
-            };
-            losers.push(loser);
-        }
-    }
-    let tied = losers
-        .iter()
-        .filter_map(|&l| {
-            let lost = ident(&rows[l]);
-            let w = *best.get(&lost.key())?;
-            (ident(&rows[w]).src.year == lost.src.year).then_some((l, w))
-        })
-        .collect();
-    (losers, tied)
+/// Rows dropped, and the (dropped, kept) pairs from the same collection year.
+#[derive(Default)]
+struct RunOutcome {
+    losers: Vec<usize>,
+    tied: Vec<(usize, usize)>,
 }
 
-/// Number of shards for the parallel hash passes (a power of two, more than the cores so that
-/// work balances, few enough that each shard's map stays cache-friendly).
-const SHARDS: usize = 64;
-
-/// Split `0..n` into [`SHARDS`] lists by the hash of `key(i)`, each list ascending. Equal keys
-/// land in the same shard, so per-key work can run shard by shard in parallel.
-pub(crate) fn shard_by<K: Hash>(n: usize, key: impl Fn(usize) -> K + Sync) -> Vec<Vec<usize>> {
-    let build = BuildHasherDefault::<FastHasher>::default();
-    let hashes: Vec<u64> = (0..n)
-        .into_par_iter()
-        .map(|i| build.hash_one(key(i)))
-        .collect();
-    let mut shards: Vec<Vec<usize>> = (0..SHARDS)
-        .map(|_| Vec::with_capacity(n / SHARDS + 1))
-        .collect();
-    for (i, h) in hashes.into_iter().enumerate() {
-        // Middle bits: hashbrown uses the low bits for buckets and the top 7 for tags.
-        shards[((h >> 32) as usize) % SHARDS].push(i);
+/// Within one identity's rows (indices ascending, so in (file, row) order): keep the latest
+/// year, the later row on equal years; record the others.
+fn losers_in<'r, T>(
+    rows: &'r [T],
+    group: &[usize],
+    ident: &impl Fn(&'r T) -> Ident<'r>,
+    out: &mut RunOutcome,
+) {
+    let Some((&first, rest)) = group.split_first() else {
+        return;
+    };
+    let mut best = first;
+    let start = out.losers.len();
+    for &i in rest {
+        if ident(&rows[i]).src.year >= ident(&rows[best]).src.year {
+            out.losers.push(std::mem::replace(&mut best, i));
+        } else {
+            out.losers.push(i);
+        }
     }
-    shards
+    let won = ident(&rows[best]).src.year;
+    for &l in &out.losers[start..] {
+        if ident(&rows[l]).src.year == won {
+            out.tied.push((l, best));
+        }
+    }
+}
+
+/// `(hash of key, index)` for every `i` in `0..n` whose key is not `None`, sorted: rows with
+/// equal keys become adjacent runs, each in ascending index order. Hashing runs in parallel and
+/// the sort moves 16-byte pairs, not rows, so this is cache-friendly on a million rows.
+pub(crate) fn hash_sorted<K: Hash>(
+    n: usize,
+    key: impl Fn(usize) -> Option<K> + Sync,
+) -> Vec<(u64, usize)> {
+    let build = BuildHasherDefault::<FastHasher>::default();
+    let mut v: Vec<(u64, usize)> = (0..n)
+        .into_par_iter()
+        .filter_map(|i| key(i).map(|k| (build.hash_one(k), i)))
+        .collect();
+    v.par_sort_unstable();
+    v
+}
+
+/// Call `f` with the indices of each distinct key within a run of equal hashes (ascending).
+/// A run almost always holds one key; a 64-bit hash collision splits it. `buf` is reused.
+pub(crate) fn for_each_key_group<K: Eq>(
+    run: &[(u64, usize)],
+    key: impl Fn(usize) -> K,
+    buf: &mut Vec<usize>,
+    mut f: impl FnMut(&[usize]),
+) {
+    let Some(&(_, head)) = run.first() else {
+        return;
+    };
+    let k = key(head);
+    if run.iter().all(|&(_, i)| key(i) == k) {
+        buf.clear();
+        buf.extend(run.iter().map(|&(_, i)| i));
+        f(buf);
+        return;
+    }
+    let mut pending: Vec<usize> = run.iter().map(|&(_, i)| i).collect();
+    while let Some(&head) = pending.first() {
+        let k = key(head);
+        buf.clear();
+        pending.retain(|&i| {
+            let same = key(i) == k;
+            if same {
+                buf.push(i);
+            }
+            !same
+        });
+        f(buf);
+    }
 }
 
 fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) -> Problem {
@@ -367,7 +406,7 @@ impl Hasher for FastHasher {
 
     fn finish(&self) -> u64 {
         // splitmix64's finaliser: every output bit depends on every input bit, so both the
-        // low bits (hash-map buckets) and the middle bits (shards) are well spread.
+        // low bits (hash-map buckets) and the high bits (sort order) are well spread.
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

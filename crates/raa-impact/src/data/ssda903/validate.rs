@@ -55,7 +55,7 @@
 //! does not depend on the thread count.
 
 use super::codes::{self, Code};
-use super::dedup::{shard_by, sort_problems, FastMap};
+use super::dedup::{for_each_key_group, hash_sorted, sort_problems, FastMap};
 use super::problem::{Problem, Severity};
 use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
 use crate::data::date::{format_ssda903, Date};
@@ -207,43 +207,47 @@ struct Group<'a> {
 }
 
 /// Group every row by child (LA, CHILD). Rows are numbered across the four tables (Header,
-/// Episodes, AD1, PlacedAdoption in turn) and sharded by the hash of their child, so that the
+/// Episodes, AD1, PlacedAdoption in turn) and sorted by the hash of their child, so that the
 /// grouping runs in parallel; each group's row lists ascend.
 fn group_by_child(r: &Returns) -> Vec<Group<'_>> {
     let n = r.header.len() + r.episodes.len() + r.ad1.len() + r.placed_adoption.len();
-    let shards = shard_by(n, |i| row_at(r, i).map(|(_, la, child)| (la, child)));
-    let mut groups: Vec<Group> = shards
-        .par_iter()
-        .flat_map_iter(|idx| {
-            let mut index: FastMap<(&str, &str), usize> = FastMap::default();
-            let mut groups: Vec<Group> = Vec::new();
-            for &i in idx {
-                let Some((at, la, child)) = row_at(r, i) else {
-                    continue;
-                };
-                let g = *index.entry((la, child)).or_insert_with(|| {
-                    groups.push(Group {
-                        first: i,
-                        child,
-                        ..Group::default()
-                    });
-                    groups.len() - 1
-                });
-                let group = &mut groups[g];
-                match at {
-                    RowAt::Header(k) => group.header.push(k),
-                    RowAt::Episode(k) => group.episodes.push(k),
-                    RowAt::Ad1(k) => group.ad1.push(k),
-                    RowAt::Pa(k) => group.pa.push(k),
-                }
+    let key = |i: usize| row_at(r, i).map(|(_, la, child)| (la, child));
+    let hashed = hash_sorted(n, key);
+    let runs: Vec<&[(u64, usize)]> = hashed.chunk_by(|a, b| a.0 == b.0).collect();
+    let mut groups: Vec<Group> = runs
+        .par_chunks(4096)
+        .flat_map_iter(|batch| {
+            let (mut out, mut buf) = (Vec::new(), Vec::new());
+            for run in batch {
+                for_each_key_group(run, key, &mut buf, |g| out.extend(make_group(r, g)));
             }
-            groups
+            out
         })
         .collect();
     // Back to first-seen order: a child's rows sit together in its file, so checking children
-    // in file order reads memory in order (sharded order costs a cache miss per row).
+    // in file order reads memory in order (hash order costs a cache miss per row).
     groups.par_sort_unstable_by_key(|g| g.first);
     groups
+}
+
+/// The group of the rows `idx` (ascending, one child).
+fn make_group<'a>(r: &'a Returns, idx: &[usize]) -> Option<Group<'a>> {
+    let (_, _, child) = row_at(r, *idx.first()?)?;
+    let mut g = Group {
+        first: idx[0],
+        child,
+        ..Group::default()
+    };
+    for &i in idx {
+        match row_at(r, i).map(|x| x.0) {
+            Some(RowAt::Header(k)) => g.header.push(k),
+            Some(RowAt::Episode(k)) => g.episodes.push(k),
+            Some(RowAt::Ad1(k)) => g.ad1.push(k),
+            Some(RowAt::Pa(k)) => g.pa.push(k),
+            None => {}
+        }
+    }
+    Some(g)
 }
 
 /// A row of one of the four tables, by its index in that table.
