@@ -420,3 +420,21 @@ fn time_one_million_episode_rows() {
         cpu[0], cpu[1], cpu[2], cpu[3]
     );
 }
+
+#[test]
+fn bad_defaults_are_argument_errors() {
+    let d = tempfile::tempdir().unwrap();
+    for opts in [
+        ReadOptions {
+            default_year: Some(18),
+            ..ReadOptions::default()
+        },
+        ReadOptions {
+            default_la: Some(" ".into()),
+            ..ReadOptions::default()
+        },
+    ] {
+        let err = read_dir(d.path(), &opts).unwrap_err();
+        assert!(matches!(err, Error::Argument { .. }), "{err:?}");
+    }
+}
