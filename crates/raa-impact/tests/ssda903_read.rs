@@ -151,6 +151,42 @@ fn la_and_year_columns_win_over_the_path() {
         ("316", 2018)
     );
     assert_eq!(r.files[0].la, "845");
+    assert!(r.read_problems.is_empty(), "{:?}", r.read_problems);
+}
+
+#[test]
+fn bad_la_and_year_cells_are_problems() {
+    let d = tempfile::tempdir().unwrap();
+    let body = b"LA,CHILD,SEX,DOB,ETHNIC,COLLECTION_YEAR\nNewham,1,1,01/01/2010,WBRI,last year\n";
+    write(d.path(), "316/2018/header.csv", body);
+    let r = read_dir(d.path(), &ReadOptions::default()).unwrap();
+    let p: Vec<(&str, &str, &str, Severity)> = r
+        .read_problems
+        .iter()
+        .map(|p| {
+            (
+                p.rule.as_str(),
+                p.field.as_str(),
+                p.value.as_str(),
+                p.severity,
+            )
+        })
+        .collect();
+    let want = [
+        ("la_code", "LA", "Newham", Severity::Warning),
+        (
+            "year_format",
+            "COLLECTION_YEAR",
+            "last year",
+            Severity::Error,
+        ),
+    ];
+    assert_eq!(p, want);
+    // The LA is kept as written; the year falls back to the path's.
+    assert_eq!(
+        (r.header[0].src.la.as_str(), r.header[0].src.year),
+        ("Newham", 2018)
+    );
 }
 
 #[test]

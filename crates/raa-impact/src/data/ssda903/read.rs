@@ -768,14 +768,20 @@ impl FileCtx<'_> {
             }
             la_cell.to_string()
         };
-        let year_cell = match cols.get(rec, F::Year) {
-            "" => cols.get(rec, F::CollectionYear),
-            y => y,
+        let (year_field, year_cell) = match cols.get(rec, F::Year) {
+            "" => (F::CollectionYear, cols.get(rec, F::CollectionYear)),
+            y => (F::Year, y),
         };
         let parsed = parse_collection_year(year_cell);
         if !year_cell.is_empty() && parsed.is_none() {
             let msg = "expected a collection year such as 2018 or 2017-18";
-            sink.push("YEAR", "year_format", year_cell, msg, Severity::Error)?;
+            sink.push(
+                year_field.name(),
+                "year_format",
+                year_cell,
+                msg,
+                Severity::Error,
+            )?;
         }
         let year = parsed.or(self.year).ok_or_else(|| {
             self.row_error(sink.row, "YEAR", "year_unknown", "no usable YEAR and no year in the path: put the file under a folder named with the year, or fill in the YEAR column")
