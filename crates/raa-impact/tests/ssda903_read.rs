@@ -329,11 +329,22 @@ fn placed_adoption_stems_are_recognised() {
 }
 
 /// Write `las` × 10 yearly returns (4 files each) of a simple synthetic care population whose
-/// open episodes repeat across years, as the DfE returns do. Returns the episode rows written.
-fn write_synthetic(root: &Path, las: usize, children: usize) -> usize {
+/// open episodes repeat across years, as the DfE returns do. With `noisy`, adoption placements
+/// and adoptions are drawn without their legal basis or AD1 rows, so that about a quarter of
+/// the rows carry a problem; without, the data are mostly clean. Returns the episode rows written.
+fn write_synthetic(root: &Path, las: usize, children: usize, noisy: bool) -> usize {
     use rand::{Rng, SeedableRng};
     use std::fmt::Write as _;
-    let places = ["U1", "U4", "U6", "K2", "A5", "A6", "P1"];
+    let places: &[&str] = if noisy {
+        &["U1", "U4", "U6", "K2", "A5", "A6", "P1"]
+    } else {
+        &["U1", "U4", "U6", "K2", "P1"]
+    };
+    let ends: &[&str] = if noisy {
+        &["E4A", "E11", "E13"]
+    } else {
+        &["E4A", "E8", "E13"]
+    };
     let mut written = 0;
     for la in 0..las {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(la as u64);
@@ -346,7 +357,7 @@ fn write_synthetic(root: &Path, las: usize, children: usize) -> usize {
                 let len = rng.random_range(30..500);
                 let last = j + 1 == k;
                 let rec = if last {
-                    ["E4A", "E11", "E13"][rng.random_range(0..3)]
+                    ends[rng.random_range(0..ends.len())]
                 } else {
                     "X1"
                 };
@@ -410,16 +421,22 @@ fn cpu_seconds() -> f64 {
 #[test]
 #[ignore]
 fn time_one_million_episode_rows() {
+    for noisy in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        let rows = write_synthetic(d.path(), 50, 5300, noisy);
+        time_pipeline(d.path(), rows);
+    }
+}
+
+fn time_pipeline(root: &Path, rows: usize) {
     use raa_impact::data::ssda903::{dedup::stack, validate::validate};
     use std::time::{Duration, Instant};
-    let d = tempfile::tempdir().unwrap();
-    let rows = write_synthetic(d.path(), 50, 5300);
     let mut best = [Duration::MAX; 4];
     let mut cpu = [f64::MAX; 4];
     for _ in 0..5 {
         let (t0, c0) = (Instant::now(), cpu_seconds());
         let unstacked = read_dir(
-            d.path(),
+            root,
             &ReadOptions {
                 stack: false,
                 ..ReadOptions::default()
