@@ -191,6 +191,9 @@ pub struct Returns {
     pub read_problems: Vec<Problem>,
     /// Rows dropped as superseded repeats when stacking several years (see `dedup`).
     pub superseded: SupersededCounts,
+    /// CSV files found but not read because their name is not one of the four tables
+    /// (`uasc.csv`, `missing.csv`, ...), in sorted path order.
+    pub skipped_files: Vec<String>,
 }
 
 /// How many rows of each table were dropped because a later return repeats them.
