@@ -210,6 +210,6 @@ pub fn read_ssda903(
         stack,
         ..Default::default()
     };
-    let r = run(py, move || ssda903::read::read_any(&paths, &opts))?;
+    let r = run(py, move || ssda903::read::read_paths(&paths, &opts))?;
     Ok(PyReturns { inner: Arc::new(r) })
 }

@@ -68,7 +68,6 @@
 
 // `Error` is the crate's shared error type (a location with four optional strings); boxing it
 // is the crate's decision, not this module's.
-#![allow(clippy::result_large_err)]
 
 use super::dedup;
 use super::problem::{Problem, Severity};
