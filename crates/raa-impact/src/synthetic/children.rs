@@ -141,6 +141,7 @@ fn build_period(
     rec: &'static str,
 ) -> Vec<Ep> {
     changes.sort_by_key(|c| c.day);
+    let changes = merge_same_day(changes);
     let mut eps = Vec::with_capacity(changes.len() + 1);
     let mut cur = Ep {
         start,
@@ -188,6 +189,26 @@ fn build_period(
     }
     eps.push(cur);
     eps
+}
+
+/// Merge changes on the same day into one (a placement order made on the day of a move gives one
+/// episode with both the new legal status and the new placement, RNE T).
+fn merge_same_day(changes: Vec<Change>) -> Vec<Change> {
+    let mut out: Vec<Change> = Vec::with_capacity(changes.len());
+    for c in changes {
+        match out.last_mut() {
+            Some(last) if last.day == c.day => {
+                last.ls = c.ls.or(last.ls);
+                if c.place.is_some() {
+                    last.place = c.place;
+                    last.same_carer = c.same_carer;
+                    last.reason = c.reason;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// Unit-mean gamma draw with the given shape.
@@ -678,6 +699,28 @@ mod tests {
                 assert!(p.start() >= c.dob);
             }
         }
+    }
+
+    #[test]
+    fn same_day_changes_merge_into_one_episode() {
+        let ch = |day, ls: Option<&'static str>, place| Change {
+            day,
+            ls,
+            place,
+            same_carer: false,
+            reason: "",
+        };
+        let eps = build_period(
+            0,
+            "C2",
+            ("U6", "PR1"),
+            vec![ch(10, Some("E1"), None), ch(10, None, Some(("U4", "PR4")))],
+            20,
+            "E13",
+        );
+        assert_eq!(eps.len(), 2);
+        assert_eq!((eps[1].rne, eps[1].ls, eps[1].place), ("T", "E1", "U4"));
+        assert_eq!((eps[0].end, eps[0].rec, eps[1].rec), (10, "X1", "E13"));
     }
 
     #[test]
