@@ -203,4 +203,54 @@ fn print_calibration_table() {
         e.returns.ad1.len(),
         e.returns.placed_adoption.len()
     );
+    print_extras(&e, scale);
+}
+
+/// LA size spread, outcome shares, entries, and the time to write the CSVs.
+fn print_extras(e: &SyntheticEngland, scale: f64) {
+    use raa_impact::data::date::collection_year;
+    use raa_impact::synthetic::{ChildTruth, Outcome};
+    let mut per_la: std::collections::BTreeMap<&str, f64> = Default::default();
+    for c in e
+        .truth
+        .children
+        .iter()
+        .filter(|c| c.adopted.is_some_and(|d| collection_year(d) == 2019))
+    {
+        *per_la.entry(c.la.as_str()).or_default() += 1.0 / scale;
+    }
+    let mut v: Vec<f64> = per_la.values().copied().collect();
+    v.sort_by(f64::total_cmp);
+    println!(
+        "adoptions per LA 2019: min {:?} median {:?} max {:?} (n {})",
+        v.first(),
+        v.get(v.len() / 2),
+        v.last(),
+        v.len()
+    );
+    let n = e.truth.children.len() as f64;
+    let share = |f: &dyn Fn(&ChildTruth) -> bool| {
+        e.truth.children.iter().filter(|c| f(c)).count() as f64 / n
+    };
+    println!(
+        "outcomes: reversed {:.3} disrupted {:.3} sgo {:.3} ffa {:.3} htp {:.3} no-PO {:.3}",
+        share(&|c| c.outcome == Outcome::Reversed),
+        share(&|c| c.outcome == Outcome::Disrupted),
+        share(&|c| c.outcome == Outcome::SpecialGuardianship),
+        share(&|c| c.foster_carer_adoption),
+        share(&|c| c.harder_to_place),
+        share(&|c| c.po_date.is_none()),
+    );
+    let entries = e
+        .returns
+        .episodes
+        .iter()
+        .filter(|r| r.rne == "S" && r.decom.is_some_and(|d| collection_year(d) == r.src.year))
+        .count();
+    println!("entries per year {:.0}", entries as f64 / 14.0 / scale);
+    let dir = std::env::temp_dir().join(format!("syn_write_timing_{}", std::process::id()));
+    let t1 = std::time::Instant::now();
+    raa_impact::synthetic::write_returns(&e.returns, &dir).expect("writes");
+    println!("written in {:?}", t1.elapsed());
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -87,7 +87,20 @@ pub fn england_with(config: &SyntheticConfig, las: Vec<LaSpec>) -> Result<Synthe
         .map(|(pos, la)| simulate_la(config, pos, la, la.size / total, &years))
         .collect();
     let mut out = Returns::default();
+    // Reserve once: appending 2M rows into growing vectors would copy them several times.
+    out.files
+        .reserve(per_la.iter().map(|x| x.0.files.len()).sum());
+    out.header
+        .reserve(per_la.iter().map(|x| x.0.header.len()).sum());
+    out.episodes
+        .reserve(per_la.iter().map(|x| x.0.episodes.len()).sum());
+    out.ad1.reserve(per_la.iter().map(|x| x.0.ad1.len()).sum());
+    out.placed_adoption
+        .reserve(per_la.iter().map(|x| x.0.placed_adoption.len()).sum());
     let mut truth = Truth::default();
+    truth
+        .children
+        .reserve(per_la.iter().map(|x| x.1.len()).sum());
     for (la, (rows, kids)) in las.iter().zip(per_la) {
         truth.las.push(LaTruth {
             code: la.code.clone(),

@@ -37,6 +37,11 @@ pub(crate) fn la_rows(
     ids: &[String],
 ) -> LaRows {
     let mut out = LaRows::default();
+    // Rough sizes (children in care ≈ 5 years' entries, ~1.3 episodes each a year) so that the
+    // big vectors seldom grow.
+    let per_year = children.len() * 5 / 25;
+    out.header.reserve(per_year * years.len());
+    out.episodes.reserve(per_year * years.len() * 4 / 3);
     for (yp, &year) in years.iter().enumerate() {
         let ys = super::calibration::day(year - 1, 4, 1);
         let ye = super::calibration::day(year, 3, 31);

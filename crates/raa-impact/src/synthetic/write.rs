@@ -10,9 +10,9 @@ use crate::error::{Error, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-/// Column names written per table.
+/// Columns written to `header.csv`.
 pub const HEADER_COLUMNS: [&str; 9] = [
     "CHILD",
     "SEX",
@@ -24,6 +24,7 @@ pub const HEADER_COLUMNS: [&str; 9] = [
     "SIBLING_GROUP",
     "DISABILITY",
 ];
+/// Columns written to `episodes.csv`.
 pub const EPISODE_COLUMNS: [&str; 13] = [
     "CHILD",
     "DECOM",
@@ -39,6 +40,7 @@ pub const EPISODE_COLUMNS: [&str; 13] = [
     "PL_POST",
     "URN",
 ];
+/// Columns written to `ad1.csv`.
 pub const AD1_COLUMNS: [&str; 8] = [
     "CHILD",
     "DOB",
@@ -49,6 +51,7 @@ pub const AD1_COLUMNS: [&str; 8] = [
     "SEX_ADOPTR",
     "LS_ADOPTR",
 ];
+/// Columns written to `placed_for_adoption.csv`.
 pub const PLACED_ADOPTION_COLUMNS: [&str; 5] = [
     "CHILD",
     "DOB",
@@ -57,11 +60,12 @@ pub const PLACED_ADOPTION_COLUMNS: [&str; 5] = [
     "REASON_PLACED_CEASED",
 ];
 
-/// One output file: its table and the CSV records (already formatted).
+/// Indices (into the `Returns` vectors) of the rows of one output file.
 type FileKey = (String, i32, Table);
 
 /// Write `returns` under `root`, one CSV per LA × collection year × table, files in parallel.
 /// Every `(LA, year)` listed in `returns.files` gets all four files (header line only when empty).
+/// Rows go to the file of their `Source` (LA, year), in the order of the vectors.
 ///
 /// ```no_run
 /// # fn main() -> raa_impact::Result<()> {
@@ -70,93 +74,123 @@ type FileKey = (String, i32, Table);
 /// # Ok(()) }
 /// ```
 pub fn write_returns(returns: &Returns, root: &Path) -> Result<()> {
-    let mut files: BTreeMap<FileKey, Vec<Vec<String>>> = BTreeMap::new();
+    let mut files: BTreeMap<FileKey, Vec<usize>> = BTreeMap::new();
     for f in &returns.files {
         for t in Table::ALL {
             files.entry((f.la.clone(), f.year, t)).or_default();
         }
     }
-    let mut add = |src: &Source, t: Table, rec: Vec<String>| {
-        files
-            .entry((src.la.clone(), src.year, t))
-            .or_default()
-            .push(rec)
+    // Rows normally point at their own entry of `returns.files`: use that index directly and fall
+    // back to the (LA, year, table) key when it does not match.
+    let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); returns.files.len()];
+    let mut place = |t: Table, i: usize, src: &Source| {
+        let own = returns
+            .files
+            .get(src.file as usize)
+            .filter(|f| f.table == t && f.year == src.year && f.la == src.la);
+        match own {
+            Some(_) => by_file[src.file as usize].push(i),
+            None => files
+                .entry((src.la.clone(), src.year, t))
+                .or_default()
+                .push(i),
+        }
     };
-    for r in &returns.header {
-        let flag = |b: Option<bool>| {
-            b.map(|x| if x { "1" } else { "0" })
-                .unwrap_or("")
-                .to_string()
-        };
-        add(
-            &r.src,
-            Table::Header,
-            vec![
-                r.child.clone(),
-                r.sex.clone(),
-                fmt(r.dob),
-                r.ethnic.clone(),
-                String::new(),
-                String::new(),
-                String::new(),
-                flag(r.sibling_group),
-                flag(r.disability),
-            ],
-        );
-    }
-    for r in &returns.episodes {
-        add(
-            &r.src,
-            Table::Episodes,
-            vec![
-                r.child.clone(),
-                fmt(r.decom),
-                r.rne.clone(),
-                r.ls.clone(),
-                r.cin.clone(),
-                r.place.clone(),
-                r.place_provider.clone(),
-                fmt(r.dec),
-                r.rec.clone(),
-                r.reason_place_change.clone(),
-                r.home_post.clone(),
-                r.pl_post.clone(),
-                r.urn.clone(),
-            ],
-        );
-    }
-    for r in &returns.ad1 {
-        add(
-            &r.src,
-            Table::Ad1,
-            vec![
-                r.child.clone(),
-                fmt(r.dob),
-                fmt(r.date_int),
-                fmt(r.date_match),
-                r.foster_care.clone(),
-                r.nb_adoptr.clone(),
-                r.sex_adoptr.clone(),
-                r.ls_adoptr.clone(),
-            ],
-        );
-    }
-    for r in &returns.placed_adoption {
-        add(
-            &r.src,
-            Table::PlacedAdoption,
-            vec![
-                r.child.clone(),
-                fmt(r.dob),
-                fmt(r.date_placed),
-                fmt(r.date_placed_ceased),
-                r.reason_placed_ceased.clone(),
-            ],
-        );
+    returns
+        .header
+        .iter()
+        .enumerate()
+        .for_each(|(i, r)| place(Table::Header, i, &r.src));
+    returns
+        .episodes
+        .iter()
+        .enumerate()
+        .for_each(|(i, r)| place(Table::Episodes, i, &r.src));
+    returns
+        .ad1
+        .iter()
+        .enumerate()
+        .for_each(|(i, r)| place(Table::Ad1, i, &r.src));
+    returns
+        .placed_adoption
+        .iter()
+        .enumerate()
+        .for_each(|(i, r)| place(Table::PlacedAdoption, i, &r.src));
+    for (f, rows) in returns.files.iter().zip(by_file) {
+        let list = files.entry((f.la.clone(), f.year, f.table)).or_default();
+        list.extend(rows);
+        list.sort_unstable();
     }
     files.par_iter().try_for_each(|((la, year, table), rows)| {
-        write_file(&root.join(la).join(year.to_string()), *table, rows)
+        let dir = root.join(la).join(year.to_string());
+        write_file(&dir, *table, |w| write_rows(w, returns, *table, rows))
     })
+}
+
+type CsvOut = csv::Writer<std::io::BufWriter<std::fs::File>>;
+
+fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv::Result<()> {
+    for &i in rows {
+        match table {
+            Table::Header => {
+                let x = &r.header[i];
+                let flag = |b: Option<bool>| b.map(|v| if v { "1" } else { "0" }).unwrap_or("");
+                w.write_record([
+                    x.child.as_str(),
+                    &x.sex,
+                    &fmt(x.dob),
+                    &x.ethnic,
+                    "",
+                    "",
+                    "",
+                    flag(x.sibling_group),
+                    flag(x.disability),
+                ])?;
+            }
+            Table::Episodes => {
+                let x = &r.episodes[i];
+                w.write_record([
+                    x.child.as_str(),
+                    &fmt(x.decom),
+                    &x.rne,
+                    &x.ls,
+                    &x.cin,
+                    &x.place,
+                    &x.place_provider,
+                    &fmt(x.dec),
+                    &x.rec,
+                    &x.reason_place_change,
+                    &x.home_post,
+                    &x.pl_post,
+                    &x.urn,
+                ])?;
+            }
+            Table::Ad1 => {
+                let x = &r.ad1[i];
+                w.write_record([
+                    x.child.as_str(),
+                    &fmt(x.dob),
+                    &fmt(x.date_int),
+                    &fmt(x.date_match),
+                    &x.foster_care,
+                    &x.nb_adoptr,
+                    &x.sex_adoptr,
+                    &x.ls_adoptr,
+                ])?;
+            }
+            Table::PlacedAdoption => {
+                let x = &r.placed_adoption[i];
+                w.write_record([
+                    x.child.as_str(),
+                    &fmt(x.dob),
+                    &fmt(x.date_placed),
+                    &fmt(x.date_placed_ceased),
+                    &x.reason_placed_ceased,
+                ])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn fmt(d: Option<Date>) -> String {
@@ -172,17 +206,19 @@ fn columns(t: Table) -> &'static [&'static str] {
     }
 }
 
-fn write_file(dir: &Path, table: Table, rows: &[Vec<String>]) -> Result<()> {
-    let path: PathBuf = dir.join(format!("{}.csv", table.file_stem()));
+fn write_file(
+    dir: &Path,
+    table: Table,
+    body: impl FnOnce(&mut CsvOut) -> csv::Result<()>,
+) -> Result<()> {
+    let path = dir.join(format!("{}.csv", table.file_stem()));
     let shown = path.display().to_string();
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     let file = std::fs::File::create(&path).map_err(|e| Error::io(&shown, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, file));
     let csv_err = |e: csv::Error| Error::io(&shown, std::io::Error::other(e.to_string()));
     w.write_record(columns(table)).map_err(csv_err)?;
-    for r in rows {
-        w.write_record(r).map_err(csv_err)?;
-    }
+    body(&mut w).map_err(csv_err)?;
     let mut inner = w
         .into_inner()
         .map_err(|e| Error::io(&shown, std::io::Error::other(e.to_string())))?;
