@@ -249,6 +249,14 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
         }
     }
     let cut = year_end(2024);
+    let mut first_e1: HashMap<(String, String), Date> = HashMap::new();
+    for ep in e.returns.episodes.iter().filter(|ep| ep.ls == "E1") {
+        let d = ep.decom.expect("decom");
+        let slot = first_e1
+            .entry((ep.src.la.clone(), ep.child.clone()))
+            .or_insert(d);
+        *slot = (*slot).min(d);
+    }
     let ids: HashSet<(String, String)> = e
         .returns
         .header
@@ -277,6 +285,19 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
                 assert!(rec == "E11" || rec == "E12");
                 checked += 1;
             }
+        }
+        if let Some(po) = c.po_date {
+            let first_e1 = first_e1.get(&(c.la.clone(), c.child.clone()));
+            // Episodes closed before the first return (1 April 2010) are not in any return.
+            if po <= cut && po >= year_end(2010) {
+                assert_eq!(
+                    first_e1,
+                    Some(&po),
+                    "the placement order is the first E1 episode"
+                );
+            }
+        } else {
+            assert!(c.y0_po_to_placed.is_none() && !c.exposed && !c.bed_in && c.effect_days == 0.0);
         }
         let htp = c.age5_at_adm || c.black_or_mixed || c.sibling_group || c.disability;
         assert_eq!(c.harder_to_place, htp);

@@ -437,6 +437,12 @@ pub(crate) fn adoption_child(rng: &mut ChaCha8Rng, adm: i32, exposure: &Exposure
             po + y1 as i32,
         )
     };
+    // The placement date without the RAA: reversals and SGO exits are timed on it, so that the
+    // effect changes nothing for children who are never placed.
+    let placed0 = match (po, y0) {
+        (Some(p), Some(y)) => p + y as i32,
+        _ => placed,
+    };
     let floor = po.unwrap_or(adm);
     let matched = (placed - d.gap as i32).max(floor);
     let d4 =
@@ -458,6 +464,7 @@ pub(crate) fn adoption_child(rng: &mut ChaCha8Rng, adm: i32, exposure: &Exposure
         adm,
         po,
         placed,
+        placed0,
         matched,
         order,
         outcome,
@@ -471,6 +478,18 @@ pub(crate) fn adoption_child(rng: &mut ChaCha8Rng, adm: i32, exposure: &Exposure
         outcome,
         super::truth::Outcome::Adopted | super::truth::Outcome::Disrupted
     );
+    // A decision reversed (or an SGO made) before the placement order date means no order was
+    // made: no placement order, hence no PO → placed duration and no exposure, in truth too.
+    let po_made = match (po, record.ceased) {
+        (Some(p), Some((c, _))) if !reached_placement => p < c,
+        (Some(_), _) => true,
+        (None, _) => false,
+    };
+    let (po, y0, y1, exposed, bed_in) = if po_made {
+        (po, y0, y1, exposed, bed_in)
+    } else {
+        (None, None, None, false, false)
+    };
     let truth = JourneyTruth {
         entry,
         adm,
@@ -517,6 +536,8 @@ struct Plan {
     entry: i32,
     adm: i32,
     po: Option<i32>,
+    /// Counterfactual placement date (no RAA effect).
+    placed0: i32,
     placed: i32,
     matched: i32,
     order: i32,
@@ -534,7 +555,11 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
     let (ls0, place0) = codes::adoption_entry_state(rng, p.po.is_none(), p.ffa);
     let mut changes = Vec::new();
     if !p.ffa {
-        changes.extend(moves(rng, p.entry, p.placed, 0.3, false));
+        // Children never placed move until the counterfactual placement date: nothing about them
+        // depends on the effect.
+        let reached = matches!(p.outcome, Outcome::Adopted | Outcome::Disrupted);
+        let until = if reached { p.placed } else { p.placed0 };
+        changes.extend(moves(rng, p.entry, until, 0.3, false));
     }
     if ls0 == "L2" {
         changes.push(Change {
@@ -573,9 +598,9 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
         sex_adoptr: adopters.1,
         ls_adoptr: adopters.2,
     };
-    let span = (p.placed - p.adm).max(2);
+    let span = (p.placed0 - p.adm).max(2);
     let before_placement = (p.adm + (f64::from(span) * p.frac) as i32)
-        .clamp(p.adm + 1, p.placed - 1)
+        .clamp(p.adm + 1, p.placed0 - 1)
         .max(p.entry + 1);
     let (exit, rec) = match p.outcome {
         Outcome::Adopted => {
