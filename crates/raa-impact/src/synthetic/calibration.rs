@@ -42,15 +42,15 @@ pub(crate) fn adm_start() -> i32 {
 /// National entries to care per year of children who never get an adoption decision.
 pub(crate) fn care_entries_per_year(t: i32) -> f64 {
     let knots = [
-        (day(1998, 4, 1), 24_000.0),
-        (day(2008, 4, 1), 24_500.0),
-        (day(2011, 4, 1), 24_500.0),
-        (day(2014, 4, 1), 25_500.0),
-        (day(2017, 4, 1), 28_500.0),
-        (day(2020, 3, 1), 30_000.0),
-        (day(2020, 6, 1), 26_500.0),
-        (day(2021, 4, 1), 29_000.0),
-        (day(2024, 4, 1), 32_000.0),
+        (day(1998, 4, 1), 22_000.0),
+        (day(2008, 4, 1), 22_500.0),
+        (day(2011, 4, 1), 22_500.0),
+        (day(2014, 4, 1), 23_500.0),
+        (day(2017, 4, 1), 26_500.0),
+        (day(2020, 3, 1), 27_500.0),
+        (day(2020, 6, 1), 24_500.0),
+        (day(2021, 4, 1), 27_000.0),
+        (day(2024, 4, 1), 29_000.0),
     ];
     interp(&knots, t)
 }
@@ -132,9 +132,9 @@ pub(crate) fn order_factor(t: i32) -> f64 {
 /// lengthened over the 2010s, which is most of why the number looked after rose.
 pub(crate) fn long_stay_mean(t: i32) -> f64 {
     let knots = [
-        (day(2005, 1, 1), 2_300.0),
-        (day(2012, 1, 1), 2_400.0),
-        (day(2020, 1, 1), 3_600.0),
+        (day(2005, 1, 1), 3_000.0),
+        (day(2012, 1, 1), 3_100.0),
+        (day(2020, 1, 1), 4_800.0),
     ];
     interp(&knots, t)
 }

@@ -389,7 +389,7 @@ pub(crate) fn adoption_child(rng: &mut ChaCha8Rng, adm: i32, exposure: &Exposure
     let d = AdoptionDraws {
         age_entry,
         consent: rng.random::<f64>() < 0.04 && age_entry < 60 && !sibling,
-        ffa: rng.random::<f64>() < 0.15,
+        ffa: rng.random::<f64>() < 0.19,
         ffa_htp: rng.random::<f64>() < 0.5,
         g: [
             gamma(rng, 2.0),

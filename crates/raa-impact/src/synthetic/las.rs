@@ -19,7 +19,7 @@ const LA_LIST_SEED: u64 = 903;
 
 /// ~144 English LAs with DfE codes, names, RAA and go-live (known or imputed) and relative sizes.
 ///
-/// Sizes are lognormal (σ = 0.6), giving annual adoptions from a handful to ~80 at national
+/// Sizes are lognormal (σ = 0.5), giving annual adoptions from a handful to ~80 at national
 /// scale; City of London and the Isles of Scilly are made tiny, as they are.
 ///
 /// ```
@@ -29,7 +29,7 @@ const LA_LIST_SEED: u64 = 903;
 /// ```
 pub fn default_las() -> Vec<LaSpec> {
     let mut rng = ChaCha8Rng::seed_from_u64(LA_LIST_SEED);
-    let size_dist = LogNormal::new(0.0, 0.6).ok();
+    let size_dist = LogNormal::new(0.0, 0.5).ok();
     let known = known_golives();
     let mut out = Vec::new();
     for (code, name) in current_las() {
@@ -190,5 +190,31 @@ mod tests {
         let leeds = las.iter().find(|l| l.code == "383").expect("Leeds listed");
         assert!(leeds.imputed, "year-only go-live is imputed");
         assert_eq!(leeds.raa_id.as_deref(), Some("One Adoption West Yorkshire"));
+    }
+
+    #[test]
+    fn go_lives_are_staggered_2017_to_2022_and_sizes_spread() {
+        let las = default_las();
+        let known = las.iter().filter(|l| !l.imputed).count();
+        let first = Date::from_ymd_opt(2017, 1, 1).unwrap_or_default();
+        let last = Date::from_ymd_opt(2022, 12, 31).unwrap_or_default();
+        assert!(las
+            .iter()
+            .all(|l| l.go_live.is_some_and(|g| g >= first && g <= last)));
+        println!("{known} of {} LAs with a registry date", las.len());
+        assert!(known >= 60, "{known}");
+        let years: std::collections::BTreeSet<_> = las
+            .iter()
+            .filter_map(|l| l.go_live)
+            .map(|g| chrono::Datelike::year(&g))
+            .collect();
+        assert!(years.len() >= 5, "{years:?}");
+        let (lo, hi) = las
+            .iter()
+            .filter(|l| l.size > 0.1)
+            .fold((f64::MAX, 0.0f64), |(a, b), l| {
+                (a.min(l.size), b.max(l.size))
+            });
+        assert!(hi / lo > 8.0, "sizes spread like real LAs: {lo} .. {hi}");
     }
 }
