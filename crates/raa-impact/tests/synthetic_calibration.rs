@@ -65,7 +65,11 @@ fn check_shape(a: &Achieved) {
         a.adoptions
     );
     assert!(a.adoptions[&2021] < 0.92 * a.adoptions[&2020], "COVID dip");
-    assert!(a.adoptions[&2021] < a.adoptions[&2022] && a.adoptions[&2021] < a.adoptions[&2019]);
+    // (2022 was only 4.5% above 2021, within sampling noise, so it is not compared.)
+    assert!(
+        a.adoptions[&2021] < 0.92 * a.adoptions[&2019],
+        "COVID dip below 2019"
+    );
 }
 
 #[test]
@@ -141,17 +145,48 @@ fn children_looked_after_at_31_march_follow_the_published_counts() {
     }
 }
 
-/// Strict ±10% on every figure at national scale (run in release: `--ignored`).
+/// Strict ±10% on every figure at national scale, seeds 0–2 (run in release: `--ignored`).
 #[test]
 #[ignore]
 fn full_scale_calibration() {
-    let e = england(&SyntheticConfig::default()).expect("generates");
+    // Three seeds: the calibration must not hinge on one lucky draw.
+    for seed in 0..3 {
+        check_full_scale(seed);
+    }
+}
+
+fn check_full_scale(seed: u64) {
+    let e = england(&SyntheticConfig {
+        seed,
+        ..Default::default()
+    })
+    .expect("generates");
     let a = achieved(&e);
     let t = targets();
     check_adoptions(&a, &t, 1.0, 0.0);
     check_shape(&a);
     within("A1", a.a1_2015_18, t.a1_2015_18, 0.10);
     within("A2", a.a2_2015_18, t.a2_2015_18, 0.10);
+    within(
+        "ADM Q3 2014-15 / Q2 2013-14",
+        a.adm_q3_2014 / a.adm_q2_2013,
+        t.adm_q3_2014 / t.adm_q2_2013,
+        0.2,
+    );
+    within("age 2015", a.age_by_year[&2015], t.age_2015, 0.10);
+    within("age 2016", a.age_by_year[&2016], t.age_2016, 0.10);
+    within(
+        "harder to place 2014-15",
+        a.htp_entry_to_placed_2015,
+        HTP_DAYS_2015,
+        0.10,
+    );
+    within(
+        "others 2014-15",
+        a.other_entry_to_placed_2015,
+        OTHER_DAYS_2015,
+        0.10,
+    );
     for (y, want) in &t.cla {
         within(&format!("CLA {y}"), a.cla[y], *want, 0.10);
     }
