@@ -1,5 +1,5 @@
-//! One child's history in care: periods of care made of contiguous episodes, and for children
-//! with an adoption decision, the adoption milestones and the true effect.
+//! One child's history in care: periods of care made of contiguous episodes, and the children
+//! who never get an adoption decision (the adoption pathway is in `adoption.rs`).
 //!
 //! Days are `i32` days since 1970-01-01 inside the generator (fast arithmetic); they become
 //! [`Date`](crate::data::date::Date)s when rows are written. Every child draws from its own RNG
@@ -97,42 +97,19 @@ impl Child {
     }
 }
 
-/// The LA's exposure rule, in days.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Exposure {
-    pub go_live: Option<i32>,
-    pub bed_in: i32,
-    pub effect: i64,
-    pub effect_htp: i64,
-    pub dip: i64,
-}
-
-impl Exposure {
-    /// (exposed, in bed-in, effect days) for a placement order on `po`.
-    fn at(&self, po: i32, htp: bool) -> (bool, bool, i64) {
-        match self.go_live {
-            Some(g) if po >= g + self.bed_in => {
-                (true, false, if htp { self.effect_htp } else { self.effect })
-            }
-            Some(g) if po >= g => (false, true, self.dip),
-            _ => (false, false, 0),
-        }
-    }
-}
-
 /// A change within a period: new legal status and/or new placement on `day`.
-struct Change {
-    day: i32,
-    ls: Option<&'static str>,
-    place: Option<(&'static str, &'static str)>,
-    same_carer: bool,
-    reason: &'static str,
+pub(super) struct Change {
+    pub day: i32,
+    pub ls: Option<&'static str>,
+    pub place: Option<(&'static str, &'static str)>,
+    pub same_carer: bool,
+    pub reason: &'static str,
 }
 
 /// Turn a start state, changes and an exit into contiguous episodes. Changes outside
 /// (start, exit) or on the day of an earlier change are dropped, so episodes never overlap and
 /// each next DECOM equals the previous DEC (REC X1).
-fn build_period(
+pub(super) fn build_period(
     start: i32,
     ls: &'static str,
     place: (&'static str, &'static str),
@@ -212,20 +189,20 @@ fn merge_same_day(changes: Vec<Change>) -> Vec<Change> {
 }
 
 /// Unit-mean gamma draw with the given shape.
-fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
+pub(super) fn gamma(rng: &mut ChaCha8Rng, shape: f64) -> f64 {
     Gamma::new(shape, 1.0 / shape)
         .map(|g| g.sample(rng))
         .unwrap_or(1.0)
 }
 
 /// Exponential draw with the given mean.
-fn expo(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
+pub(super) fn expo(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
     let e: f64 = Exp1.sample(rng);
     e * mean
 }
 
 /// Day of the 18th birthday of a child born on `dob`.
-fn eighteenth(dob: i32) -> i32 {
+pub(super) fn eighteenth(dob: i32) -> i32 {
     crate::data::date::from_epoch_days(i64::from(dob))
         .and_then(|d| d.checked_add_months(chrono::Months::new(216)))
         .map(|d| crate::data::date::epoch_days(d) as i32)
@@ -233,7 +210,13 @@ fn eighteenth(dob: i32) -> i32 {
 }
 
 /// Placement moves at a constant yearly rate from `from` up to `until` (exclusive).
-fn moves(rng: &mut ChaCha8Rng, from: i32, until: i32, per_year: f64, teen: bool) -> Vec<Change> {
+pub(super) fn moves(
+    rng: &mut ChaCha8Rng,
+    from: i32,
+    until: i32,
+    per_year: f64,
+    teen: bool,
+) -> Vec<Change> {
     let mut out = Vec::new();
     let mut t = from as f64;
     loop {
@@ -363,347 +346,6 @@ fn legal_changes(rng: &mut ChaCha8Rng, ls: &'static str, entry: i32, changes: &m
     }
 }
 
-/// Pre-drawn random quantities of an adoption child, drawn in a fixed order before any
-/// effect-dependent date is computed.
-struct AdoptionDraws {
-    age_entry: i32,
-    consent: bool,
-    ffa: bool,
-    /// Harder-to-place children are half as often placed foster-to-adopt.
-    ffa_htp: bool,
-    g: [f64; 4],
-    gap: f64,
-    u_outcome: f64,
-    frac: f64,
-    post_delay: f64,
-}
-
-/// A child whose ADM decision falls on `adm`: entry, placement order, match, placement,
-/// adoption order or another ending, with the effect of the LA's RAA applied exactly.
-pub(crate) fn adoption_child(rng: &mut ChaCha8Rng, adm: i32, exposure: &Exposure) -> Child {
-    let sex = if rng.random::<f64>() < 0.51 { "1" } else { "2" };
-    let ethnic = pick(rng, codes::ETHNIC_ADOPTION);
-    let sibling = rng.random::<f64>() < 0.30;
-    let disability = rng.random::<f64>() < 0.05;
-    let age_entry = codes::adoption_entry_age_days(rng);
-    let d = AdoptionDraws {
-        age_entry,
-        consent: rng.random::<f64>() < 0.04 && age_entry < 60 && !sibling,
-        ffa: rng.random::<f64>() < 0.19,
-        ffa_htp: rng.random::<f64>() < 0.5,
-        g: [
-            gamma(rng, 2.0),
-            gamma(rng, 3.0),
-            gamma(rng, 1.6),
-            gamma(rng, 2.5),
-        ],
-        gap: 5.0 + expo(rng, 25.0),
-        u_outcome: rng.random(),
-        frac: rng.random_range(0.15..0.9),
-        post_delay: 30.0 + expo(rng, 400.0),
-    };
-    let black_or_mixed = codes::is_black_or_mixed(ethnic);
-    let htp_pre = black_or_mixed || sibling || disability || d.age_entry + 200 >= 1826;
-    let m = if htp_pre {
-        cal::HTP_MULTIPLIER
-    } else {
-        cal::NON_HTP_MULTIPLIER
-    };
-
-    let d1 = (cal::MEAN_ENTRY_TO_ADM * cal::court_factor(adm) * m * d.g[0]).max(7.0) as i32;
-    let entry = adm - d1;
-    let dob = entry - d.age_entry;
-    let age5_at_adm = age_at_least(dob, adm, 5);
-    let htp = age5_at_adm || black_or_mixed || sibling || disability;
-
-    // Placement order, counterfactual and actual placement order → placed.
-    let (po, y0, y1, exposed, bed_in, placed) = if d.consent {
-        let placed = adm + (30.0 + 60.0 * d.g[2]) as i32;
-        (None, None, None, false, false, placed)
-    } else {
-        let d2 = (cal::MEAN_ADM_TO_PO * cal::court_factor(adm) * m * d.g[1]).max(14.0) as i32;
-        let po = adm + d2;
-        let y0 = (cal::MIN_PO_TO_PLACED
-            + cal::MEAN_PO_TO_PLACED_EXTRA * cal::matching_factor(po) * m * d.g[2])
-            .round() as i64;
-        let (exposed, bed_in, eff) = exposure.at(po, htp);
-        let y1 = (y0 + eff).max(1);
-        (
-            Some(po),
-            Some(y0),
-            Some(y1),
-            exposed,
-            bed_in,
-            po + y1 as i32,
-        )
-    };
-    // The placement date without the RAA: reversals and SGO exits are timed on it, so that the
-    // effect changes nothing for children who are never placed.
-    let placed0 = match (po, y0) {
-        (Some(p), Some(y)) => p + y as i32,
-        _ => placed,
-    };
-    let floor = po.unwrap_or(adm);
-    let matched = (placed - d.gap as i32).max(floor);
-    let d4 =
-        (60.0 + (cal::MEAN_PLACED_TO_ORDER - 60.0) * cal::order_factor(placed) * d.g[3]) as i32;
-    let order = placed + d4.max(1);
-
-    let p_rev = if htp { 0.10 } else { 0.06 };
-    let outcome = if d.u_outcome < p_rev {
-        super::truth::Outcome::Reversed
-    } else if d.u_outcome < p_rev + 0.03 {
-        super::truth::Outcome::Disrupted
-    } else if d.u_outcome < p_rev + 0.08 {
-        super::truth::Outcome::SpecialGuardianship
-    } else {
-        super::truth::Outcome::Adopted
-    };
-    let plan = Plan {
-        entry,
-        adm,
-        po,
-        placed,
-        placed0,
-        matched,
-        order,
-        outcome,
-        ffa: d.ffa && (!htp_pre || d.ffa_htp),
-        frac: d.frac,
-        post_delay: d.post_delay,
-        dob,
-    };
-    let (periods, record) = adoption_episodes(rng, &plan);
-    let reached_placement = matches!(
-        outcome,
-        super::truth::Outcome::Adopted | super::truth::Outcome::Disrupted
-    );
-    // A decision reversed (or an SGO made) before the placement order date means no order was
-    // made: no placement order, hence no PO → placed duration and no exposure, in truth too.
-    let po_made = match (po, record.ceased) {
-        (Some(p), Some((c, _))) if !reached_placement => p < c,
-        (Some(_), _) => true,
-        (None, _) => false,
-    };
-    let (po, y0, y1, exposed, bed_in) = if po_made {
-        (po, y0, y1, exposed, bed_in)
-    } else {
-        (None, None, None, false, false)
-    };
-    let truth = JourneyTruth {
-        entry,
-        adm,
-        po,
-        matched: record.matched,
-        placed: reached_placement.then_some(placed),
-        adopted: (outcome == super::truth::Outcome::Adopted).then_some(order),
-        ceased: record.ceased.map(|c| c.0),
-        outcome,
-        foster_carer_adoption: plan.ffa,
-        age5_at_adm,
-        black_or_mixed,
-        harder_to_place: htp,
-        exposed,
-        bed_in,
-        y0,
-        y1,
-    };
-    Child {
-        dob,
-        sex,
-        ethnic,
-        sibling,
-        disability,
-        periods,
-        adoption: Some(record),
-        truth: Some(truth),
-    }
-}
-
-/// Is the child aged `years` or more on `at`?
-fn age_at_least(dob: i32, at: i32, years: i32) -> bool {
-    match (
-        crate::data::date::from_epoch_days(i64::from(dob)),
-        crate::data::date::from_epoch_days(i64::from(at)),
-    ) {
-        (Some(b), Some(a)) => crate::data::date::age_years(b, a) >= years,
-        _ => false,
-    }
-}
-
-/// The milestone dates of an adoption child, before the episodes are laid out.
-struct Plan {
-    entry: i32,
-    adm: i32,
-    po: Option<i32>,
-    /// Counterfactual placement date (no RAA effect).
-    placed0: i32,
-    placed: i32,
-    matched: i32,
-    order: i32,
-    outcome: super::truth::Outcome,
-    ffa: bool,
-    frac: f64,
-    post_delay: f64,
-    dob: i32,
-}
-
-/// Lay out the episodes of an adoption child and its AD1/PlacedAdoption record.
-fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRecord) {
-    use super::truth::Outcome;
-    let adult = eighteenth(p.dob);
-    let (ls0, place0) = codes::adoption_entry_state(rng, p.po.is_none(), p.ffa);
-    let mut changes = Vec::new();
-    if !p.ffa {
-        // Children never placed move until the counterfactual placement date: nothing about them
-        // depends on the effect.
-        let reached = matches!(p.outcome, Outcome::Adopted | Outcome::Disrupted);
-        let until = if reached { p.placed } else { p.placed0 };
-        changes.extend(moves(rng, p.entry, until, 0.3, false));
-    }
-    if ls0 == "L2" {
-        changes.push(Change {
-            day: p.entry + 8,
-            ls: Some("C2"),
-            place: None,
-            same_carer: false,
-            reason: "",
-        });
-    } else if ls0 == "V2" && p.po.is_some() {
-        let mid = p.entry + (p.po.unwrap_or(p.entry) - p.entry) / 2;
-        changes.push(Change {
-            day: mid,
-            ls: Some("C2"),
-            place: None,
-            same_carer: false,
-            reason: "",
-        });
-    }
-    if let Some(po) = p.po {
-        changes.push(Change {
-            day: po,
-            ls: Some("E1"),
-            place: None,
-            same_carer: false,
-            reason: "",
-        });
-    }
-    let adopters = codes::adopters(rng);
-    let mut record = AdoptionRecord {
-        adm: p.adm,
-        matched: None,
-        ceased: None,
-        foster_care: p.ffa,
-        nb_adoptr: adopters.0,
-        sex_adoptr: adopters.1,
-        ls_adoptr: adopters.2,
-    };
-    let span = (p.placed0 - p.adm).max(2);
-    let before_placement = (p.adm + (f64::from(span) * p.frac) as i32)
-        .clamp(p.adm + 1, p.placed0 - 1)
-        .max(p.entry + 1);
-    let (exit, rec) = match p.outcome {
-        Outcome::Adopted => {
-            record.matched = Some(p.matched);
-            changes.push(placement_change(rng, p));
-            (
-                p.order,
-                if rng.random::<f64>() < 0.6 {
-                    "E11"
-                } else {
-                    "E12"
-                },
-            )
-        }
-        Outcome::Disrupted => {
-            record.matched = Some(p.matched);
-            changes.push(placement_change(rng, p));
-            let dd = (p.placed + (f64::from(p.order - p.placed) * p.frac) as i32).max(p.placed + 1);
-            record.ceased = Some((dd, "RD1"));
-            changes.push(Change {
-                day: dd,
-                ls: None,
-                place: Some(("U6", "PR1")),
-                same_carer: false,
-                reason: "CARPL",
-            });
-            changes.extend(moves(rng, dd + 1, adult, 0.25, false));
-            later_exit(rng, dd, p.post_delay, adult)
-        }
-        Outcome::Reversed => {
-            record.ceased = Some((before_placement, pick(rng, codes::REVERSAL_REASONS)));
-            changes.retain(|c| c.day < before_placement);
-            if p.po.is_some_and(|po| po < before_placement) {
-                changes.push(Change {
-                    day: before_placement,
-                    ls: Some("C1"),
-                    place: None,
-                    same_carer: false,
-                    reason: "",
-                });
-            }
-            changes.extend(moves(rng, before_placement + 1, adult, 0.25, false));
-            later_exit(rng, before_placement, p.post_delay, adult)
-        }
-        Outcome::SpecialGuardianship => {
-            record.ceased = Some((before_placement, "RD4"));
-            (
-                before_placement,
-                if rng.random::<f64>() < 0.4 {
-                    "E45"
-                } else {
-                    "E46"
-                },
-            )
-        }
-    };
-    let cin = if rng.random::<f64>() < 0.85 {
-        "N1"
-    } else {
-        "N5"
-    };
-    let eps = build_period(
-        p.entry,
-        ls0,
-        place0,
-        changes,
-        exit.min(adult).max(p.entry + 1),
-        rec,
-    );
-    (vec![Period { cin, eps }], record)
-}
-
-/// The move into the adoptive placement: A5/A3 with the current (foster-to-adopt) carer,
-/// A6/A4 otherwise; A3/A4 when placed with consent (no placement order).
-fn placement_change(rng: &mut ChaCha8Rng, p: &Plan) -> Change {
-    let with_order = p.po.is_some();
-    let place = match (with_order, p.ffa) {
-        (true, true) => "A5",
-        (true, false) => "A6",
-        (false, true) => "A3",
-        (false, false) => "A4",
-    };
-    let provider = pick(rng, codes::ADOPTION_PROVIDERS);
-    Change {
-        day: p.placed,
-        ls: None,
-        place: Some((place, provider)),
-        same_carer: p.ffa,
-        reason: "PLACE",
-    }
-}
-
-/// After a reversal or disruption: leave care later (home, SGO, child arrangements) or stay to 18.
-fn later_exit(rng: &mut ChaCha8Rng, from: i32, delay: f64, adult: i32) -> (i32, &'static str) {
-    if rng.random::<f64>() < 0.15 {
-        return (adult, pick(rng, codes::REC_AT_18));
-    }
-    (
-        (from + delay as i32).min(adult),
-        pick(rng, codes::REC_AFTER_REVERSAL),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -746,20 +388,5 @@ mod tests {
         assert_eq!(eps.len(), 2);
         assert_eq!((eps[1].rne, eps[1].ls, eps[1].place), ("T", "E1", "U4"));
         assert_eq!((eps[0].end, eps[0].rec, eps[1].rec), (10, "X1", "E13"));
-    }
-
-    #[test]
-    fn effect_is_applied_only_after_go_live_plus_bed_in() {
-        let e = Exposure {
-            go_live: Some(1000),
-            bed_in: 100,
-            effect: -14,
-            effect_htp: -35,
-            dip: 10,
-        };
-        assert_eq!(e.at(999, false), (false, false, 0));
-        assert_eq!(e.at(1000, true), (false, true, 10));
-        assert_eq!(e.at(1100, false), (true, false, -14));
-        assert_eq!(e.at(1100, true), (true, false, -35));
     }
 }

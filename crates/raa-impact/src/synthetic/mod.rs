@@ -35,6 +35,7 @@
 // The crate's shared `Error` is large; boxing it is a crate-wide decision, not this module's.
 #![allow(clippy::result_large_err)]
 
+mod adoption;
 mod calibration;
 mod children;
 mod codes;
@@ -52,8 +53,9 @@ pub use write::write_returns;
 use crate::data::date::{epoch_days, from_epoch_days};
 use crate::data::ssda903::tables::Returns;
 use crate::error::Result;
+use adoption::Exposure;
 use calibration::day;
-use children::{Child, Exposure};
+use children::Child;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Poisson};
@@ -178,7 +180,7 @@ fn simulate_la(
             calibration::adm_per_quarter(start) / 3.0 * k,
         ) {
             let mut child_rng = ChaCha8Rng::seed_from_u64(rng.random());
-            kids.push(children::adoption_child(&mut child_rng, t, &exposure));
+            kids.push(adoption::adoption_child(&mut child_rng, t, &exposure));
         }
     }
     // Only children in at least one return get an id; ids follow the order of entry.
