@@ -304,3 +304,127 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
     }
     assert!(checked > 1000);
 }
+
+fn age_on(dob: Date, d: Date) -> i32 {
+    raa_impact::data::date::age_years(dob, d)
+}
+
+/// DfE validator rules (numbers as in the DfE 903 validation rules) beyond code lists.
+#[test]
+fn dfe_episode_rules_hold() {
+    let r = &sample().returns;
+    let header = by_child(&r.header, |h| {
+        (h.src.la.clone(), h.src.year, h.child.clone())
+    });
+    let eps = by_child(&r.episodes, |e| {
+        (e.src.la.clone(), e.src.year, e.child.clone())
+    });
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (key, list) in &eps {
+        let dob = header[key][0].dob.expect("dob");
+        for (i, e) in list.iter().enumerate() {
+            let decom = e.decom.expect("decom");
+            let next = list.get(i + 1).filter(|n| n.rne != "S");
+            assert!(
+                !e.place.starts_with('T') && e.place != "P2",
+                "380/381/217t: {}",
+                e.place
+            );
+            if e.place == "A3" || e.place == "A5" {
+                assert!(["S", "T", "U"].contains(&e.rne.as_str()), "217");
+            }
+            if matches!(e.ls.as_str(), "J1" | "J2" | "J3") {
+                assert!(age_on(dob, decom) >= 10, "358");
+            }
+            if let (Some(dec), "L1") = (e.dec, e.ls.as_str()) {
+                assert!((dec - decom).num_days() <= 3, "361");
+            }
+            match (e.dec, next) {
+                (None, _) => assert!(e.reason_place_change.is_empty(), "233"),
+                (Some(_), Some(n)) if ["P", "T", "U", "B"].contains(&n.rne.as_str()) => {
+                    assert!(!e.reason_place_change.is_empty(), "225");
+                    *counts.entry("225").or_default() += 1;
+                }
+                _ => assert!(e.reason_place_change.is_empty(), "226"),
+            }
+            if let Some(n) = next {
+                let same_place = (n.place.as_str(), n.place_provider.as_str())
+                    == (e.place.as_str(), e.place_provider.as_str());
+                match n.rne.as_str() {
+                    "L" => assert!(same_place && n.ls != e.ls, "434"),
+                    "P" => assert!(!same_place && n.ls == e.ls, "435"),
+                    "T" => assert!(!same_place && n.ls != e.ls, "436"),
+                    "U" => assert!(
+                        n.place != e.place && n.ls == e.ls,
+                        "U: new placement type, same carer"
+                    ),
+                    other => panic!("unexpected continuation RNE {other}"),
+                }
+                *counts.entry(n.rne.as_str()).or_default() += 1;
+                if n.place == "A3" || n.place == "A4" {
+                    assert!(
+                        ["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"]
+                            .contains(&e.place.as_str()),
+                        "336"
+                    );
+                }
+            }
+            if let Some(dec) = e.dec {
+                let age = age_on(dob, dec);
+                match e.rec.as_str() {
+                    "E11" | "E12" | "E45" | "E46" | "E47" | "E48" => assert!(age < 18, "386/407"),
+                    "E17" => assert!(age >= 18, "460"),
+                    "E5" | "E6" => assert!(age >= 14, "387"),
+                    "E7" => assert!(age >= 16, "389"),
+                    _ => {}
+                }
+            }
+        }
+    }
+    for rne in ["225", "L", "P", "T", "U"] {
+        assert!(
+            counts.get(rne).copied().unwrap_or(0) > 50,
+            "{rne} exercised: {counts:?}"
+        );
+    }
+}
+
+#[test]
+fn dfe_adoption_table_rules_hold() {
+    let r = &sample().returns;
+    let eps = by_child(&r.episodes, |e| {
+        (e.src.la.clone(), e.src.year, e.child.clone())
+    });
+    for p in &r.placed_adoption {
+        if let Some(c) = p.date_placed_ceased {
+            let (start, end) = (year_end(p.src.year - 1), year_end(p.src.year));
+            assert!(
+                c > start && c <= end,
+                "118/117: ceased within the collection year"
+            );
+            assert!(p.date_placed.is_some_and(|d| d <= c), "522");
+        }
+    }
+    for a in &r.ad1 {
+        match (
+            a.nb_adoptr.as_str(),
+            a.sex_adoptr.as_str(),
+            a.ls_adoptr.as_str(),
+        ) {
+            ("1", "M1" | "F1", "L0") => {}
+            ("2", "MF", "L3" | "L11" | "L2") | ("2", "MM" | "FF", "L4" | "L12" | "L2") => {}
+            other => panic!("511-520: adopters {other:?}"),
+        }
+        let key = (a.src.la.clone(), a.src.year, a.child.clone());
+        let adoptive = eps.get(&key).and_then(|l| {
+            l.iter()
+                .rev()
+                .find(|e| e.place.starts_with('A'))
+                .map(|e| e.place.clone())
+        });
+        if let Some(place) = adoptive {
+            let with_carer = place == "A3" || place == "A5";
+            assert_eq!(a.foster_care == "1", with_carer, "335");
+        }
+    }
+}

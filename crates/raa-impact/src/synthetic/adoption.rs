@@ -10,7 +10,7 @@
 use super::calibration as cal;
 use super::children::{
     build_period, eighteenth, expo, gamma, moves, AdoptionRecord, Change, Child, JourneyTruth,
-    Period,
+    Moves, Period,
 };
 use super::codes::{self, pick};
 use super::truth::Outcome;
@@ -289,7 +289,7 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
         // depends on the effect.
         let reached = matches!(p.outcome, Outcome::Adopted | Outcome::Disrupted);
         let until = if reached { p.placed } else { p.placed0 };
-        changes.extend(moves(rng, p.entry, until, 0.3, false));
+        changes.extend(moves(rng, p.entry, until, 0.3, Moves::Foster));
     }
     if ls0 == "L2" {
         changes.push(Change {
@@ -357,7 +357,7 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
                 same_carer: false,
                 reason: "CARPL",
             });
-            changes.extend(moves(rng, dd + 1, adult, 0.25, false));
+            changes.extend(moves(rng, dd + 1, adult, 0.25, Moves::Foster));
             later_exit(rng, dd, p.post_delay, adult)
         }
         Outcome::Reversed => {
@@ -372,7 +372,7 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
                     reason: "",
                 });
             }
-            changes.extend(moves(rng, before_placement + 1, adult, 0.25, false));
+            changes.extend(moves(rng, before_placement + 1, adult, 0.25, Moves::Foster));
             later_exit(rng, before_placement, p.post_delay, adult)
         }
         Outcome::SpecialGuardianship => {
@@ -392,14 +392,12 @@ fn adoption_episodes(rng: &mut ChaCha8Rng, p: &Plan) -> (Vec<Period>, AdoptionRe
     } else {
         "N5"
     };
-    let eps = build_period(
-        p.entry,
-        ls0,
-        place0,
-        changes,
-        exit.min(adult).max(p.entry + 1),
-        rec,
-    );
+    let (exit, rec) = if exit >= adult {
+        (adult, pick(rng, codes::REC_AT_18))
+    } else {
+        (exit, rec)
+    };
+    let eps = build_period(p.entry, ls0, place0, changes, exit.max(p.entry + 1), rec);
     (vec![Period { cin, eps }], record)
 }
 
@@ -425,13 +423,13 @@ fn placement_change(rng: &mut ChaCha8Rng, p: &Plan) -> Change {
 
 /// After a reversal or disruption: leave care later (home, SGO, child arrangements) or stay to 18.
 fn later_exit(rng: &mut ChaCha8Rng, from: i32, delay: f64, adult: i32) -> (i32, &'static str) {
-    if rng.random::<f64>() < 0.15 {
+    let exit = from + delay as i32;
+    // Orders (SGO, child arrangements) cannot be made at 18 (DfE rule 407): those still in care
+    // then leave at 18.
+    if rng.random::<f64>() < 0.15 || exit >= adult {
         return (adult, pick(rng, codes::REC_AT_18));
     }
-    (
-        (from + delay as i32).min(adult),
-        pick(rng, codes::REC_AFTER_REVERSAL),
-    )
+    (exit, pick(rng, codes::REC_AFTER_REVERSAL))
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 //! | A2 2015-18 (days PO → match; ASGLB 2016/17) | 190 (DfE ~201) | 191 |
 //! | mean age at adoption 2015 / 2016 | 3y3m / 3y5m | 3y3m / 3y4m |
 //! | entry → placed 2014-15, harder to place / others | 629 / 423 | 621 / 424 |
-//! | looked after at 31 March 2012 / 2018 / 2024 | 67050 / 75420 / 83630 | 67.5k / 73.6k / 82.5k |
+//! | looked after at 31 March 2012 / 2018 / 2024 | 67050 / 75420 / 83630 | 67.5k / 73.7k / 82.4k |
 
 /// Days since 1970-01-01 of a calendar date (knots are always valid dates).
 pub(crate) fn day(y: i32, m: u32, d: u32) -> i32 {

@@ -136,19 +136,20 @@ pub(super) fn build_period(
         }
         let new_ls = c.ls.unwrap_or(cur.ls);
         let ls_changed = new_ls != cur.ls;
-        let (new_place, new_provider) = c.place.unwrap_or((cur.place, cur.provider));
         let place_changed = c.place.is_some();
+        let (new_place, new_provider) = match c.place {
+            // A move must show in the placement fields (DfE rule 435); postcodes and URNs are
+            // not generated, so a move to the same type of placement changes the provider.
+            Some(p) if p == (cur.place, cur.provider) => differ(p),
+            Some(p) => p,
+            None => (cur.place, cur.provider),
+        };
         let rne = match (ls_changed, place_changed, c.same_carer) {
             (false, false, _) => continue,
             (true, false, _) => "L",
             (false, true, false) => "P",
             (false, true, true) => "U",
             (true, true, _) => "T",
-        };
-        let reason = if place_changed && !c.same_carer {
-            c.reason
-        } else {
-            ""
         };
         let next = Ep {
             start: c.day,
@@ -158,14 +159,26 @@ pub(super) fn build_period(
             place: new_place,
             provider: new_provider,
             rec,
-            reason,
+            reason: "",
         };
+        // REASON_PLACE_CHANGE belongs to the episode whose placement ended (DfE rule 225).
+        cur.reason = if place_changed { c.reason } else { "" };
         cur.end = c.day;
         cur.rec = "X1";
         eps.push(std::mem::replace(&mut cur, next));
     }
     eps.push(cur);
     eps
+}
+
+/// Another provider (or, for a placement with parents, a foster placement) so that a move to
+/// the same type of placement is visible in the episode data.
+fn differ(p: (&'static str, &'static str)) -> (&'static str, &'static str) {
+    match p.1 {
+        "PR0" => ("U6", "PR1"),
+        "PR1" => (p.0, "PR4"),
+        _ => (p.0, "PR1"),
+    }
 }
 
 /// Merge changes on the same day into one (a placement order made on the day of a move gives one
@@ -203,10 +216,25 @@ pub(super) fn expo(rng: &mut ChaCha8Rng, mean: f64) -> f64 {
 
 /// Day of the 18th birthday of a child born on `dob`.
 pub(super) fn eighteenth(dob: i32) -> i32 {
+    use chrono::Datelike;
+    // A child born on 29 February turns 18 on 1 March in a common year.
     crate::data::date::from_epoch_days(i64::from(dob))
-        .and_then(|d| d.checked_add_months(chrono::Months::new(216)))
+        .and_then(|d| {
+            crate::data::date::Date::from_ymd_opt(d.year() + 18, d.month(), d.day())
+                .or_else(|| crate::data::date::Date::from_ymd_opt(d.year() + 18, 3, 1))
+        })
         .map(|d| crate::data::date::epoch_days(d) as i32)
-        .unwrap_or(dob + 6574)
+        .unwrap_or(dob + 6575)
+}
+
+/// Which placements moves go to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Moves {
+    Child,
+    Teen,
+    /// Foster placements only (children on the adoption pathway: DfE rule 336 wants a foster
+    /// placement before a placement for adoption).
+    Foster,
 }
 
 /// Placement moves at a constant yearly rate from `from` up to `until` (exclusive).
@@ -215,7 +243,7 @@ pub(super) fn moves(
     from: i32,
     until: i32,
     per_year: f64,
-    teen: bool,
+    kind: Moves,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     let mut t = from as f64;
@@ -224,7 +252,11 @@ pub(super) fn moves(
         if t >= until as f64 || out.len() >= 12 {
             return out;
         }
-        let place = codes::placement(rng, teen);
+        let place = match kind {
+            Moves::Child => codes::placement(rng, false),
+            Moves::Teen => codes::placement(rng, true),
+            Moves::Foster => codes::foster_placement(rng),
+        };
         out.push(Change {
             day: t as i32,
             ls: None,
@@ -300,7 +332,8 @@ fn care_period(rng: &mut ChaCha8Rng, entry: i32, dob: i32) -> Period {
     } else {
         pick(rng, codes::REC_SHORT)
     };
-    let mut changes = moves(rng, entry, exit, 0.15, teen);
+    let kind = if teen { Moves::Teen } else { Moves::Child };
+    let mut changes = moves(rng, entry, exit, 0.15, kind);
     legal_changes(rng, ls, entry, &mut changes);
     Period {
         cin,
@@ -314,7 +347,8 @@ fn legal_changes(rng: &mut ChaCha8Rng, ls: &'static str, entry: i32, changes: &m
     let mut ls = ls;
     let mut t = entry;
     if ls == "L1" || ls == "L2" {
-        t += if ls == "L1" { 3 } else { 8 };
+        // Police protection lasts at most 72 hours (DfE rule 361), emergency protection 8 days.
+        t += if ls == "L1" { 2 } else { 8 };
         ls = "C2";
         changes.push(Change {
             day: t,
@@ -336,12 +370,14 @@ fn legal_changes(rng: &mut ChaCha8Rng, ls: &'static str, entry: i32, changes: &m
     }
     if ls == "C2" {
         t += 120 + expo(rng, 100.0) as i32;
+        // A third of full care orders come with a move to a long-term placement (RNE T).
+        let place = (rng.random::<f64>() < 0.3).then(|| codes::foster_placement(rng));
         changes.push(Change {
             day: t,
             ls: Some("C1"),
-            place: None,
+            place,
             same_carer: false,
-            reason: "",
+            reason: "LAREQ",
         });
     }
 }
@@ -366,6 +402,16 @@ mod tests {
                 assert!(p.start() >= c.dob);
             }
         }
+    }
+
+    #[test]
+    fn eighteenth_birthday_of_a_leap_day_child_is_1_march() {
+        let d = |y, m, dd| {
+            crate::data::date::epoch_days(crate::data::date::Date::from_ymd_opt(y, m, dd).unwrap())
+                as i32
+        };
+        assert_eq!(eighteenth(d(2004, 2, 29)), d(2022, 3, 1));
+        assert_eq!(eighteenth(d(2004, 6, 15)), d(2022, 6, 15));
     }
 
     #[test]

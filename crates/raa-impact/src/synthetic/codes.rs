@@ -94,7 +94,8 @@ pub(crate) fn cin(rng: &mut ChaCha8Rng, age_years: f64) -> &'static str {
     )
 }
 
-/// Legal status at entry; `true` when the child is on remand (J2).
+/// Legal status at entry; `true` when the child is on remand (J2, only from age 12: DfE rule
+/// 358). Short breaks (V3/V4) are not generated.
 pub(crate) fn entry_legal_status(rng: &mut ChaCha8Rng, age_years: f64) -> (&'static str, bool) {
     if age_years >= 12.0 && rng.random::<f64>() < 0.04 {
         return ("J2", true);
@@ -102,14 +103,11 @@ pub(crate) fn entry_legal_status(rng: &mut ChaCha8Rng, age_years: f64) -> (&'sta
     let ls = pick(
         rng,
         &[
-            ("V2", 55.0),
-            ("C2", 32.0),
+            ("V2", 56.0),
+            ("C2", 34.0),
             ("L1", 5.0),
             ("L2", 3.0),
             ("C1", 2.0),
-            ("V3", 1.0),
-            ("J1", 0.3),
-            ("J3", 0.2),
         ],
     );
     (ls, false)
@@ -149,7 +147,8 @@ pub(crate) fn adoption_entry_age_days(rng: &mut ChaCha8Rng) -> i32 {
     rng.random_range(lo..hi) as i32
 }
 
-/// A placement type and provider for a child in care (not an adoption placement).
+/// A placement type and provider for a child in care (not an adoption placement). Temporary
+/// placements (T0–T4, with their own duration rules) and P2 (withdrawn in 2023) are not generated.
 pub(crate) fn placement(rng: &mut ChaCha8Rng, teen: bool) -> (&'static str, &'static str) {
     let place = if teen {
         pick(
@@ -166,7 +165,6 @@ pub(crate) fn placement(rng: &mut ChaCha8Rng, teen: bool) -> (&'static str, &'st
                 ("R2", 1.0),
                 ("Z1", 2.0),
                 ("K1", 1.0),
-                ("T4", 1.0),
             ],
         )
     } else {
@@ -181,14 +179,26 @@ pub(crate) fn placement(rng: &mut ChaCha8Rng, teen: bool) -> (&'static str, &'st
                 ("P1", 5.0),
                 ("R1", 2.0),
                 ("R3", 0.5),
-                ("P2", 1.0),
                 ("Z1", 1.0),
-                ("T0", 0.5),
                 ("P3", 1.0),
             ],
         )
     };
-    let provider = if place == "P1" || place == "P2" {
+    (place, provider_for(rng, place))
+}
+
+/// A foster placement (U1, U3, U4, U6) and its provider.
+pub(crate) fn foster_placement(rng: &mut ChaCha8Rng) -> (&'static str, &'static str) {
+    let place = pick(
+        rng,
+        &[("U6", 62.0), ("U4", 18.0), ("U3", 16.0), ("U1", 4.0)],
+    );
+    (place, provider_for(rng, place))
+}
+
+/// PR0 for placements with parents, else the LA's own, private, voluntary, other LA or public.
+fn provider_for(rng: &mut ChaCha8Rng, place: &str) -> &'static str {
+    if place == "P1" {
         "PR0"
     } else {
         pick(
@@ -201,8 +211,7 @@ pub(crate) fn placement(rng: &mut ChaCha8Rng, teen: bool) -> (&'static str, &'st
                 ("PR3", 2.0),
             ],
         )
-    };
-    (place, provider)
+    }
 }
 
 /// Legal status and placement at entry of an adoption child. Consent cases stay V2; foster-to-
@@ -227,17 +236,9 @@ pub(crate) fn adoption_entry_state(
     } else {
         pick(
             rng,
-            &[
-                ("U6", 62.0),
-                ("U4", 15.0),
-                ("U3", 15.0),
-                ("U1", 3.0),
-                ("K2", 2.0),
-                ("P1", 3.0),
-            ],
+            &[("U6", 64.0), ("U4", 17.0), ("U3", 16.0), ("U1", 3.0)],
         )
     };
-    let provider = if place == "P1" { "PR0" } else { provider };
     (ls, (place, provider))
 }
 
@@ -304,21 +305,31 @@ pub(crate) const REC_AFTER_REVERSAL: Weighted =
 pub(crate) const REVERSAL_REASONS: Weighted =
     &[("RD1", 25.0), ("RD2", 35.0), ("RD3", 15.0), ("RD4", 25.0)];
 
-/// Adopters: number, sexes and legal status (NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR).
+/// Adopters: number, sexes and legal status (NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR) with the DfE
+/// codes: L3 married different-sex couple, L4 married same-sex, L2 civil partners, L11/L12
+/// unmarried different-/same-sex couple, L0 single adopter (rules 511–520).
 pub(crate) fn adopters(rng: &mut ChaCha8Rng) -> (&'static str, &'static str, &'static str) {
     let u: f64 = rng.random();
-    if u < 0.62 {
-        ("2", "MF", "L0")
-    } else if u < 0.72 {
+    if u < 0.60 {
+        ("2", "MF", "L3")
+    } else if u < 0.70 {
         ("2", "MF", "L11")
+    } else if u < 0.74 {
+        ("2", "MM", "L4")
     } else if u < 0.78 {
+        ("2", "FF", "L4")
+    } else if u < 0.81 {
+        ("2", "MM", "L2")
+    } else if u < 0.84 {
+        ("2", "FF", "L2")
+    } else if u < 0.86 {
         ("2", "MM", "L12")
-    } else if u < 0.85 {
+    } else if u < 0.88 {
         ("2", "FF", "L12")
     } else if u < 0.98 {
-        ("1", "F1", "L2")
+        ("1", "F1", "L0")
     } else {
-        ("1", "M1", "L2")
+        ("1", "M1", "L0")
     }
 }
 

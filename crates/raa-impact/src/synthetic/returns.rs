@@ -85,7 +85,7 @@ pub(crate) fn la_rows(
                         } else {
                             String::new()
                         },
-                        reason_place_change: ep.reason.to_string(),
+                        reason_place_change: if closed { ep.reason } else { "" }.to_string(),
                         home_post: String::new(),
                         pl_post: String::new(),
                         urn: String::new(),
@@ -106,7 +106,9 @@ pub(crate) fn la_rows(
                 disability: Some(child.disability),
             });
             let Some(a) = &child.adoption else { continue };
-            if a.adm > ye {
+            // The PlacedAdoption row belongs to the returns of the years the decision is in force
+            // (a reversal dated before the year is not repeated: DfE rule 118).
+            if a.adm > ye || a.ceased.is_some_and(|c| c.0 < ys) {
                 continue;
             }
             let row = out.placed_adoption.len() - counts_before[3] + 1;
