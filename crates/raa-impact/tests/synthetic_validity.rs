@@ -26,6 +26,10 @@ const ETHNIC: &[&str] = &[
     "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
 ];
 const CIN: &[&str] = &["N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"];
+const REASON_PLACE_CHANGE: &[&str] = &[
+    "CARPL", "CLOSE", "ALLEG", "STAND", "APPRR", "CREQB", "CREQO", "CHILD", "LAREQ", "PLACE",
+    "CUSTOD", "OTHER",
+];
 
 /// A tenth of England, all years: small enough for debug builds, large enough for every path.
 fn sample() -> &'static SyntheticEngland {
@@ -58,6 +62,12 @@ fn codes_are_in_the_dfe_lists() {
             !e.rec.is_empty(),
             "DEC and REC go together"
         );
+        if !e.reason_place_change.is_empty() {
+            assert!(
+                REASON_PLACE_CHANGE.contains(&e.reason_place_change.as_str()),
+                "1009"
+            );
+        }
         if !e.rec.is_empty() {
             assert!(REC.contains(&e.rec.as_str()), "REC {}", e.rec);
         }
