@@ -138,7 +138,7 @@ fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv:
                 w.write_record([
                     x.child.as_str(),
                     &x.sex,
-                    &fmt(x.dob),
+                    DateText::new(x.dob).as_str(),
                     &x.ethnic,
                     "",
                     "",
@@ -151,13 +151,13 @@ fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv:
                 let x = &r.episodes[i];
                 w.write_record([
                     x.child.as_str(),
-                    &fmt(x.decom),
+                    DateText::new(x.decom).as_str(),
                     &x.rne,
                     &x.ls,
                     &x.cin,
                     &x.place,
                     &x.place_provider,
-                    &fmt(x.dec),
+                    DateText::new(x.dec).as_str(),
                     &x.rec,
                     &x.reason_place_change,
                     &x.home_post,
@@ -169,9 +169,9 @@ fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv:
                 let x = &r.ad1[i];
                 w.write_record([
                     x.child.as_str(),
-                    &fmt(x.dob),
-                    &fmt(x.date_int),
-                    &fmt(x.date_match),
+                    DateText::new(x.dob).as_str(),
+                    DateText::new(x.date_int).as_str(),
+                    DateText::new(x.date_match).as_str(),
                     &x.foster_care,
                     &x.nb_adoptr,
                     &x.sex_adoptr,
@@ -182,9 +182,9 @@ fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv:
                 let x = &r.placed_adoption[i];
                 w.write_record([
                     x.child.as_str(),
-                    &fmt(x.dob),
-                    &fmt(x.date_placed),
-                    &fmt(x.date_placed_ceased),
+                    DateText::new(x.dob).as_str(),
+                    DateText::new(x.date_placed).as_str(),
+                    DateText::new(x.date_placed_ceased).as_str(),
                     &x.reason_placed_ceased,
                 ])?;
             }
@@ -193,8 +193,45 @@ fn write_rows(w: &mut CsvOut, r: &Returns, table: Table, rows: &[usize]) -> csv:
     Ok(())
 }
 
-fn fmt(d: Option<Date>) -> String {
-    d.map(format_ssda903).unwrap_or_default()
+/// A date written `DD/MM/YYYY` without a heap allocation (millions of dates are written).
+enum DateText {
+    Blank,
+    Fast([u8; 10]),
+    /// Years outside 1000–9999 (never generated) take the general formatter.
+    Slow(String),
+}
+
+impl DateText {
+    fn new(d: Option<Date>) -> Self {
+        use chrono::Datelike;
+        let Some(d) = d else { return DateText::Blank };
+        let y = d.year();
+        if !(1000..=9999).contains(&y) {
+            return DateText::Slow(format_ssda903(d));
+        }
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        let (dd, mm, y) = (d.day(), d.month(), y as u32);
+        DateText::Fast([
+            digit(dd / 10),
+            digit(dd),
+            b'/',
+            digit(mm / 10),
+            digit(mm),
+            b'/',
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+        ])
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            DateText::Blank => "",
+            DateText::Fast(b) => std::str::from_utf8(b).unwrap_or(""),
+            DateText::Slow(s) => s,
+        }
+    }
 }
 
 fn columns(t: Table) -> &'static [&'static str] {
@@ -223,4 +260,20 @@ fn write_file(
         .into_inner()
         .map_err(|e| Error::io(&shown, std::io::Error::other(e.to_string())))?;
     inner.flush().map_err(|e| Error::io(&shown, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_text_matches_format_ssda903() {
+        for (y, m, d) in [(2017, 4, 1), (2024, 3, 31), (1999, 12, 9), (2020, 2, 29)] {
+            let date = Date::from_ymd_opt(y, m, d).expect("valid");
+            assert_eq!(DateText::new(Some(date)).as_str(), format_ssda903(date));
+        }
+        assert_eq!(DateText::new(None).as_str(), "");
+        let far = Date::from_ymd_opt(12000, 1, 2).expect("valid");
+        assert_eq!(DateText::new(Some(far)).as_str(), format_ssda903(far));
+    }
 }
