@@ -14,6 +14,7 @@ use serde::Serialize;
 pub struct LaSpec {
     /// DfE 3-digit LA code, the key SSDA903 returns use (e.g. `"380"` for Bradford).
     pub code: String,
+    /// LA name.
     pub name: String,
     /// Name of the RAA the LA joined, if any.
     pub raa_id: Option<String>,

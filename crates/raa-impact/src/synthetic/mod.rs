@@ -74,9 +74,13 @@ use serde::Serialize;
 /// A generated England: the stacked returns, the truth, and what generated them.
 #[derive(Debug, Clone, Serialize)]
 pub struct SyntheticEngland {
+    /// The stacked returns, LA by LA, year by year (one `files` entry per LA × year × table).
     pub returns: Returns,
+    /// What really happened: go-lives and every adoption journey with its effect.
     pub truth: Truth,
+    /// The settings used.
     pub config: SyntheticConfig,
+    /// The LAs used, in the order of the returns.
     pub las: Vec<LaSpec>,
 }
 
