@@ -259,6 +259,19 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
         }
     }
     let cut = year_end(2024);
+    let mut first_a: HashMap<(String, String), Date> = HashMap::new();
+    for ep in e
+        .returns
+        .episodes
+        .iter()
+        .filter(|ep| ep.place.starts_with('A'))
+    {
+        let d = ep.decom.expect("decom");
+        let slot = first_a
+            .entry((ep.src.la.clone(), ep.child.clone()))
+            .or_insert(d);
+        *slot = (*slot).min(d);
+    }
     let mut first_e1: HashMap<(String, String), Date> = HashMap::new();
     for ep in e.returns.episodes.iter().filter(|ep| ep.ls == "E1") {
         let d = ep.decom.expect("decom");
@@ -295,6 +308,10 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
                 assert!(rec == "E11" || rec == "E12");
                 checked += 1;
             }
+        }
+        if let Some(p) = c.placed.filter(|&p| p <= cut && p >= year_end(2010)) {
+            let seen = first_a.get(&(c.la.clone(), c.child.clone()));
+            assert_eq!(seen, Some(&p), "the placement is the first A3-A6 episode");
         }
         if let Some(po) = c.po_date {
             let first_e1 = first_e1.get(&(c.la.clone(), c.child.clone()));
