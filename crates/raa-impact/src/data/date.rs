@@ -1,7 +1,7 @@
 //! Calendar dates as SSDA903 writes them (`DD/MM/YYYY`, ISO `YYYY-MM-DD` accepted too).
 
-use chrono::Datelike;
 pub use chrono::NaiveDate as Date;
+use chrono::Datelike;
 
 /// Parse a date written `DD/MM/YYYY` (the SSDA903 convention; `D/M/YYYY` is accepted) or
 /// `YYYY-MM-DD` (ISO). Surrounding spaces are ignored. Returns `None` for anything else,
@@ -25,12 +25,7 @@ pub fn parse_date(s: &str) -> Option<Date> {
     let d = it.next()?;
     let m = it.next()?;
     let y = it.next()?;
-    if it.next().is_some()
-        || d.is_empty()
-        || d.len() > 2
-        || m.is_empty()
-        || m.len() > 2
-        || y.len() != 4
+    if it.next().is_some() || d.is_empty() || d.len() > 2 || m.is_empty() || m.len() > 2 || y.len() != 4
     {
         return None;
     }
@@ -106,15 +101,7 @@ mod tests {
         assert_eq!(parse_date("31/03/2018"), Some(d));
         assert_eq!(parse_date(" 2018-03-31 "), Some(d));
         assert_eq!(parse_date("1/4/2017"), Date::from_ymd_opt(2017, 4, 1));
-        for bad in [
-            "",
-            "31/3/18",
-            "2018/03/31",
-            "aa/bb/cccc",
-            "31-03-2018",
-            "29/02/2017",
-            "1/2/3/4",
-        ] {
+        for bad in ["", "31/3/18", "2018/03/31", "aa/bb/cccc", "31-03-2018", "29/02/2017", "1/2/3/4"] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }
@@ -126,10 +113,7 @@ mod tests {
         assert_eq!(collection_year(d(2018, 3, 31)), 2018);
         assert_eq!(age_years(d(2010, 6, 15), d(2015, 6, 14)), 4);
         assert_eq!(age_years(d(2010, 6, 15), d(2015, 6, 15)), 5);
-        assert_eq!(
-            from_epoch_days(epoch_days(d(2020, 2, 29))),
-            Some(d(2020, 2, 29))
-        );
+        assert_eq!(from_epoch_days(epoch_days(d(2020, 2, 29))), Some(d(2020, 2, 29)));
         assert_eq!(format_ssda903(d(2020, 2, 9)), "09/02/2020");
     }
 }

@@ -16,6 +16,4 @@ pub mod tables;
 pub mod validate;
 
 pub use problem::{Problem, Severity};
-pub use tables::{
-    Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source, Table,
-};
+pub use tables::{Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};

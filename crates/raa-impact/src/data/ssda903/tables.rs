@@ -19,12 +19,7 @@ pub enum Table {
 
 impl Table {
     /// Every table, in the order the library reads them.
-    pub const ALL: [Table; 4] = [
-        Table::Header,
-        Table::Episodes,
-        Table::Ad1,
-        Table::PlacedAdoption,
-    ];
+    pub const ALL: [Table; 4] = [Table::Header, Table::Episodes, Table::Ad1, Table::PlacedAdoption];
 
     /// The table's name as the DfE guidance writes it.
     pub fn name(self) -> &'static str {
@@ -51,34 +46,9 @@ impl Table {
     pub fn required_columns(self) -> &'static [&'static str] {
         match self {
             Table::Header => &["CHILD", "SEX", "DOB", "ETHNIC"],
-            Table::Episodes => &[
-                "CHILD",
-                "DECOM",
-                "RNE",
-                "LS",
-                "CIN",
-                "PLACE",
-                "PLACE_PROVIDER",
-                "DEC",
-                "REC",
-            ],
-            Table::Ad1 => &[
-                "CHILD",
-                "DOB",
-                "DATE_INT",
-                "DATE_MATCH",
-                "FOSTER_CARE",
-                "NB_ADOPTR",
-                "SEX_ADOPTR",
-                "LS_ADOPTR",
-            ],
-            Table::PlacedAdoption => &[
-                "CHILD",
-                "DOB",
-                "DATE_PLACED",
-                "DATE_PLACED_CEASED",
-                "REASON_PLACED_CEASED",
-            ],
+            Table::Episodes => &["CHILD", "DECOM", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "REC"],
+            Table::Ad1 => &["CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"],
+            Table::PlacedAdoption => &["CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"],
         }
     }
 }
