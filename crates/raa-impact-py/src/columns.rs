@@ -35,7 +35,10 @@ impl Columns {
     }
 
     pub fn date(&mut self, name: &str, v: impl Iterator<Item = Option<Date>>) -> &mut Self {
-        self.push(name, Col::Date(v.map(|d| d.map_or(NAT, epoch_days)).collect()))
+        self.push(
+            name,
+            Col::Date(v.map(|d| d.map_or(NAT, epoch_days)).collect()),
+        )
     }
 
     pub fn int(&mut self, name: &str, v: impl Iterator<Item = i64>) -> &mut Self {
@@ -69,7 +72,11 @@ impl Columns {
         self.push(name, Col::Str(v.map(Into::into).collect()))
     }
 
-    pub fn opt_str<S: Into<String>>(&mut self, name: &str, v: impl Iterator<Item = Option<S>>) -> &mut Self {
+    pub fn opt_str<S: Into<String>>(
+        &mut self,
+        name: &str,
+        v: impl Iterator<Item = Option<S>>,
+    ) -> &mut Self {
         self.push(name, Col::OptStr(v.map(|s| s.map(Into::into)).collect()))
     }
 
@@ -86,13 +93,33 @@ impl Columns {
             let item: (String, &str, PyObject, PyObject) = match col {
                 Col::Date(v) => (name, "date", v.into_pyarray(py).into_any().unbind(), none),
                 Col::Int(v) => (name, "int", v.into_pyarray(py).into_any().unbind(), none),
-                Col::OptInt(v, m) => (name, "opt_int", v.into_pyarray(py).into_any().unbind(), m.into_pyarray(py).into_any().unbind()),
+                Col::OptInt(v, m) => (
+                    name,
+                    "opt_int",
+                    v.into_pyarray(py).into_any().unbind(),
+                    m.into_pyarray(py).into_any().unbind(),
+                ),
                 Col::Float(v) => (name, "float", v.into_pyarray(py).into_any().unbind(), none),
-                Col::OptFloat(v, m) => (name, "opt_float", v.into_pyarray(py).into_any().unbind(), m.into_pyarray(py).into_any().unbind()),
+                Col::OptFloat(v, m) => (
+                    name,
+                    "opt_float",
+                    v.into_pyarray(py).into_any().unbind(),
+                    m.into_pyarray(py).into_any().unbind(),
+                ),
                 Col::Bool(v) => (name, "bool", v.into_pyarray(py).into_any().unbind(), none),
-                Col::OptBool(v, m) => (name, "opt_bool", v.into_pyarray(py).into_any().unbind(), m.into_pyarray(py).into_any().unbind()),
+                Col::OptBool(v, m) => (
+                    name,
+                    "opt_bool",
+                    v.into_pyarray(py).into_any().unbind(),
+                    m.into_pyarray(py).into_any().unbind(),
+                ),
                 Col::Str(v) => (name, "str", PyList::new(py, v)?.into_any().unbind(), none),
-                Col::OptStr(v) => (name, "opt_str", PyList::new(py, v)?.into_any().unbind(), none),
+                Col::OptStr(v) => (
+                    name,
+                    "opt_str",
+                    PyList::new(py, v)?.into_any().unbind(),
+                    none,
+                ),
             };
             list.append(item)?;
         }

@@ -6,11 +6,36 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use raa_impact::Error;
 
-create_exception!(_core, RaaImpactError, PyValueError, "Base class of raa-impact's errors (a ValueError).");
-create_exception!(_core, DataError, RaaImpactError, "The input data break a rule; see .file, .table, .row, .column, .rule.");
-create_exception!(_core, RegistryError, RaaImpactError, "The RAA registry is inconsistent.");
-create_exception!(_core, ArgumentError, RaaImpactError, "An option passed to a function is invalid.");
-create_exception!(_core, InternalError, RaaImpactError, "A bug in raa-impact (a Rust panic caught at the boundary); please report it.");
+create_exception!(
+    _core,
+    RaaImpactError,
+    PyValueError,
+    "Base class of raa-impact's errors (a ValueError)."
+);
+create_exception!(
+    _core,
+    DataError,
+    RaaImpactError,
+    "The input data break a rule; see .file, .table, .row, .column, .rule."
+);
+create_exception!(
+    _core,
+    RegistryError,
+    RaaImpactError,
+    "The RAA registry is inconsistent."
+);
+create_exception!(
+    _core,
+    ArgumentError,
+    RaaImpactError,
+    "An option passed to a function is invalid."
+);
+create_exception!(
+    _core,
+    InternalError,
+    RaaImpactError,
+    "A bug in raa-impact (a Rust panic caught at the boundary); please report it."
+);
 
 /// Convert a core error into the matching Python exception, with location attributes.
 pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
@@ -39,7 +64,10 @@ pub fn to_py(py: Python<'_>, err: Error) -> PyErr {
 }
 
 /// Run `f` without the GIL, catching panics; map errors to Python exceptions.
-pub fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> raa_impact::Result<T> + Send) -> PyResult<T> {
+pub fn run<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> raa_impact::Result<T> + Send,
+) -> PyResult<T> {
     let out = py.allow_threads(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)));
     match out {
         Ok(Ok(v)) => Ok(v),
@@ -50,7 +78,9 @@ pub fn run<T: Send>(py: Python<'_>, f: impl FnOnce() -> raa_impact::Result<T> + 
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown panic".into());
-            Err(InternalError::new_err(format!("internal error (please report): {what}")))
+            Err(InternalError::new_err(format!(
+                "internal error (please report): {what}"
+            )))
         }
     }
 }

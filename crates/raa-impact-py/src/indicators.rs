@@ -16,7 +16,10 @@ fn index_event(s: &str) -> PyResult<IndexEvent> {
         "placement_order" | "po" => Ok(IndexEvent::PlacementOrder),
         "adm" | "decision" => Ok(IndexEvent::Adm),
         "entry" => Ok(IndexEvent::Entry),
-        o => Err(arg("index_event", format!("{o:?}; expected placement_order, adm or entry"))),
+        o => Err(arg(
+            "index_event",
+            format!("{o:?}; expected placement_order, adm or entry"),
+        )),
     }
 }
 
@@ -24,7 +27,10 @@ fn straddlers(s: &str) -> PyResult<Straddlers> {
     match s {
         "label" => Ok(Straddlers::Label),
         "exclude" => Ok(Straddlers::Exclude),
-        o => Err(arg("straddlers", format!("{o:?}; expected label or exclude"))),
+        o => Err(arg(
+            "straddlers",
+            format!("{o:?}; expected label or exclude"),
+        )),
     }
 }
 
@@ -34,7 +40,10 @@ fn indicator(s: &str) -> PyResult<Indicator> {
         "A2" => Ok(Indicator::A2),
         "A3" => Ok(Indicator::A3),
         "A10" => Ok(Indicator::A10),
-        _ => Err(arg("indicator", format!("{s:?}; expected A1, A2, A3 or A10"))),
+        _ => Err(arg(
+            "indicator",
+            format!("{s:?}; expected A1, A2, A3 or A10"),
+        )),
     }
 }
 
@@ -42,7 +51,10 @@ fn aggregation(s: &str) -> PyResult<Aggregation> {
     match s {
         "per_child" => Ok(Aggregation::PerChild),
         "mean_of_las" => Ok(Aggregation::MeanOfLas),
-        o => Err(arg("aggregation", format!("{o:?}; expected per_child or mean_of_las"))),
+        o => Err(arg(
+            "aggregation",
+            format!("{o:?}; expected per_child or mean_of_las"),
+        )),
     }
 }
 
@@ -51,7 +63,10 @@ fn freq(s: &str) -> PyResult<Freq> {
         "month" => Ok(Freq::Month),
         "quarter" => Ok(Freq::Quarter),
         "year" => Ok(Freq::Year),
-        o => Err(arg("freq", format!("{o:?}; expected month, quarter or year"))),
+        o => Err(arg(
+            "freq",
+            format!("{o:?}; expected month, quarter or year"),
+        )),
     }
 }
 
@@ -94,7 +109,10 @@ pub fn exposure(
         .opt_str("raa_id", r.iter().map(|x| x.raa_id.clone()))
         .opt_str("raa_name", r.iter().map(|x| x.raa_name.clone()))
         .date("milestone_date", r.iter().map(|x| x.milestone_date))
-        .opt_str("milestone_precision", r.iter().map(|x| x.milestone_precision.map(precision)))
+        .opt_str(
+            "milestone_precision",
+            r.iter().map(|x| x.milestone_precision.map(precision)),
+        )
         .date("exposure_start", r.iter().map(|x| x.start_date))
         .date("exposure_start_latest", r.iter().map(|x| x.start_latest))
         .date("index_date", r.iter().map(|x| x.index_date))
@@ -121,7 +139,8 @@ pub fn scorecard(
     aggregation_name: &str,
 ) -> PyResult<Py<PyList>> {
     let js = journeys_from_dict(journeys)?;
-    let period_end = from_epoch_days(period_end_days).ok_or_else(|| arg("period_end", "out of range"))?;
+    let period_end =
+        from_epoch_days(period_end_days).ok_or_else(|| arg("period_end", "out of range"))?;
     let ind = indicator(indicator_name)?;
     let agg = aggregation(aggregation_name)?;
     let reg = registry.inner.clone();
@@ -131,9 +150,20 @@ pub fn scorecard(
             "la" => GroupBy::La,
             "raa" => GroupBy::Raa(&reg),
             "england" => GroupBy::England,
-            o => return Err(raa_impact::Error::argument("by", format!("{o:?}; expected la, raa or None (England)"))),
+            o => {
+                return Err(raa_impact::Error::argument(
+                    "by",
+                    format!("{o:?}; expected la, raa or None (England)"),
+                ))
+            }
         };
-        let opts = ScorecardOptions { indicator: ind, period_end, years, by: group, aggregation: agg };
+        let opts = ScorecardOptions {
+            indicator: ind,
+            period_end,
+            years,
+            by: group,
+            aggregation: agg,
+        };
         scorecard::scorecard(&js, &opts)
     })?;
     let mut c = Columns::new();
@@ -147,7 +177,10 @@ pub fn scorecard(
         .date("window_start", rows.iter().map(|x| Some(x.window_start)))
         .date("window_end", rows.iter().map(|x| Some(x.window_end)))
         .opt_float("threshold", rows.iter().map(|x| x.threshold))
-        .opt_float("difference_to_threshold", rows.iter().map(|x| x.difference_to_threshold));
+        .opt_float(
+            "difference_to_threshold",
+            rows.iter().map(|x| x.difference_to_threshold),
+        );
     c.into_py(py)
 }
 
@@ -180,17 +213,41 @@ pub fn la_panel(
         .date("period_start", rows.iter().map(|x| Some(x.period_start)))
         .date("period_end", rows.iter().map(|x| Some(x.period_end)))
         .int("adm_decisions", rows.iter().map(|x| x.adm_decisions as i64))
-        .int("placement_orders", rows.iter().map(|x| x.placement_orders as i64))
+        .int(
+            "placement_orders",
+            rows.iter().map(|x| x.placement_orders as i64),
+        )
         .int("matches", rows.iter().map(|x| x.matches as i64))
         .int("placements", rows.iter().map(|x| x.placements as i64))
-        .int("adoption_orders", rows.iter().map(|x| x.adoption_orders as i64))
+        .int(
+            "adoption_orders",
+            rows.iter().map(|x| x.adoption_orders as i64),
+        )
         .int("reversals", rows.iter().map(|x| x.reversals as i64))
-        .int("waiting_with_po", rows.iter().map(|x| x.waiting_with_po as i64))
-        .int("waiting_18_months", rows.iter().map(|x| x.waiting_18_months as i64))
-        .opt_float("mean_po_to_placed", rows.iter().map(|x| x.mean_po_to_placed))
-        .int("n_po_to_placed", rows.iter().map(|x| x.n_po_to_placed as i64))
-        .opt_float("mean_entry_to_placed", rows.iter().map(|x| x.mean_entry_to_placed))
-        .int("n_entry_to_placed", rows.iter().map(|x| x.n_entry_to_placed as i64))
+        .int(
+            "waiting_with_po",
+            rows.iter().map(|x| x.waiting_with_po as i64),
+        )
+        .int(
+            "waiting_18_months",
+            rows.iter().map(|x| x.waiting_18_months as i64),
+        )
+        .opt_float(
+            "mean_po_to_placed",
+            rows.iter().map(|x| x.mean_po_to_placed),
+        )
+        .int(
+            "n_po_to_placed",
+            rows.iter().map(|x| x.n_po_to_placed as i64),
+        )
+        .opt_float(
+            "mean_entry_to_placed",
+            rows.iter().map(|x| x.mean_entry_to_placed),
+        )
+        .int(
+            "n_entry_to_placed",
+            rows.iter().map(|x| x.n_entry_to_placed as i64),
+        )
         .opt_float("mean_po_to_match", rows.iter().map(|x| x.mean_po_to_match))
         .int("n_po_to_match", rows.iter().map(|x| x.n_po_to_match as i64))
         .date("go_live", rows.iter().map(|x| x.exposure_start))

@@ -26,15 +26,30 @@ pub fn journey_columns(j: &[Journey]) -> Columns {
         .date("exit_date", j.iter().map(|x| x.exit_date))
         .opt_str("exit_reason", j.iter().map(|x| x.exit_reason.clone()))
         .date("reversal_date", j.iter().map(|x| x.reversal_date))
-        .opt_str("reversal_reason", j.iter().map(|x| x.reversal_reason.clone()))
+        .opt_str(
+            "reversal_reason",
+            j.iter().map(|x| x.reversal_reason.clone()),
+        )
         .str("ending", j.iter().map(|x| x.ending.label()))
         .date("cut_date", j.iter().map(|x| Some(x.cut_date)));
     for m in Measure::ALL {
         let name = m.name();
-        c.opt_int(&format!("{name}_days"), j.iter().map(|x| x.duration(m).days))
-            .bool(&format!("{name}_event"), j.iter().map(|x| x.duration(m).event))
-            .bool(&format!("{name}_censored"), j.iter().map(|x| x.duration(m).censored))
-            .opt_str(&format!("{name}_competing"), j.iter().map(|x| x.duration(m).competing.clone()));
+        c.opt_int(
+            &format!("{name}_days"),
+            j.iter().map(|x| x.duration(m).days),
+        )
+        .bool(
+            &format!("{name}_event"),
+            j.iter().map(|x| x.duration(m).event),
+        )
+        .bool(
+            &format!("{name}_censored"),
+            j.iter().map(|x| x.duration(m).censored),
+        )
+        .opt_str(
+            &format!("{name}_competing"),
+            j.iter().map(|x| x.duration(m).competing.clone()),
+        );
     }
     c.str("sex", j.iter().map(|x| x.sex.clone()))
         .date("dob", j.iter().map(|x| x.dob))
@@ -42,10 +57,19 @@ pub fn journey_columns(j: &[Journey]) -> Columns {
         .str("ethnic_group", j.iter().map(|x| x.ethnic_group.label()))
         .opt_int("age_at_entry_days", j.iter().map(|x| x.age_at_entry_days))
         .str("cin", j.iter().map(|x| x.cin.clone()))
-        .int("placements_before_adm", j.iter().map(|x| x.placements_before_adm as i64))
+        .int(
+            "placements_before_adm",
+            j.iter().map(|x| x.placements_before_adm as i64),
+        )
         .bool("ffa_or_concurrent", j.iter().map(|x| x.ffa_or_concurrent))
-        .bool("adopted_by_foster_carer", j.iter().map(|x| x.adopted_by_foster_carer))
-        .date("foster_carer_move_in_date", j.iter().map(|x| x.foster_carer_move_in_date))
+        .bool(
+            "adopted_by_foster_carer",
+            j.iter().map(|x| x.adopted_by_foster_carer),
+        )
+        .date(
+            "foster_carer_move_in_date",
+            j.iter().map(|x| x.foster_carer_move_in_date),
+        )
         .bool("htp_age5plus", j.iter().map(|x| x.htp_age5plus))
         .bool("htp_black_or_mixed", j.iter().map(|x| x.htp_black_or_mixed))
         .opt_bool("htp_sibling_group", j.iter().map(|x| x.htp_sibling_group))
@@ -62,7 +86,9 @@ struct In<'py> {
 
 impl<'py> In<'py> {
     fn dates(&self, name: &str) -> PyResult<Option<Vec<Option<Date>>>> {
-        let Some(v) = self.d.get_item(name)? else { return Ok(None) };
+        let Some(v) = self.d.get_item(name)? else {
+            return Ok(None);
+        };
         let arr: PyReadonlyArray1<i64> = v.extract()?;
         let out = arr
             .as_slice()?
@@ -74,14 +100,18 @@ impl<'py> In<'py> {
     }
 
     fn strs(&self, name: &str) -> PyResult<Option<Vec<Option<String>>>> {
-        let Some(v) = self.d.get_item(name)? else { return Ok(None) };
+        let Some(v) = self.d.get_item(name)? else {
+            return Ok(None);
+        };
         let out: Vec<Option<String>> = v.extract()?;
         self.check(name, out.len())?;
         Ok(Some(out))
     }
 
     fn bools(&self, name: &str) -> PyResult<Option<Vec<bool>>> {
-        let Some(v) = self.d.get_item(name)? else { return Ok(None) };
+        let Some(v) = self.d.get_item(name)? else {
+            return Ok(None);
+        };
         let arr: PyReadonlyArray1<bool> = v.extract()?;
         let out = arr.as_slice()?.to_vec();
         self.check(name, out.len())?;
@@ -89,7 +119,9 @@ impl<'py> In<'py> {
     }
 
     fn opt_bools(&self, name: &str) -> PyResult<Option<Vec<Option<bool>>>> {
-        let Some(v) = self.d.get_item(name)? else { return Ok(None) };
+        let Some(v) = self.d.get_item(name)? else {
+            return Ok(None);
+        };
         let out: Vec<Option<bool>> = v.extract()?;
         self.check(name, out.len())?;
         Ok(Some(out))
@@ -97,7 +129,10 @@ impl<'py> In<'py> {
 
     fn check(&self, name: &str, len: usize) -> PyResult<()> {
         if len != self.n {
-            return Err(crate::errors::arg("journeys", format!("column {name} has {len} rows, expected {}", self.n)));
+            return Err(crate::errors::arg(
+                "journeys",
+                format!("column {name} has {len} rows, expected {}", self.n),
+            ));
         }
         Ok(())
     }
@@ -121,21 +156,52 @@ pub fn journeys_from_dict(d: &Bound<'_, PyDict>) -> PyResult<Vec<Journey>> {
     input.check("period", period.len())?;
     let entry = required(input.dates("entry_date")?, "entry_date")?;
     let cut = required(input.dates("cut_date")?, "cut_date")?;
-    let col = |name: &str| -> PyResult<Vec<Option<Date>>> { Ok(input.dates(name)?.unwrap_or_else(|| vec![None; n])) };
+    let col = |name: &str| -> PyResult<Vec<Option<Date>>> {
+        Ok(input.dates(name)?.unwrap_or_else(|| vec![None; n]))
+    };
     let (adm, po, mat, placed, order, exit, rev, dob, move_in) = (
-        col("adm_date")?, col("po_date")?, col("match_date")?, col("placed_date")?, col("order_date")?,
-        col("exit_date")?, col("reversal_date")?, col("dob")?, col("foster_carer_move_in_date")?,
+        col("adm_date")?,
+        col("po_date")?,
+        col("match_date")?,
+        col("placed_date")?,
+        col("order_date")?,
+        col("exit_date")?,
+        col("reversal_date")?,
+        col("dob")?,
+        col("foster_carer_move_in_date")?,
     );
-    let s = |name: &str| -> PyResult<Vec<Option<String>>> { Ok(input.strs(name)?.unwrap_or_else(|| vec![None; n])) };
-    let (exit_reason, rev_reason, sex, ethnic, cin) = (s("exit_reason")?, s("reversal_reason")?, s("sex")?, s("ethnic")?, s("cin")?);
-    let b = |name: &str| -> PyResult<Vec<bool>> { Ok(input.bools(name)?.unwrap_or_else(|| vec![false; n])) };
-    let (by_fc, htp, age5, bm, ffa) = (b("adopted_by_foster_carer")?, b("harder_to_place")?, b("htp_age5plus")?, b("htp_black_or_mixed")?, b("ffa_or_concurrent")?);
-    let ob = |name: &str| -> PyResult<Vec<Option<bool>>> { Ok(input.opt_bools(name)?.unwrap_or_else(|| vec![None; n])) };
+    let s = |name: &str| -> PyResult<Vec<Option<String>>> {
+        Ok(input.strs(name)?.unwrap_or_else(|| vec![None; n]))
+    };
+    let (exit_reason, rev_reason, sex, ethnic, cin) = (
+        s("exit_reason")?,
+        s("reversal_reason")?,
+        s("sex")?,
+        s("ethnic")?,
+        s("cin")?,
+    );
+    let b = |name: &str| -> PyResult<Vec<bool>> {
+        Ok(input.bools(name)?.unwrap_or_else(|| vec![false; n]))
+    };
+    let (by_fc, htp, age5, bm, ffa) = (
+        b("adopted_by_foster_carer")?,
+        b("harder_to_place")?,
+        b("htp_age5plus")?,
+        b("htp_black_or_mixed")?,
+        b("ffa_or_concurrent")?,
+    );
+    let ob = |name: &str| -> PyResult<Vec<Option<bool>>> {
+        Ok(input.opt_bools(name)?.unwrap_or_else(|| vec![None; n]))
+    };
     let (sib, dis) = (ob("htp_sibling_group")?, ob("htp_disability")?);
 
     let mut out = Vec::with_capacity(n);
     for i in 0..n {
-        let bad = |what: &str| crate::errors::DataError::new_err(format!("journeys: row {i}: {what} is missing (expected a date)"));
+        let bad = |what: &str| {
+            crate::errors::DataError::new_err(format!(
+                "journeys: row {i}: {what} is missing (expected a date)"
+            ))
+        };
         let entry_date = entry[i].ok_or_else(|| bad("entry_date"))?;
         let cut_date = cut[i].ok_or_else(|| bad("cut_date"))?;
         let ethnic_i = ethnic[i].clone().unwrap_or_default();
@@ -207,5 +273,9 @@ pub fn derive_journeys<'py>(
     meta.set_item("cut_date", set.cut_date.to_string())?;
     meta.set_item("children_seen", set.children_seen)?;
     meta.set_item("children_with_adm", set.children_with_adm)?;
-    Ok((journey_columns(&set.journeys).into_py(py)?, c.into_py(py)?, meta))
+    Ok((
+        journey_columns(&set.journeys).into_py(py)?,
+        c.into_py(py)?,
+        meta,
+    ))
 }

@@ -1,8 +1,32 @@
-//! Thin pyo3 binding of the `raa-impact` core crate: converts types, releases the GIL, maps errors.
+//! Thin pyo3 binding of the `raa-impact` core crate (the `raa_impact._core` extension module).
+//!
+//! It converts types (numpy arrays and lists in, column bundles out), releases the GIL around every
+//! core call, catches panics at the boundary and maps core errors onto typed Python exceptions. It
+//! computes nothing itself.
+
+mod columns;
+mod errors;
+mod indicators;
+mod journeys;
+mod registry;
+mod returns;
+mod synthetic;
+
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<returns::PyReturns>()?;
+    m.add_class::<registry::PyRegistry>()?;
+    m.add_class::<synthetic::PySynthetic>()?;
+    m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
+    m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
+    m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;
+    m.add_function(wrap_pyfunction!(indicators::exposure, m)?)?;
+    m.add_function(wrap_pyfunction!(indicators::scorecard, m)?)?;
+    m.add_function(wrap_pyfunction!(indicators::la_panel, m)?)?;
+    m.add_function(wrap_pyfunction!(synthetic::synthetic_england, m)?)?;
     Ok(())
 }

@@ -4,7 +4,9 @@ use crate::columns::Columns;
 use crate::errors::run;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use raa_impact::data::registry::{self, Confidence, DatePrecision, MilestoneKind, RaaModel, Registry};
+use raa_impact::data::registry::{
+    self, Confidence, DatePrecision, MilestoneKind, RaaModel, Registry,
+};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -79,7 +81,11 @@ impl PyRegistry {
             .str("name", r.iter().map(|x| x.name.clone()))
             .str("model", r.iter().map(|x| model(x.model)))
             .str("host", r.iter().map(|x| x.host.clone()))
-            .date("go_live", r.iter().map(|x| x.milestone(MilestoneKind::GoLive).map(|m| m.date)))
+            .date(
+                "go_live",
+                r.iter()
+                    .map(|x| x.milestone(MilestoneKind::GoLive).map(|m| m.date)),
+            )
             .str("confidence", r.iter().map(|x| confidence(x.confidence)))
             .str("source_url", r.iter().map(|x| x.source_url.clone()))
             .str("note", r.iter().map(|x| x.note.clone()));
@@ -87,13 +93,24 @@ impl PyRegistry {
     }
 
     fn milestones(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
-        let rows: Vec<_> = self.inner.raas.iter().flat_map(|r| r.milestones.iter().map(move |m| (r, m))).collect();
+        let rows: Vec<_> = self
+            .inner
+            .raas
+            .iter()
+            .flat_map(|r| r.milestones.iter().map(move |m| (r, m)))
+            .collect();
         let mut c = Columns::new();
         c.str("raa_id", rows.iter().map(|(r, _)| r.id.clone()))
             .str("kind", rows.iter().map(|(_, m)| m.kind.name()))
             .date("date", rows.iter().map(|(_, m)| Some(m.date)))
-            .str("precision", rows.iter().map(|(_, m)| precision(m.precision)))
-            .str("confidence", rows.iter().map(|(_, m)| confidence(m.confidence)))
+            .str(
+                "precision",
+                rows.iter().map(|(_, m)| precision(m.precision)),
+            )
+            .str(
+                "confidence",
+                rows.iter().map(|(_, m)| confidence(m.confidence)),
+            )
             .str("source_url", rows.iter().map(|(_, m)| m.source_url.clone()))
             .str("note", rows.iter().map(|(_, m)| m.note.clone()));
         c.into_py(py)
@@ -132,7 +149,13 @@ impl PyRegistry {
                 .milestone(MilestoneKind::GoLive)
                 .map(|m| format!("{} ({})", m.date, precision(m.precision)))
                 .unwrap_or_else(|| "go-live unknown".into());
-            s.push_str(&format!("  {:<45} {:>2} LAs  {}  [{}]\n", raa.name, members, gl, confidence(raa.confidence)));
+            s.push_str(&format!(
+                "  {:<45} {:>2} LAs  {}  [{}]\n",
+                raa.name,
+                members,
+                gl,
+                confidence(raa.confidence)
+            ));
         }
         s
     }

@@ -47,7 +47,10 @@ fn episodes(r: &Returns) -> Columns {
         .str("PLACE_PROVIDER", t.iter().map(|x| x.place_provider.clone()))
         .date("DEC", t.iter().map(|x| x.dec))
         .str("REC", t.iter().map(|x| x.rec.clone()))
-        .str("REASON_PLACE_CHANGE", t.iter().map(|x| x.reason_place_change.clone()))
+        .str(
+            "REASON_PLACE_CHANGE",
+            t.iter().map(|x| x.reason_place_change.clone()),
+        )
         .str("HOME_POST", t.iter().map(|x| x.home_post.clone()))
         .str("PL_POST", t.iter().map(|x| x.pl_post.clone()))
         .str("URN", t.iter().map(|x| x.urn.clone()));
@@ -77,7 +80,10 @@ fn placed_adoption(r: &Returns) -> Columns {
         .date("DOB", t.iter().map(|x| x.dob))
         .date("DATE_PLACED", t.iter().map(|x| x.date_placed))
         .date("DATE_PLACED_CEASED", t.iter().map(|x| x.date_placed_ceased))
-        .str("REASON_PLACED_CEASED", t.iter().map(|x| x.reason_placed_ceased.clone()));
+        .str(
+            "REASON_PLACED_CEASED",
+            t.iter().map(|x| x.reason_placed_ceased.clone()),
+        );
     c
 }
 
@@ -136,7 +142,14 @@ impl PyReturns {
             "episodes" => episodes(r),
             "ad1" => ad1(r),
             "placed_adoption" => placed_adoption(r),
-            other => return Err(arg("name", format!("unknown table {other:?}; expected header, episodes, ad1 or placed_adoption"))),
+            other => {
+                return Err(arg(
+                    "name",
+                    format!(
+                    "unknown table {other:?}; expected header, episodes, ad1 or placed_adoption"
+                ),
+                ))
+            }
         };
         cols.into_py(py)
     }
@@ -180,7 +193,9 @@ impl PyReturns {
     /// Write the returns as CSV files under `folder/<la>/<year>/<table>.csv`.
     fn write(&self, py: Python<'_>, folder: PathBuf) -> PyResult<()> {
         let r = self.inner.clone();
-        run(py, move || raa_impact::synthetic::write::write_returns(&r, &folder))
+        run(py, move || {
+            raa_impact::synthetic::write::write_returns(&r, &folder)
+        })
     }
 
     fn summary(&self) -> String {

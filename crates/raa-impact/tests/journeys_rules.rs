@@ -5,7 +5,7 @@ mod journeys_support;
 
 use journeys_support::{d, Build};
 use raa_impact::data::journeys::{derive_journeys, Ending, JourneyOptions, JourneySet};
-use raa_impact::data::ssda903::validate::validate;
+use raa_impact::data::ssda903::validate::{validate, Validation};
 use raa_impact::data::ssda903::{Returns, Table};
 
 fn derive(r: &Returns, cut: &str) -> JourneySet {
@@ -13,6 +13,15 @@ fn derive(r: &Returns, cut: &str) -> JourneySet {
         cut_date: Some(d(cut)),
     };
     derive_journeys(r, &validate(r), &opts).expect("derivation succeeds")
+}
+
+/// Derivation alone, for rules about records the validator would reject (the derivation must
+/// still handle them safely when a caller skips validation).
+fn derive_unvalidated(r: &Returns, cut: &str) -> JourneySet {
+    let opts = JourneyOptions {
+        cut_date: Some(d(cut)),
+    };
+    derive_journeys(r, &Validation::default(), &opts).expect("derivation succeeds")
 }
 
 #[test]
@@ -54,8 +63,12 @@ fn the_latest_return_says_whether_a_decision_ceased() {
     assert_eq!(set.rows_used.placed_adoption, 2);
     // A cessation with a reason outside RD1–RD4 is not a reversal.
     b.r.placed_adoption[1].reason_placed_ceased = "E11".into();
-    let set = derive(&b.r, "2019-03-31");
+    let set = derive_unvalidated(&b.r, "2019-03-31");
     assert_eq!(set.journeys[0].ending, Ending::Ongoing);
+    // The validator rejects that code, so with validation the child is left out.
+    let set = derive(&b.r, "2019-03-31");
+    assert!(set.journeys.is_empty());
+    assert!(set.left_out.iter().all(|l| l.reason.contains("code_list")));
 }
 
 #[test]
@@ -68,7 +81,7 @@ fn decision_rows_that_fit_no_period_are_left_out_with_a_reason() {
         .pa("Q", "2017-01-01", "", "")
         .pa("Q", "", "", "")
         .ad1("Q", "2018-06-01", "", "0");
-    let set = derive(&b.r, "2018-03-31");
+    let set = derive_unvalidated(&b.r, "2018-03-31");
     assert!(set.journeys.is_empty());
     assert_eq!(set.periods, 1);
     let reasons: Vec<(Table, u64, &str)> = set

@@ -5,7 +5,7 @@ mod journeys_support;
 use journeys_support::{d, Build};
 use proptest::prelude::*;
 use raa_impact::data::journeys::{derive_journeys, JourneyOptions, JourneySet};
-use raa_impact::data::ssda903::validate::validate;
+use raa_impact::data::ssda903::validate::Validation;
 use raa_impact::data::ssda903::{Problem, Returns, Severity, Table};
 
 /// Several children covering the rules: adopted, two periods, reversal, repeats of one decision
@@ -52,9 +52,17 @@ fn permute<T: Clone>(v: &[T], order: &[usize]) -> Vec<T> {
     order.iter().map(|&i| v[i].clone()).collect()
 }
 
-/// Derive with child X's episode ending before it starts flagged invalid, wherever it sits.
+/// Derive with child X's episode ending before it starts flagged invalid, wherever it sits. The
+/// fixture exercises derivation rules on records the full validator would also reject (a blank
+/// ETHNIC, an undated AD1 row), so only X is flagged here: the property is about derivation.
 fn derive(r: &Returns) -> JourneySet {
-    let mut v = validate(r);
+    let mut v = Validation {
+        invalid_header: vec![false; r.header.len()],
+        invalid_episodes: vec![false; r.episodes.len()],
+        invalid_ad1: vec![false; r.ad1.len()],
+        invalid_placed_adoption: vec![false; r.placed_adoption.len()],
+        ..Validation::default()
+    };
     for (i, e) in r.episodes.iter().enumerate() {
         if e.child == "X" && e.dec < e.decom {
             v.invalid_episodes[i] = true;

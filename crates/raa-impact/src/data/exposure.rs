@@ -29,9 +29,6 @@
 //! assert_eq!(design.options.bed_in_days, 183);
 //! ```
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use crate::data::date::{days_between, Date};
 use crate::data::journeys::Journey;
 use crate::data::registry::check::last_possible_day;

@@ -21,9 +21,6 @@
 //!
 //! Every unit × period combination is present, units sorted, periods in time order.
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use crate::data::date::{collection_year, days_between, Date};
 use crate::data::exposure::exposure_start;
 use crate::data::journeys::Journey;

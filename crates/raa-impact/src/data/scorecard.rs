@@ -25,9 +25,6 @@
 //! assert_eq!(difference_to_threshold(regional, 425.0), -1.0);
 //! ```
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use crate::data::date::{collection_year, days_between, Date};
 use crate::data::journeys::Journey;
 use crate::data::registry::Registry;

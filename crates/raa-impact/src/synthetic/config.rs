@@ -1,8 +1,5 @@
 //! Settings of the generator: seed, years, true effect, bed-in and the LAs with their go-lives.
 
-// The crate's shared `Error` is large; boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
 use crate::data::date::Date;
 use crate::error::{Error, Result};
 use serde::Serialize;

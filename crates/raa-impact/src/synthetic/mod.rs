@@ -41,15 +41,13 @@
 //! assert!(e.truth.children.iter().all(|c| c.entry <= c.adm));
 //! ```
 
-// The crate's shared `Error` is large; boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
 mod adoption;
 mod calibration;
 mod children;
 mod codes;
 pub mod config;
 pub mod las;
+pub mod registry;
 mod returns;
 pub mod truth;
 pub mod write;

@@ -1,9 +1,6 @@
 //! Write returns in the canonical layout `<root>/<la>/<year>/{header,episodes,ad1,placed_for_adoption}.csv`
 //! with the DfE column names and `DD/MM/YYYY` dates.
 
-// The crate's shared `Error` is large; boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
 use crate::data::date::{format_ssda903, Date};
 use crate::data::ssda903::tables::{Returns, Source, Table};
 use crate::error::{Error, Result};

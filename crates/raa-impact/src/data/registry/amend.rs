@@ -22,9 +22,6 @@
 //! assert!(reg.raa("adoption-partnership-south-east").unwrap().milestone(MilestoneKind::FullIntegration).is_some());
 //! ```
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use super::check::check;
 use super::types::{Membership, Milestone, Raa, Registry};
 use crate::{Error, Result};

@@ -11,9 +11,6 @@
 //! they are out of order only when the earlier kind's first possible day is after the later
 //! kind's last possible day.
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use super::types::{DatePrecision, Milestone, Registry};
 use crate::data::date::Date;
 use crate::{Error, Result};

@@ -3,9 +3,6 @@
 //! Both paths parse the same four CSV files (see `data/registry/README.md` for their columns)
 //! and run the consistency checks of [`super::check`].
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use super::check::check;
 use super::read::{parse_registry, RegistryTexts, FILE_NAMES};
 use super::types::Registry;

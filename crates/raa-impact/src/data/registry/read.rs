@@ -5,9 +5,6 @@
 //! wording in `source_*` columns) are ignored. Every parse failure names the file, the 1-based data
 //! row and the column.
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use super::types::{
     Confidence, DatePrecision, LocalAuthority, Membership, Milestone, MilestoneKind, Raa, RaaModel,
     Registry,

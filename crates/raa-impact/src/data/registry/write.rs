@@ -1,8 +1,5 @@
 //! Writing a registry back to the four CSV files that [`super::load::from_dir`] reads.
 
-// The crate-wide `Error` (shared by every module) is larger than clippy likes; boxing it is a
-// crate-wide decision, not this file's.
-
 use super::read::{confidence_name, model_name, precision_name, FILE_NAMES};
 use super::types::Registry;
 use crate::data::date::Date;
