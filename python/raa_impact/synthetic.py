@@ -26,7 +26,9 @@ class SyntheticEngland:
     Attributes
     ----------
     returns : SSDA903
-        The returns, as :func:`raa_impact.read_ssda903` would give them.
+        The returns as the generator writes them: each collection year's return whole, so open
+        episodes repeat from year to year (as ``ri.read_ssda903(folder, stack=False)`` gives them
+        back). :func:`raa_impact.journeys` handles the repeats.
     registry : Registry
         The registry the generator used (bundled go-lives; imputed ones flagged).
     truth : pandas.DataFrame

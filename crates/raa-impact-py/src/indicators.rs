@@ -7,9 +7,9 @@ use crate::registry::{milestone_kind, precision, PyRegistry};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use raa_impact::data::date::from_epoch_days;
-use raa_impact::data::exposure::{self, ExposureOptions, IndexEvent, Straddlers};
-use raa_impact::data::panel::{self, Freq, PanelOptions, PanelUnit};
-use raa_impact::data::scorecard::{self, Aggregation, GroupBy, Indicator, ScorecardOptions};
+use raa_impact::data::exposure::{self as core_exposure, ExposureOptions, IndexEvent, Straddlers};
+use raa_impact::data::panel::{self as core_panel, Freq, PanelOptions, PanelUnit};
+use raa_impact::data::scorecard::{self as core_scorecard, Aggregation, GroupBy, Indicator, ScorecardOptions};
 
 fn index_event(s: &str) -> PyResult<IndexEvent> {
     match s {
@@ -100,7 +100,7 @@ pub fn exposure(
         straddlers: straddlers(straddlers_rule)?,
     };
     let reg = registry.inner.clone();
-    let d = run(py, move || exposure::exposure(&js, &reg, &opts))?;
+    let d = run(py, move || core_exposure::exposure(&js, &reg, &opts))?;
     let r = &d.rows;
     let mut c = Columns::new();
     c.str("la", r.iter().map(|x| x.la.clone()))
@@ -164,7 +164,7 @@ pub fn scorecard(
             by: group,
             aggregation: agg,
         };
-        scorecard::scorecard(&js, &opts)
+        core_scorecard::scorecard(&js, &opts)
     })?;
     let mut c = Columns::new();
     c.str("group", rows.iter().map(|x| x.group.clone()))
@@ -204,7 +204,7 @@ pub fn la_panel(
         ..Default::default()
     };
     let reg = registry.inner.clone();
-    let rows = run(py, move || panel::la_panel(&js, &reg, &opts))?;
+    let rows = run(py, move || core_panel::la_panel(&js, &reg, &opts))?;
     let unit_col = if unit_name == "raa" { "raa" } else { "la" };
     let mut c = Columns::new();
     c.str(unit_col, rows.iter().map(|x| x.unit.clone()))
