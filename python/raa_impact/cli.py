@@ -41,7 +41,8 @@ def _load(args, bar):
             syn = ri.synthetic.england(seed=args.seed, scale=args.scale)
         return syn.returns, syn.registry
     with _step(bar, f"read {args.path}"):
-        returns = ri.read_ssda903(args.path, strict=getattr(args, "strict", False))
+        returns = ri.read_ssda903(args.path, strict=getattr(args, "strict", False),
+                                  la=getattr(args, "la", None), year=getattr(args, "year", None))
     registry = ri.load_registry(args.registry) if getattr(args, "registry", None) else ri.load_registry()
     return returns, registry
 
@@ -173,6 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--scale", type=float, default=1.0, help="size of synthetic England (1 = national)")
         sp.add_argument("--registry", help="folder of a registry (default: the bundled one)")
         sp.add_argument("--strict", action="store_true", help="stop at the first invalid record")
+        sp.add_argument("--la", help="DfE LA code for files whose path and columns do not give it")
+        sp.add_argument("--year", type=int, help="collection year for files whose path and columns do not give it")
 
     s = sub.add_parser("synth", help="generate synthetic England and write its returns")
     s.add_argument("--out", default="synthetic_england", help="output folder (default synthetic_england)")
