@@ -20,5 +20,9 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     touch "$stamp"
 fi
 echo "== building the extension module (release)"
-maturin develop --release --quiet 2>&1 | grep -v -E '^(📦|🔗|🐍|✏️|🛠|⚠️  Warning: pip raised|Ignoring)' || true
-python -c "import raa_impact" || { echo "the raa_impact package did not build"; exit 1; }
+log="$VENV/.raa-build.log"
+if ! maturin develop --release >"$log" 2>&1 || ! python -c "import raa_impact"; then
+    cat "$log"
+    echo "the raa_impact package did not build (log above)"
+    exit 1
+fi

@@ -9,7 +9,9 @@ use pyo3::types::{PyDict, PyList};
 use raa_impact::data::date::from_epoch_days;
 use raa_impact::data::exposure::{self as core_exposure, ExposureOptions, IndexEvent, Straddlers};
 use raa_impact::data::panel::{self as core_panel, Freq, PanelOptions, PanelUnit};
-use raa_impact::data::scorecard::{self as core_scorecard, Aggregation, GroupBy, Indicator, ScorecardOptions};
+use raa_impact::data::scorecard::{
+    self as core_scorecard, Aggregation, GroupBy, Indicator, ScorecardOptions,
+};
 
 fn index_event(s: &str) -> PyResult<IndexEvent> {
     match s {

@@ -223,7 +223,6 @@ pub fn read_ssda903(
         default_la: la,
         default_year: year,
         stack,
-        ..Default::default()
     };
     let r = run(py, move || ssda903::read::read_paths(&paths, &opts))?;
     Ok(PyReturns { inner: Arc::new(r) })

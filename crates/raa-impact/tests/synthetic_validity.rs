@@ -225,7 +225,9 @@ fn files_and_sources_agree() {
 fn open_episodes_repeat_and_close_in_a_later_return() {
     let r = &sample().returns;
     // (la, child, decom) -> [(year, dec)]
-    let mut versions: HashMap<(String, String, Date), Vec<(i32, Option<Date>)>> = HashMap::new();
+    // (LA, child, DECOM) -> every (collection year, DEC) version of that episode.
+    type Versions = HashMap<(String, String, Date), Vec<(i32, Option<Date>)>>;
+    let mut versions: Versions = HashMap::new();
     for e in &r.episodes {
         versions
             .entry((e.src.la.clone(), e.child.clone(), e.decom.expect("decom")))

@@ -103,7 +103,7 @@ fn placements_before(period: &Period<'_>, adm: Option<Date>) -> u32 {
 fn ffa_or_concurrent(period: &Period<'_>, placed: Option<Date>) -> bool {
     period.episodes.iter().any(|e| {
         matches!(e.place.as_str(), "U2" | "U5")
-            && e.decom.is_some_and(|d| placed.map_or(true, |p| d <= p))
+            && e.decom.is_some_and(|d| placed.is_none_or(|p| d <= p))
     })
 }
 

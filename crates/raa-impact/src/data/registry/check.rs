@@ -90,7 +90,7 @@ fn check_overlaps(reg: &Registry) -> Result<()> {
         ms.sort_by_key(|m| m.valid_from);
         for pair in ms.windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            if a.valid_to.map_or(true, |to| to >= b.valid_from) {
+            if a.valid_to.is_none_or(|to| to >= b.valid_from) {
                 let name = reg.la(la).map_or("", |l| l.name.as_str());
                 let until = a
                     .valid_to

@@ -61,9 +61,7 @@ impl Registry {
             .filter_map(|(_, code)| self.la(code));
         let candidates: Vec<&LocalAuthority> = by_name.chain(by_alias).collect();
         let exists = |la: &&LocalAuthority| match on {
-            Some(d) => {
-                la.start_date.map_or(true, |s| s <= d) && la.end_date.map_or(true, |e| d <= e)
-            }
+            Some(d) => la.start_date.is_none_or(|s| s <= d) && la.end_date.is_none_or(|e| d <= e),
             None => true,
         };
         candidates

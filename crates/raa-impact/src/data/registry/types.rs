@@ -142,7 +142,7 @@ impl Registry {
     /// The membership of LA `code` in force on `on`.
     pub fn membership_on(&self, code: &str, on: Date) -> Option<&Membership> {
         self.memberships.iter().find(|m| {
-            m.la_code == code && m.valid_from <= on && m.valid_to.map_or(true, |to| on <= to)
+            m.la_code == code && m.valid_from <= on && m.valid_to.is_none_or(|to| on <= to)
         })
     }
 

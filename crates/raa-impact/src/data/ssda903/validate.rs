@@ -801,9 +801,7 @@ impl<'a> ChildCheck<'a> {
             let within_year = e
                 .dec
                 .is_some_and(|d| end_of_year(e.src.year).is_some_and(|end| d <= end));
-            if e.rec == codes::REC_CONTINUES
-                && within_year
-                && next.map_or(true, |n| n.decom != e.dec)
+            if e.rec == codes::REC_CONTINUES && within_year && next.is_none_or(|n| n.decom != e.dec)
             {
                 let msg = "REC X1 means a new episode starts on DEC, but no episode of the child starts that day";
                 f.push(finding(
@@ -949,7 +947,7 @@ impl<'a> ChildCheck<'a> {
             .map(|&i| self.ep(i))
             .filter(|e| codes::PLACE_ADOPTION.contains(&e.place.as_str()))
             .filter_map(|e| e.decom)
-            .find(|d| from.map_or(true, |f| *d >= f))
+            .find(|d| from.is_none_or(|f| *d >= f))
     }
 
     fn entry_finding(&self, adm: Option<Date>, field: &'static str) -> Option<Finding> {
