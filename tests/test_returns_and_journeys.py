@@ -84,6 +84,10 @@ def test_invalid_child_is_left_out_and_reported(tmp_path):
     assert hit.iloc[0][["table", "la", "child", "value", "severity"]].tolist() == [
         "Episodes", "886", "C1", "Q", "error"]
     assert hit.iloc[0].row == 1 and hit.iloc[0].file.endswith("episodes.csv")
+    with pytest.raises(ri.DataError) as e:
+        ri.read_ssda903(tmp_path, strict=True)
+    assert (e.value.rule, e.value.table, e.value.row, e.value.column) == ("code_list", "Episodes", 1, "RNE")
+    assert "child C1" in str(e.value)
     j, left_out = ri.journeys(r, with_left_out=True)
     assert len(j) == 0
     # Every record of the child is counted: 1 header + 3 episodes + 1 PlacedAdoption row.

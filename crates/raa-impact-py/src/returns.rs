@@ -224,6 +224,13 @@ pub fn read_ssda903(
         default_year: year,
         stack,
     };
-    let r = run(py, move || ssda903::read::read_paths(&paths, &opts))?;
+    // Strict mode stops at the first error, whether found while reading or by the rules.
+    let r = run(py, move || {
+        let r = ssda903::read::read_paths(&paths, &opts)?;
+        if opts.strict {
+            ssda903::strict::validate_strict(&r)?;
+        }
+        Ok(r)
+    })?;
     Ok(PyReturns { inner: Arc::new(r) })
 }

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod dedup;
 pub mod problem;
 pub mod read;
+pub mod strict;
 pub mod tables;
 pub mod validate;
 
