@@ -79,3 +79,13 @@ def test_journeys_frame_missing_columns(syn_journeys):
     with pytest.raises(ri.DataError) as e:
         ri.scorecard(syn_journeys.drop(columns=["entry_date"]), "A1")
     assert "entry_date" in str(e.value)
+
+
+def test_la_code_not_in_registry_is_flagged(tmp_path):
+    write_return(tmp_path, "999", 2016, {"header": [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2014",
+                                                     "ETHNIC": "WBRI"}]})
+    r = ri.read_ssda903(tmp_path)
+    assert len(r.validate()) == 0
+    p = r.validate(ri.load_registry())
+    assert set(p.rule) == {"la_not_in_registry"} and set(p.value) == {"999"}
+    assert (p.severity == "warning").all() and len(p) == 4  # one per file

@@ -68,9 +68,9 @@ def cmd_synth(args) -> int:
 
 def cmd_validate(args) -> int:
     bar = _progress(2, args.quiet)
-    returns, _ = _load(args, bar)
+    returns, registry = _load(args, bar)
     with _step(bar, "validate"):
-        problems = returns.validate()
+        problems = returns.validate(registry)
     bar.close()
     print(returns.summary())
     if problems.empty:

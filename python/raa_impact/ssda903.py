@@ -3,11 +3,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Dict, Iterable, List, Optional, Union
 
 import pandas as pd
 
 from . import _core
+
+if TYPE_CHECKING:
+    from .registry import Registry
 from ._frames import to_frame
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -75,14 +78,17 @@ class SSDA903:
         """Rows dropped per table because a later year's return repeats them (see the docs)."""
         return dict(self._handle.superseded())
 
-    def validate(self) -> pd.DataFrame:
+    def validate(self, registry: Optional["Registry"] = None) -> pd.DataFrame:
         """Every problem found, one row each.
 
         Columns: ``table, file, row, la, child, field, rule, value, message, severity``. Rows with
         an ``error`` are left out of journey derivation (with the child's other records), and
-        :func:`raa_impact.journeys` reports them; ``warning`` rows are informative.
+        :func:`raa_impact.journeys` reports them; ``warning`` rows are informative. With a
+        ``registry`` (e.g. ``ri.load_registry()``), files whose LA code it does not know are
+        flagged too (rule ``la_not_in_registry``).
         """
-        return to_frame(self._handle.validate())
+        handle = None if registry is None else registry._handle
+        return to_frame(self._handle.validate(handle))
 
     def write(self, folder: PathLike) -> None:
         """Write the returns as CSV files under ``folder/<la>/<year>/<table>.csv``."""

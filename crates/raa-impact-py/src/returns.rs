@@ -167,11 +167,23 @@ impl PyReturns {
         c.into_py(py)
     }
 
-    /// Every validation problem.
-    fn validate(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
+    /// Every validation problem; with a registry, also LA codes it does not know.
+    #[pyo3(signature = (registry=None))]
+    fn validate(
+        &self,
+        py: Python<'_>,
+        registry: Option<&crate::registry::PyRegistry>,
+    ) -> PyResult<Py<PyList>> {
         let r = self.inner.clone();
-        let v = run(py, move || Ok(validate(&r)))?;
-        problem_columns(&v.problems).into_py(py)
+        let reg = registry.map(|g| g.inner.clone());
+        let problems = run(py, move || {
+            let mut p = validate(&r).problems;
+            if let Some(reg) = reg {
+                p.extend(ssda903::la_check::check_las(&r, &reg));
+            }
+            Ok(p)
+        })?;
+        problem_columns(&problems).into_py(py)
     }
 
     /// Superseded repeats dropped per table.

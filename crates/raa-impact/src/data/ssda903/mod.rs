@@ -10,6 +10,7 @@
 
 pub mod codes;
 pub mod dedup;
+pub mod la_check;
 pub mod problem;
 pub mod read;
 pub mod strict;
