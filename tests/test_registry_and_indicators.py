@@ -120,3 +120,19 @@ def test_zero_effect_option():
     s = ri.synthetic.england(seed=1, scale=0.02, effect_po_to_placed_days=0, effect_htp_po_to_placed_days=0,
                              bed_in_dip_days=0)
     assert (s.truth.effect_days == 0).all()
+
+
+def test_before_after_matches_the_scorecard_on_each_window(syn, syn_journeys):
+    j = syn_journeys
+    t = ri.scorecard_before_after(j, "A1", registry=syn.registry, years=3, bed_in_days=183)
+    e = ri.exposure(j, syn.registry)
+    row = t[t.n_before > 20].iloc[0]
+    # Recompute the before-window with the plain scorecard on the RAA's journeys.
+    members = e[e.raa_id == row.raa_id]
+    starts = members.exposure_start.unique()
+    assert len(starts) == 1  # one start for every member LA of this RAA
+    sub = j[e.raa_id == row.raa_id]
+    end = pd.Timestamp(starts[0]) - pd.Timedelta(days=1)
+    s = ri.scorecard(sub, "A1", period_end=end, years=3, by=None, registry=syn.registry)
+    assert s.value.iloc[0] == pytest.approx(row.before, rel=1e-12)
+    assert s.n_children.iloc[0] == row.n_before

@@ -11,7 +11,7 @@ scorecard indicators and panels out, as pandas DataFrames.
 from . import synthetic
 from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
-from .indicators import exposure, la_panel, scorecard
+from .indicators import exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
@@ -25,6 +25,7 @@ __all__ = [
     "Registry",
     "exposure",
     "scorecard",
+    "scorecard_before_after",
     "la_panel",
     "synthetic",
     "RaaImpactError",

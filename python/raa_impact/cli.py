@@ -22,7 +22,8 @@ def _step(bar, label: str) -> Iterator[None]:
     bar.set_description(label)
     t0 = time.perf_counter()
     yield
-    bar.write(f"  {label}: {time.perf_counter() - t0:.2f} s")
+    if not bar.disable:
+        bar.write(f"  {label}: {time.perf_counter() - t0:.2f} s")
     bar.update(1)
 
 
@@ -104,28 +105,23 @@ def cmd_journeys(args) -> int:
 
 
 def _before_after(j: pd.DataFrame, registry, indicators: List[str], years: int, bed_in_days: int) -> pd.DataFrame:
-    """Each RAA's indicators over the ``years`` before go-live and the ``years`` after go-live
-    plus bed-in (children adopted in each window; computed by the core's scorecard)."""
+    """Each RAA's indicators over the ``years`` before go-live and the ``years`` after go-live plus
+    bed-in (children adopted in each window), one core call per indicator, side by side."""
     import raa_impact as ri
 
-    e = ri.exposure(j, registry, bed_in_days=bed_in_days)
-    rows = []
-    for (raa, go_live), idx in e.dropna(subset=["raa_id", "milestone_date"]).groupby(
-        ["raa_name", "milestone_date"]
-    ).groups.items():
-        sub = j.loc[idx]
-        before_end = pd.Timestamp(go_live) - pd.Timedelta(days=1)
-        after_end = pd.Timestamp(go_live) + pd.Timedelta(days=bed_in_days) + pd.DateOffset(years=years) - pd.Timedelta(days=1)
-        row = {"raa": raa, "go_live": pd.Timestamp(go_live).date()}
-        for ind in indicators:
-            for label, end in (("before", before_end), ("after", after_end)):
-                s = ri.scorecard(sub, ind, period_end=end, years=years, by=None, registry=registry)
-                v = s.value.iloc[0] if len(s) else float("nan")
-                row[f"{ind}_{label}"] = v
-                if ind == indicators[0]:
-                    row[f"n_{label}"] = int(s.n_children.iloc[0]) if len(s) else 0
-        rows.append(row)
-    return pd.DataFrame(rows).sort_values("go_live").reset_index(drop=True)
+    out = None
+    for ind in indicators:
+        t = ri.scorecard_before_after(j, ind, registry=registry, years=years, bed_in_days=bed_in_days)
+        t = t.rename(columns={"before": f"{ind}_before", "after": f"{ind}_after"})
+        keep = ["raa", "go_live", f"{ind}_before", f"{ind}_after"]
+        if out is None:
+            out = t[keep[:2] + ["n_before", "n_after"] + keep[2:]]
+        else:
+            out = out.merge(t[keep], on=["raa", "go_live"], how="outer")
+    assert out is not None
+    out = out.sort_values(["go_live", "raa"]).reset_index(drop=True)
+    out["go_live"] = out.go_live.dt.date
+    return out
 
 
 def cmd_scorecard(args) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-import numpy as np
+import numpy as np  # noqa: F401  (re-exported for doctests)
 import pandas as pd
 
 from . import _core
@@ -113,4 +113,33 @@ def la_panel(
     return to_frame(cols)
 
 
-__all__ = ["exposure", "scorecard", "la_panel", "np"]
+def scorecard_before_after(
+    journeys: pd.DataFrame,
+    indicator: str = "A1",
+    registry: Optional[Registry] = None,
+    years: int = 3,
+    bed_in_days: int = 183,
+    milestone: str = "go_live",
+) -> pd.DataFrame:
+    """Each RAA's indicator over the ``years`` before its go-live and the ``years`` after go-live
+    plus ``bed_in_days``, counting children adopted in each window (as the scorecard does).
+
+    Windows follow each LA's own exposure start (an LA that joined later starts later). An
+    after-window that the data cut shortens ends at the cut: see ``after_end``. One row per RAA:
+    ``raa_id, raa, go_live, indicator, before, n_before, after, n_after, before_start, after_end``.
+
+    Examples
+    --------
+    >>> import raa_impact as ri
+    >>> syn = ri.synthetic.england(seed=1, scale=0.02)
+    >>> t = ri.scorecard_before_after(syn.journeys(), "A1", registry=syn.registry)
+    >>> t.columns[:4].tolist()
+    ['raa_id', 'raa', 'go_live', 'indicator']
+    """
+    cols = _core.before_after(
+        to_core(journeys), _registry_handle(registry), indicator, int(years), int(bed_in_days), milestone
+    )
+    return to_frame(cols)
+
+
+__all__ = ["exposure", "scorecard", "la_panel", "scorecard_before_after", "np"]

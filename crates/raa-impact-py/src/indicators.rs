@@ -258,3 +258,40 @@ pub fn la_panel(
         .opt_bool("bed_in", rows.iter().map(|x| x.bed_in));
     c.into_py(py)
 }
+
+/// Each RAA's indicator before and after its go-live.
+#[pyfunction]
+pub fn before_after(
+    py: Python<'_>,
+    journeys: &Bound<'_, PyDict>,
+    registry: &PyRegistry,
+    indicator_name: &str,
+    years: u32,
+    bed_in_days: i64,
+    milestone: &str,
+) -> PyResult<Py<PyList>> {
+    use raa_impact::data::before_after::{self as core_before_after, BeforeAfterOptions};
+    let js = journeys_from_dict(journeys)?;
+    let opts = BeforeAfterOptions {
+        indicator: indicator(indicator_name)?,
+        years,
+        bed_in_days,
+        milestone: milestone_kind(milestone)?,
+    };
+    let reg = registry.inner.clone();
+    let rows = run(py, move || {
+        core_before_after::before_after(&js, &reg, &opts)
+    })?;
+    let mut c = Columns::new();
+    c.str("raa_id", rows.iter().map(|x| x.raa_id.clone()))
+        .str("raa", rows.iter().map(|x| x.raa_name.clone()))
+        .date("go_live", rows.iter().map(|x| x.milestone_date))
+        .str("indicator", rows.iter().map(|x| x.indicator.name()))
+        .opt_float("before", rows.iter().map(|x| x.before))
+        .int("n_before", rows.iter().map(|x| x.n_before as i64))
+        .opt_float("after", rows.iter().map(|x| x.after))
+        .int("n_after", rows.iter().map(|x| x.n_after as i64))
+        .date("before_start", rows.iter().map(|x| x.before_start))
+        .date("after_end", rows.iter().map(|x| x.after_end));
+    c.into_py(py)
+}

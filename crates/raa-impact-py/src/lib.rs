@@ -27,6 +27,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(indicators::exposure, m)?)?;
     m.add_function(wrap_pyfunction!(indicators::scorecard, m)?)?;
     m.add_function(wrap_pyfunction!(indicators::la_panel, m)?)?;
+    m.add_function(wrap_pyfunction!(indicators::before_after, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::synthetic_england, m)?)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! The domain layer: from SSDA903 returns to adoption journeys, exposure, indicators and panels.
 //! Nothing here knows about estimation.
 
+pub mod before_after;
 pub mod date;
 pub mod exposure;
 pub mod journeys;
