@@ -89,3 +89,11 @@ def test_la_code_not_in_registry_is_flagged(tmp_path):
     p = r.validate(ri.load_registry())
     assert set(p.rule) == {"la_not_in_registry"} and set(p.value) == {"999"}
     assert (p.severity == "warning").all() and len(p) == 4  # one per file
+
+
+def test_a_rust_panic_becomes_internal_error():
+    from raa_impact import _core
+
+    with pytest.raises(ri.InternalError) as e:
+        _core._panic_for_tests()
+    assert "deliberate panic" in str(e.value)

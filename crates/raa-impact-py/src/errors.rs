@@ -100,3 +100,12 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("InternalError", py.get_type::<InternalError>())?;
     Ok(())
 }
+
+/// Panic inside a core call on purpose, so that the tests can check a panic becomes
+/// `InternalError` and never crosses into Python.
+#[pyfunction]
+pub fn _panic_for_tests(py: Python<'_>) -> PyResult<()> {
+    run(py, || -> raa_impact::Result<()> {
+        panic!("deliberate panic for the tests")
+    })
+}

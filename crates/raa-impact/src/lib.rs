@@ -25,3 +25,8 @@ pub mod error;
 pub mod synthetic;
 
 pub use error::{Error, Result};
+
+/// The README's Rust example, compiled as a doctest so that it cannot go stale.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
