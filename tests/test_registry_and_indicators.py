@@ -136,3 +136,15 @@ def test_before_after_matches_the_scorecard_on_each_window(syn, syn_journeys):
     s = ri.scorecard(sub, "A1", period_end=end, years=3, by=None, registry=syn.registry)
     assert s.value.iloc[0] == pytest.approx(row.before, rel=1e-12)
     assert s.n_children.iloc[0] == row.n_before
+
+
+def test_amending_the_registry_in_python():
+    reg = ri.load_registry()
+    with pytest.raises(ri.RegistryError):
+        reg.with_membership("886", "adopt-south", "2021-01-01")  # Kent is already in an RAA then
+    later = reg.with_milestone("adoption-partnership-south-east", "full_integration", "2022-04-01")
+    ms = later.milestones.query("raa_id == 'adoption-partnership-south-east'")
+    assert set(ms.kind) >= {"go_live", "full_integration"}
+    with pytest.raises(ri.RegistryError):
+        reg.with_milestone("adoption-partnership-south-east", "full_integration", "2019-01-01")
+    assert len(reg.milestones) < len(later.milestones)  # the original is unchanged

@@ -10,6 +10,15 @@ from . import _core
 from ._frames import to_frame
 
 
+def _days(value) -> int:
+    from .journeys import _days as days
+
+    out = days(value)
+    if out is None:
+        raise TypeError("a date is required")
+    return out
+
+
 class Registry:
     """LAs, RAAs, memberships (valid-from / valid-to) and dated milestones, with sources.
 
@@ -53,6 +62,40 @@ class Registry:
         """Write the registry as four CSV files (``las``, ``raas``, ``milestones``,
         ``memberships``) that :func:`load_registry` reads back; edit them to amend it."""
         self._handle.to_dir(os.fspath(folder))
+
+    def with_membership(
+        self, la_code: str, raa_id: str, valid_from, valid_to=None, *, confidence: str = "high",
+        source_url: str = "", note: str = "",
+    ) -> "Registry":
+        """A copy with LA ``la_code`` in RAA ``raa_id`` from ``valid_from`` (to ``valid_to``,
+        inclusive). Raises :class:`raa_impact.RegistryError` if the LA would then be in two RAAs at
+        once, or the LA or RAA is unknown.
+
+        Examples
+        --------
+        >>> import raa_impact as ri
+        >>> reg = ri.load_registry()
+        >>> reg2 = reg.end_membership("886", "adoption-partnership-south-east", "2030-03-31")
+        >>> reg2 = reg2.with_membership("886", "adopt-south", "2030-04-01")
+        >>> sorted(reg2.memberships.query("la_code == '886'").raa_id)
+        ['adopt-south', 'adoption-partnership-south-east']
+        """
+        return Registry(self._handle.with_membership(
+            la_code, raa_id, _days(valid_from), None if valid_to is None else _days(valid_to),
+            confidence, source_url, note))
+
+    def end_membership(self, la_code: str, raa_id: str, valid_to) -> "Registry":
+        """A copy with the LA's open membership of ``raa_id`` ended on ``valid_to`` (inclusive)."""
+        return Registry(self._handle.end_membership(la_code, raa_id, _days(valid_to)))
+
+    def with_milestone(
+        self, raa_id: str, kind: str, date, *, precision: str = "day", confidence: str = "high",
+        source_url: str = "", note: str = "",
+    ) -> "Registry":
+        """A copy with the RAA's ``kind`` milestone (``agreement``, ``soft_launch``, ``go_live``,
+        ``full_integration``) set to ``date``; milestones must stay in that order."""
+        return Registry(self._handle.with_milestone(
+            raa_id, kind, _days(date), precision, confidence, source_url, note))
 
     def summary(self) -> str:
         """RAAs with their go-live, member count and confidence."""

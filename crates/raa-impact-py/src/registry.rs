@@ -4,9 +4,8 @@ use crate::columns::Columns;
 use crate::errors::run;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
-use raa_impact::data::registry::{
-    self, Confidence, DatePrecision, MilestoneKind, RaaModel, Registry,
-};
+use raa_impact::data::date::{from_epoch_days, Date};
+use raa_impact::data::registry::{self, Membership, Milestone, MilestoneKind, Registry};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,47 +15,25 @@ pub struct PyRegistry {
     pub inner: Arc<Registry>,
 }
 
-pub fn confidence(c: Confidence) -> &'static str {
-    match c {
-        Confidence::High => "high",
-        Confidence::Medium => "medium",
-        Confidence::Low => "low",
-        Confidence::None => "none",
-    }
-}
-
-pub fn precision(p: DatePrecision) -> &'static str {
-    match p {
-        DatePrecision::Day => "day",
-        DatePrecision::Month => "month",
-        DatePrecision::Year => "year",
-    }
-}
-
-fn model(m: RaaModel) -> &'static str {
-    match m {
-        RaaModel::Hosted => "hosted",
-        RaaModel::LaCompany => "la_company",
-        RaaModel::Partnership => "partnership",
-        RaaModel::VaaLed => "vaa_led",
-        RaaModel::Unknown => "unknown",
-    }
-}
+pub use raa_impact::data::registry::read::{
+    confidence_name as confidence, precision_name as precision,
+};
+use raa_impact::data::registry::read::{
+    model_name as model, parse_confidence, parse_kind, parse_precision,
+};
 
 /// Parse a milestone name as Python passes it.
 pub fn milestone_kind(name: &str) -> PyResult<MilestoneKind> {
-    Ok(match name {
-        "agreement" => MilestoneKind::Agreement,
-        "soft_launch" => MilestoneKind::SoftLaunch,
-        "go_live" => MilestoneKind::GoLive,
-        "full_integration" => MilestoneKind::FullIntegration,
-        other => {
-            return Err(crate::errors::arg(
-                "milestone",
-                format!("{other:?}; expected agreement, soft_launch, go_live or full_integration"),
-            ))
-        }
+    parse_kind(name).ok_or_else(|| {
+        crate::errors::arg(
+            "milestone",
+            format!("{name:?}; expected agreement, soft_launch, go_live or full_integration"),
+        )
     })
+}
+
+fn date_arg(name: &str, days: i64) -> PyResult<Date> {
+    from_epoch_days(days).ok_or_else(|| crate::errors::arg(name, "date out of range"))
 }
 
 #[pymethods]
@@ -133,6 +110,80 @@ impl PyRegistry {
     fn to_dir(&self, py: Python<'_>, folder: PathBuf) -> PyResult<()> {
         let r = self.inner.clone();
         run(py, move || registry::write::to_dir(&r, &folder))
+    }
+
+    /// A copy with a membership added (checked: no overlap, known LA and RAA).
+    #[pyo3(signature = (la_code, raa_id, valid_from, valid_to=None, confidence="high", source_url=String::new(), note=String::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn with_membership(
+        &self,
+        py: Python<'_>,
+        la_code: String,
+        raa_id: String,
+        valid_from: i64,
+        valid_to: Option<i64>,
+        confidence: &str,
+        source_url: String,
+        note: String,
+    ) -> PyResult<PyRegistry> {
+        let m = Membership {
+            la_code,
+            raa_id,
+            valid_from: date_arg("valid_from", valid_from)?,
+            valid_to: valid_to.map(|d| date_arg("valid_to", d)).transpose()?,
+            confidence: parse_confidence(confidence).ok_or_else(|| {
+                crate::errors::arg("confidence", "expected high, medium, low or none")
+            })?,
+            source_url,
+            note,
+        };
+        let r = (*self.inner).clone();
+        let r = run(py, move || r.with_membership(m))?;
+        Ok(PyRegistry { inner: Arc::new(r) })
+    }
+
+    /// A copy with the LA's open membership of `raa_id` ended on `valid_to`.
+    fn end_membership(
+        &self,
+        py: Python<'_>,
+        la_code: String,
+        raa_id: String,
+        valid_to: i64,
+    ) -> PyResult<PyRegistry> {
+        let to = date_arg("valid_to", valid_to)?;
+        let r = (*self.inner).clone();
+        let r = run(py, move || r.end_membership(&la_code, &raa_id, to))?;
+        Ok(PyRegistry { inner: Arc::new(r) })
+    }
+
+    /// A copy with a milestone set (replacing one of the same kind; order checked).
+    #[pyo3(signature = (raa_id, kind, date, precision="day", confidence="high", source_url=String::new(), note=String::new()))]
+    #[allow(clippy::too_many_arguments)]
+    fn with_milestone(
+        &self,
+        py: Python<'_>,
+        raa_id: String,
+        kind: &str,
+        date: i64,
+        precision: &str,
+        confidence: &str,
+        source_url: String,
+        note: String,
+    ) -> PyResult<PyRegistry> {
+        let m = Milestone {
+            kind: milestone_kind(kind)?,
+            date: date_arg("date", date)?,
+            precision: parse_precision(precision)
+                .ok_or_else(|| crate::errors::arg("precision", "expected day, month or year"))?,
+            confidence: parse_confidence(confidence).ok_or_else(|| {
+                crate::errors::arg("confidence", "expected high, medium, low or none")
+            })?,
+            source_url,
+            note,
+        };
+        let r = (*self.inner).clone();
+        let r = run(py, move || r.with_milestone(&raa_id, m))?;
+        Ok(PyRegistry { inner: Arc::new(r) })
     }
 
     fn summary(&self) -> String {
