@@ -1,0 +1,18 @@
+"""The README's Python quick start runs as printed."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).parent.parent / "README.md"
+
+
+def test_python_quick_start_runs():
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks, "the README has a Python quick start"
+    namespace: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert len(namespace["j"]) > 10_000  # national scale
+    assert set(namespace["ba"].columns) >= {"raa", "before", "after"}
+    ms = namespace["mine"].milestones
+    assert ms[(ms.raa_id == "adopt-east") & (ms.kind == "go_live")].date.iloc[0] == __import__("pandas").Timestamp("2020-10-12")
