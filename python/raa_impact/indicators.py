@@ -70,18 +70,27 @@ def scorecard(
     ``by``: ``"la"``, ``"raa"`` or ``None`` (England). ``aggregation``: ``"per_child"`` (weighted)
     or ``"mean_of_las"`` (unweighted mean of LA values, as RAA business cases print them).
 
+    Columns: the grouping column named after ``by`` (``la`` or ``raa``; ``group`` holding
+    ``"England"`` when ``by=None``), then ``indicator, value, n_children, count`` (A3's number),
+    ``n_las, aggregation, window_start, window_end, threshold, difference_to_threshold`` (the
+    dated DfE threshold, where one is published). By RAA, a child belongs to the RAA its LA was in
+    on the adoption date (``no_raa`` before its LA joined one).
+
     Examples
     --------
     >>> import raa_impact as ri
     >>> j = ri.synthetic.england(seed=1, scale=0.02).journeys()
     >>> ri.scorecard(j, "A1", period_end="2018-03-31", by=None).columns[:4].tolist()
     ['group', 'indicator', 'value', 'n_children']
+    >>> ri.scorecard(j, "A2", by="la").columns[:2].tolist()
+    ['la', 'indicator']
     """
     cols = _core.scorecard(
         to_core(journeys), _registry_handle(registry), indicator, _days(period_end), int(years),
         "england" if by is None else by, aggregation,
     )
-    return to_frame(cols)
+    frame = to_frame(cols)
+    return frame if by is None else frame.rename(columns={"group": by})
 
 
 def la_panel(
