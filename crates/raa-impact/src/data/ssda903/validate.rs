@@ -29,7 +29,7 @@
 //! | `period_start_rne` | Episodes | Warning | a period of care starts with RNE other than S: the child's first episode when it starts within its return's year, or an episode after one that ended the period (REC other than X1) |
 //! | `duplicate_episode` | Episodes | Warning | the same (LA, CHILD, DECOM) twice in one collection year |
 //! | `child_not_in_header` | Episodes | Warning | a child with episodes has no Header row (reported on its first episode) |
-//! | `adoption_placement_without_po` | Episodes | Warning | PLACE A5/A6 (placed with a placement order) but LS is not E1 or D1 |
+//! | `adoption_placement_without_po` | Episodes | Warning | PLACE A5/A6 (placed with a placement order) but LS is not E1 (DfE rule 408) |
 //! | `adoption_placement_without_adm` | Episodes | Warning | PLACE A3/A4 (placed with consent) but the child has no ADM decision (PlacedAdoption or AD1 row) |
 //! | `date_order_adm_placed` | Episodes | Warning | the child's first adoption placement (A3–A6) starts before every ADM decision of the child |
 //! | `adopted_without_ad1` | Episodes | Warning | REC E11/E12 (adopted) but the child has no AD1 row |
@@ -855,7 +855,7 @@ impl<'a> ChildCheck<'a> {
             if codes::PLACE_ADOPTION_ORDER.contains(&place)
                 && !codes::LS_PLACEMENT_ORDER.contains(&e.ls.as_str())
             {
-                let msg = format!("PLACE {place} is a placement for adoption with a placement order, but LS is not E1 (placement order) or D1 (freeing order)");
+                let msg = format!("PLACE {place} is a placement for adoption with a placement order, but LS is not E1 (placement order)");
                 f.push(finding(
                     "LS",
                     "adoption_placement_without_po",
