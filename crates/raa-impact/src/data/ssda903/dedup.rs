@@ -305,7 +305,7 @@ fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) ->
         table,
         file: path(dropped.src),
         row: dropped.src.row,
-        la: dropped.src.la.clone(),
+        la: dropped.src.la.to_string(),
         child: dropped.child.to_string(),
         field: field.to_string(),
         rule: rule.to_string(),

@@ -72,7 +72,8 @@
 use super::dedup;
 use super::problem::{Problem, Severity};
 use super::tables::{
-    Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source, Table,
+    Ad1Row, CompactString, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source,
+    Table,
 };
 use crate::data::date::{parse_date, Date};
 use crate::error::{Error, Location, Result};
@@ -431,7 +432,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
         }
         let src = ctx.source(&rec, &cols, &mut sink)?;
         if first.is_none() {
-            first = Some((src.la.clone(), src.year));
+            first = Some((src.la.to_string(), src.year));
         }
         push_row(&mut out, &rec, &cols, src, &mut sink)?;
     }
@@ -752,7 +753,7 @@ impl FileCtx<'_> {
     fn source(&self, rec: &ByteRecord, cols: &Columns, sink: &mut Sink) -> Result<Source> {
         let la_cell = cols.get(rec, F::La);
         let la = if la_cell.is_empty() {
-            self.la.clone().ok_or_else(|| {
+            self.la.as_deref().map(CompactString::new).ok_or_else(|| {
                 self.row_error(sink.row, "LA", "la_unknown", "blank LA and no LA code in the path: put the file under a folder named with the 3-digit LA code, or fill in the LA column")
             })?
         } else {
@@ -765,7 +766,7 @@ impl FileCtx<'_> {
                     Severity::Warning,
                 )?;
             }
-            la_cell.to_string()
+            CompactString::new(la_cell)
         };
         let (year_field, year_cell) = match cols.get(rec, F::Year) {
             "" => (F::CollectionYear, cols.get(rec, F::CollectionYear)),
@@ -863,7 +864,8 @@ impl<'a> Sink<'a> {
 
     /// Start a row: remember its LA and child for the problems it may raise.
     fn begin(&mut self, src: &Source, child: &str) {
-        self.la.clone_from(&src.la);
+        self.la.clear();
+        self.la.push_str(&src.la);
         self.child.clear();
         self.child.push_str(child);
     }
@@ -911,8 +913,9 @@ fn parse_flag(s: &str) -> Option<bool> {
     }
 }
 
-fn text(rec: &ByteRecord, cols: &Columns, field: F) -> String {
-    cols.get(rec, field).to_string()
+/// A cell as row text: short cells (nearly all) are stored inline, without allocating.
+fn text(rec: &ByteRecord, cols: &Columns, field: F) -> CompactString {
+    CompactString::new(cols.get(rec, field))
 }
 
 fn header_row(rec: &ByteRecord, cols: &Columns, src: Source, sink: &mut Sink) -> Result<HeaderRow> {

@@ -296,14 +296,14 @@ struct Finding {
 fn finding(
     field: &'static str,
     rule: &'static str,
-    value: String,
+    value: impl Into<String>,
     message: String,
     severity: Severity,
 ) -> Finding {
     Finding {
         field,
         rule,
-        value,
+        value: value.into(),
         message,
         severity,
     }
@@ -326,7 +326,7 @@ impl<'a> Checker<'a> {
             table,
             file: self.r.file_of(src).to_string(),
             row: src.row,
-            la: src.la.clone(),
+            la: src.la.to_string(),
             child: child.to_string(),
             field: f.field.to_string(),
             rule: f.rule.to_string(),
