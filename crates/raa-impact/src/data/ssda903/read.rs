@@ -138,21 +138,42 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Returns> {
             None => returns.skipped_files.push(f.display().to_string()),
         }
     }
+    if opts.stack {
+        // Stacking orders files by their path as text (`dedup::stack` sorts `Returns::files`
+        // so): read them in that order so that no row needs renumbering afterwards. Stable, so
+        // paths that print alike keep the order `stack` would give them.
+        tables.sort_by_cached_key(|(p, _)| p.display().to_string());
+    }
     let reads: Vec<Result<FileRead>> = tables
         .par_iter()
         .enumerate()
         .map(|(i, (path, table))| read_file(path, *table, file_index(i)?, opts))
         .collect();
     let reads = reads.into_iter().collect::<Result<Vec<FileRead>>>()?;
-    reserve(&mut returns, &reads);
-    for r in reads {
-        r.append_to(&mut returns);
+    if !opts.stack {
+        reserve(&mut returns, &reads);
+        for r in reads {
+            r.append_to(&mut returns);
+        }
+        return Ok(returns);
     }
-    Ok(if opts.stack {
-        dedup::stack(returns)
-    } else {
-        returns
-    })
+    Ok(stack_reads(returns, reads))
+}
+
+/// Stack the files read (as [`dedup::stack`] of their concatenation would), moving only the
+/// rows that survive. The files are in path-text order already (see [`read_paths`]).
+fn stack_reads(mut returns: Returns, reads: Vec<FileRead>) -> Returns {
+    let mut parts = dedup::TableParts::default();
+    returns.files.reserve(reads.len());
+    for mut r in reads {
+        returns.files.extend(r.info);
+        returns.read_problems.append(&mut r.problems);
+        parts.header.push(r.header);
+        parts.episodes.push(r.episodes);
+        parts.ad1.push(r.ad1);
+        parts.placed_adoption.push(r.placed_adoption);
+    }
+    dedup::stack_parts(returns, parts)
 }
 
 fn check_options(opts: &ReadOptions) -> Result<()> {
