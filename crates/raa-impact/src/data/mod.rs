@@ -3,6 +3,7 @@
 
 pub mod date;
 pub mod exposure;
+pub(crate) mod hash;
 pub mod journeys;
 pub mod panel;
 pub mod registry;

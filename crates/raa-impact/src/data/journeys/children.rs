@@ -1,7 +1,7 @@
 //! Grouping the rows of stacked returns by child, keyed by (LA, CHILD), and flagging children
 //! with invalid records.
 
-use super::fxhash::FxMap;
+use crate::data::hash::FastMap;
 use crate::data::ssda903::validate::Validation;
 use crate::data::ssda903::{
     Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Severity, Table,
@@ -135,14 +135,14 @@ fn inline_child(child: &str) -> Option<InlineChild> {
 /// time) keeps each map in cache while that LA's rows are read.
 #[derive(Default)]
 struct LaChildren<'a> {
-    short: FxMap<InlineChild, usize>,
-    long: FxMap<&'a str, usize>,
+    short: FastMap<InlineChild, usize>,
+    long: FastMap<&'a str, usize>,
 }
 
 /// Assigns each (LA, CHILD) key a slot and records which slots have invalid rows.
 #[derive(Default)]
 struct Slots<'a> {
-    las: FxMap<&'a str, usize>,
+    las: FastMap<&'a str, usize>,
     children: Vec<LaChildren<'a>>,
     keys: Vec<(&'a str, &'a str)>,
     invalid: Vec<bool>,
@@ -270,7 +270,7 @@ fn sorted_slots(keys: &[(&str, &str)]) -> Vec<usize> {
     }
     las.sort_unstable();
     las.dedup();
-    let la_rank: FxMap<&str, u32> = las
+    let la_rank: FastMap<&str, u32> = las
         .iter()
         .enumerate()
         .map(|(i, &la)| (la, i as u32))

@@ -55,10 +55,11 @@
 //! does not depend on the thread count.
 
 use super::codes::{self, Code};
-use super::dedup::{for_each_key_group, hash_sorted, sort_problems, FastMap};
+use super::dedup::{for_each_key_group, hash_sorted, sort_problems};
 use super::problem::{Problem, Severity};
 use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
 use crate::data::date::{format_ssda903, Date};
+use crate::data::hash::FastMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
