@@ -371,6 +371,17 @@ struct FileRead {
 }
 
 impl FileRead {
+    /// Room for `rows` rows of `table`: sized once from the line count, the vector is not
+    /// regrown (each regrowth copies the rows and touches fresh memory).
+    fn reserve(&mut self, table: Table, rows: usize) {
+        match table {
+            Table::Header => self.header.reserve_exact(rows),
+            Table::Episodes => self.episodes.reserve_exact(rows),
+            Table::Ad1 => self.ad1.reserve_exact(rows),
+            Table::PlacedAdoption => self.placed_adoption.reserve_exact(rows),
+        }
+    }
+
     fn append_to(mut self, r: &mut Returns) {
         r.files.extend(self.info.take());
         r.header.append(&mut self.header);
@@ -379,6 +390,11 @@ impl FileRead {
         r.placed_adoption.append(&mut self.placed_adoption);
         r.read_problems.append(&mut self.problems);
     }
+}
+
+/// An upper bound on the data rows of `text`: its line count (a quoted cell may span lines).
+fn line_count(text: &str) -> usize {
+    text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Decode file bytes: UTF-8 (BOM stripped) or Latin-1. Returns the text and the encoding name.
@@ -440,6 +456,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
     };
     ctx.check_la_year_known(&cols)?;
     let mut out = FileRead::default();
+    out.reserve(table, line_count(&text));
     let mut problems = Vec::new();
     let mut rows: u64 = 0;
     let mut first: Option<(String, i32)> = None;
