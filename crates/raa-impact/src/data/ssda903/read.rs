@@ -392,9 +392,12 @@ impl FileRead {
     }
 }
 
-/// An upper bound on the data rows of `text`: its line count (a quoted cell may span lines).
+/// The rows to reserve for `text`: its line count (an upper bound on its data rows), capped so
+/// that a file of blank lines cannot make the reader reserve memory for millions of rows.
 fn line_count(text: &str) -> usize {
-    text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1
+    const CAP: usize = 1 << 20;
+    let lines = text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1;
+    lines.min(CAP)
 }
 
 /// Decode file bytes: UTF-8 (BOM stripped) or Latin-1. Returns the text and the encoding name.
