@@ -216,3 +216,40 @@ fn stacking_is_deterministic_and_idempotent() {
         assert_eq!(json(&stack(shuffled)), json(&first), "seed {seed}");
     }
 }
+
+#[test]
+fn stacked_read_equals_stacking_the_unstacked_read() {
+    // `a/b` sorts before `a-b` as a path (component by component) but after it as text, and
+    // stacking orders files as text: the tie below is decided by that order.
+    let d = tempfile::tempdir().unwrap();
+    two_years(d.path());
+    let row1 = "A,01/06/2015,S,C2,N1,U6,PR1,,\n";
+    let row2 = "A,01/06/2015,S,C2,N1,U4,PR1,,\n";
+    write(
+        d.path(),
+        "316/2018/a/b/episodes.csv",
+        &format!("{EP}{row1}"),
+    );
+    write(
+        d.path(),
+        "316/2018/a-b/episodes.csv",
+        &format!("{EP}{row2}"),
+    );
+    write(
+        d.path(),
+        "316/2018/a/b/header.csv",
+        &format!("{HD}A,1,01/01/2010,WBRI,\n"),
+    );
+    let unstacked = ReadOptions {
+        stack: false,
+        ..ReadOptions::default()
+    };
+    let raw = read_dir(d.path(), &unstacked).unwrap();
+    let stacked = read_dir(d.path(), &ReadOptions::default()).unwrap();
+    assert_eq!(json(&stacked), json(&stack(raw)));
+    assert!(stacked.superseded.episodes >= 2 && stacked.superseded.header >= 2);
+    assert!(stacked
+        .read_problems
+        .iter()
+        .any(|p| p.rule == "duplicate_episode"));
+}

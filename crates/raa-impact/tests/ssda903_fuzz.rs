@@ -227,7 +227,7 @@ fn source() -> impl Strategy<Value = Source> {
         .prop_map(|(file, row, la, year)| Source {
             file,
             row,
-            la: la.to_string(),
+            la: la.into(),
             year,
         })
 }
@@ -249,19 +249,19 @@ fn episode() -> impl Strategy<Value = EpisodeRow> {
     )
         .prop_map(|(src, child, decom, rne, ls, place, dec, rec)| EpisodeRow {
             src,
-            child,
+            child: child.into(),
             decom,
-            rne,
-            ls,
+            rne: rne.into(),
+            ls: ls.into(),
             cin: "N1".into(),
-            place,
+            place: place.into(),
             place_provider: "PR1".into(),
             dec,
-            rec,
-            reason_place_change: String::new(),
-            home_post: String::new(),
-            pl_post: String::new(),
-            urn: String::new(),
+            rec: rec.into(),
+            reason_place_change: Default::default(),
+            home_post: Default::default(),
+            pl_post: Default::default(),
+            urn: Default::default(),
         })
 }
 
@@ -270,8 +270,8 @@ fn returns() -> impl Strategy<Value = Returns> {
         (source(), child(), code(&["1", "2", "3"]), date()).prop_map(|(src, child, sex, dob)| {
             HeaderRow {
                 src,
-                child,
-                sex,
+                child: child.into(),
+                sex: sex.into(),
                 dob,
                 ethnic: "WBRI".into(),
                 sibling_group: None,
@@ -281,7 +281,7 @@ fn returns() -> impl Strategy<Value = Returns> {
     let ad1 = (source(), child(), date(), date(), date()).prop_map(
         |(src, child, dob, date_int, date_match)| Ad1Row {
             src,
-            child,
+            child: child.into(),
             dob,
             date_int,
             date_match,
@@ -294,11 +294,11 @@ fn returns() -> impl Strategy<Value = Returns> {
     let pa = (source(), child(), date(), date(), code(&["", "RD1", "XXX"])).prop_map(
         |(src, child, date_placed, date_placed_ceased, reason_placed_ceased)| PlacedAdoptionRow {
             src,
-            child,
+            child: child.into(),
             dob: None,
             date_placed,
             date_placed_ceased,
-            reason_placed_ceased,
+            reason_placed_ceased: reason_placed_ceased.into(),
         },
     );
     (

@@ -137,10 +137,10 @@ fn ep(row: u64, decom: &str, rne: &str, ls: &str, place: &str, dec: &str, rec: &
         place_provider: "PR1".into(),
         dec: d(dec),
         rec: rec.into(),
-        reason_place_change: String::new(),
-        home_post: String::new(),
-        pl_post: String::new(),
-        urn: String::new(),
+        reason_place_change: Default::default(),
+        home_post: Default::default(),
+        pl_post: Default::default(),
+        urn: Default::default(),
     }
 }
 
@@ -191,7 +191,7 @@ fn clean() -> Returns {
             dob: d("01/01/2015"),
             date_placed: d("01/07/2016"),
             date_placed_ceased: None,
-            reason_placed_ceased: String::new(),
+            reason_placed_ceased: Default::default(),
         }],
         ..Returns::default()
     }
@@ -249,7 +249,7 @@ fn code_lists_and_required_values() {
         Severity::Warning,
     );
     let mut r = clean();
-    r.episodes[0].rne = String::new();
+    r.episodes[0].rne = Default::default();
     one(
         &r,
         Table::Episodes,
@@ -276,7 +276,7 @@ fn code_lists_and_required_values() {
 #[test]
 fn episode_end_rules() {
     let mut r = clean();
-    r.episodes[2].rec = String::new();
+    r.episodes[2].rec = Default::default();
     let f = found(&r);
     assert!(
         f.iter()
@@ -292,7 +292,7 @@ fn episode_end_rules() {
     );
     let mut r = clean();
     r.episodes[2].dec = None;
-    r.episodes[2].rec = String::new();
+    r.episodes[2].rec = Default::default();
     assert!(
         found(&r).is_empty(),
         "an open last episode is fine: {:?}",
@@ -317,7 +317,7 @@ fn episode_sequence_rules() {
     );
     let mut r = clean();
     r.episodes[1].dec = None;
-    r.episodes[1].rec = String::new();
+    r.episodes[1].rec = Default::default();
     let f = found(&r);
     assert!(
         f.iter().any(|p| p.3 == "open_episode_not_last" && p.1 == 2),
@@ -328,7 +328,7 @@ fn episode_sequence_rules() {
     let mut r = clean();
     r.episodes.iter_mut().for_each(|e| e.src.year = 2017);
     r.episodes[2].dec = None;
-    r.episodes[2].rec = String::new();
+    r.episodes[2].rec = Default::default();
     assert!(found(&r).is_empty(), "{:?}", found(&r));
     r.episodes[0].rne = "P".into();
     one(

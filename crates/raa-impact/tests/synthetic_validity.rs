@@ -115,14 +115,16 @@ fn by_child<T>(
 fn episodes_are_ordered_contiguous_and_consistent_with_the_adoption_tables() {
     let r = &sample().returns;
     let header = by_child(&r.header, |h| {
-        (h.src.la.clone(), h.src.year, h.child.clone())
+        (h.src.la.to_string(), h.src.year, h.child.to_string())
     });
     let pa = by_child(&r.placed_adoption, |p| {
-        (p.src.la.clone(), p.src.year, p.child.clone())
+        (p.src.la.to_string(), p.src.year, p.child.to_string())
     });
-    let ad1 = by_child(&r.ad1, |a| (a.src.la.clone(), a.src.year, a.child.clone()));
+    let ad1 = by_child(&r.ad1, |a| {
+        (a.src.la.to_string(), a.src.year, a.child.to_string())
+    });
     let eps = by_child(&r.episodes, |e| {
-        (e.src.la.clone(), e.src.year, e.child.clone())
+        (e.src.la.to_string(), e.src.year, e.child.to_string())
     });
     assert!(
         header.values().all(|v| v.len() == 1),
@@ -230,7 +232,11 @@ fn open_episodes_repeat_and_close_in_a_later_return() {
     let mut versions: Versions = HashMap::new();
     for e in &r.episodes {
         versions
-            .entry((e.src.la.clone(), e.child.clone(), e.decom.expect("decom")))
+            .entry((
+                e.src.la.to_string(),
+                e.child.to_string(),
+                e.decom.expect("decom"),
+            ))
             .or_default()
             .push((e.src.year, e.dec));
     }
@@ -257,7 +263,10 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
     let mut last_dec: HashMap<(String, String), (Date, String)> = HashMap::new();
     for ep in &e.returns.episodes {
         if let Some(dec) = ep.dec {
-            last_dec.insert((ep.src.la.clone(), ep.child.clone()), (dec, ep.rec.clone()));
+            last_dec.insert(
+                (ep.src.la.to_string(), ep.child.to_string()),
+                (dec, ep.rec.to_string()),
+            );
         }
     }
     let cut = year_end(2024);
@@ -270,7 +279,7 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
     {
         let d = ep.decom.expect("decom");
         let slot = first_a
-            .entry((ep.src.la.clone(), ep.child.clone()))
+            .entry((ep.src.la.to_string(), ep.child.to_string()))
             .or_insert(d);
         *slot = (*slot).min(d);
     }
@@ -278,7 +287,7 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
     for ep in e.returns.episodes.iter().filter(|ep| ep.ls == "E1") {
         let d = ep.decom.expect("decom");
         let slot = first_e1
-            .entry((ep.src.la.clone(), ep.child.clone()))
+            .entry((ep.src.la.to_string(), ep.child.to_string()))
             .or_insert(d);
         *slot = (*slot).min(d);
     }
@@ -286,12 +295,12 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
         .returns
         .header
         .iter()
-        .map(|h| (h.src.la.clone(), h.child.clone()))
+        .map(|h| (h.src.la.to_string(), h.child.to_string()))
         .collect();
     let mut checked = 0;
     for c in &e.truth.children {
         assert!(
-            ids.contains(&(c.la.clone(), c.child.clone())),
+            ids.contains(&(c.la.to_string(), c.child.to_string())),
             "truth children appear in the returns"
         );
         assert!(c.dob <= c.entry && c.entry <= c.adm);
@@ -305,18 +314,18 @@ fn truth_milestones_are_ordered_and_match_the_returns() {
             assert_eq!(c.outcome, Outcome::Adopted);
             assert!(c.placed.is_some_and(|p| p < a));
             if a <= cut {
-                let (dec, rec) = &last_dec[&(c.la.clone(), c.child.clone())];
+                let (dec, rec) = &last_dec[&(c.la.to_string(), c.child.to_string())];
                 assert_eq!(*dec, a, "the adoption order closes the last episode");
                 assert!(rec == "E11" || rec == "E12");
                 checked += 1;
             }
         }
         if let Some(p) = c.placed.filter(|&p| p <= cut && p >= year_end(2010)) {
-            let seen = first_a.get(&(c.la.clone(), c.child.clone()));
+            let seen = first_a.get(&(c.la.to_string(), c.child.to_string()));
             assert_eq!(seen, Some(&p), "the placement is the first A3-A6 episode");
         }
         if let Some(po) = c.po_date {
-            let first_e1 = first_e1.get(&(c.la.clone(), c.child.clone()));
+            let first_e1 = first_e1.get(&(c.la.to_string(), c.child.to_string()));
             // Episodes closed before the first return (1 April 2010) are not in any return.
             if po <= cut && po >= year_end(2010) {
                 assert_eq!(
@@ -343,10 +352,10 @@ fn age_on(dob: Date, d: Date) -> i32 {
 fn dfe_episode_rules_hold() {
     let r = &sample().returns;
     let header = by_child(&r.header, |h| {
-        (h.src.la.clone(), h.src.year, h.child.clone())
+        (h.src.la.to_string(), h.src.year, h.child.to_string())
     });
     let eps = by_child(&r.episodes, |e| {
-        (e.src.la.clone(), e.src.year, e.child.clone())
+        (e.src.la.to_string(), e.src.year, e.child.to_string())
     });
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for (key, list) in &eps {
@@ -422,7 +431,7 @@ fn dfe_episode_rules_hold() {
 fn dfe_adoption_table_rules_hold() {
     let r = &sample().returns;
     let eps = by_child(&r.episodes, |e| {
-        (e.src.la.clone(), e.src.year, e.child.clone())
+        (e.src.la.to_string(), e.src.year, e.child.to_string())
     });
     for p in &r.placed_adoption {
         if let Some(c) = p.date_placed_ceased {
@@ -444,12 +453,12 @@ fn dfe_adoption_table_rules_hold() {
             ("2", "MF", "L3" | "L11" | "L2") | ("2", "MM" | "FF", "L4" | "L12" | "L2") => {}
             other => panic!("511-520: adopters {other:?}"),
         }
-        let key = (a.src.la.clone(), a.src.year, a.child.clone());
+        let key = (a.src.la.to_string(), a.src.year, a.child.to_string());
         let adoptive = eps.get(&key).and_then(|l| {
             l.iter()
                 .rev()
                 .find(|e| e.place.starts_with('A'))
-                .map(|e| e.place.clone())
+                .map(|e| e.place.to_string())
         });
         if let Some(place) = adoptive {
             let with_carer = place == "A3" || place == "A5";

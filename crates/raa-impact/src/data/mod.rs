@@ -4,6 +4,7 @@
 pub mod before_after;
 pub mod date;
 pub mod exposure;
+pub(crate) mod hash;
 pub mod journeys;
 pub mod panel;
 pub mod registry;

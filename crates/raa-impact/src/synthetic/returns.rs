@@ -5,7 +5,7 @@
 use super::children::Child;
 use crate::data::date::{from_epoch_days, Date};
 use crate::data::ssda903::tables::{
-    Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Source, Table,
+    Ad1Row, CompactString, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Source, Table,
 };
 
 /// The rows of one LA's returns, all years, with their file list.
@@ -54,7 +54,7 @@ pub(crate) fn la_rows(
         let src = |t: usize, row: usize| Source {
             file: file_index(la_pos, yp, years.len(), t),
             row: row as u64,
-            la: la.to_string(),
+            la: la.into(),
             year,
         };
         for (child, id) in children.iter().zip(ids) {
@@ -72,23 +72,27 @@ pub(crate) fn la_rows(
                     let row = out.episodes.len() - counts_before[1] + 1;
                     out.episodes.push(EpisodeRow {
                         src: src(1, row),
-                        child: id.clone(),
+                        child: CompactString::new(id),
                         decom: date(ep.start),
-                        rne: ep.rne.to_string(),
-                        ls: ep.ls.to_string(),
-                        cin: period.cin.to_string(),
-                        place: ep.place.to_string(),
-                        place_provider: ep.provider.to_string(),
+                        rne: ep.rne.into(),
+                        ls: ep.ls.into(),
+                        cin: period.cin.into(),
+                        place: ep.place.into(),
+                        place_provider: ep.provider.into(),
                         dec: if closed { date(ep.end) } else { None },
                         rec: if closed {
-                            ep.rec.to_string()
+                            ep.rec.into()
                         } else {
-                            String::new()
+                            CompactString::default()
                         },
-                        reason_place_change: if closed { ep.reason } else { "" }.to_string(),
-                        home_post: String::new(),
-                        pl_post: String::new(),
-                        urn: String::new(),
+                        reason_place_change: CompactString::new(if closed {
+                            ep.reason
+                        } else {
+                            ""
+                        }),
+                        home_post: CompactString::default(),
+                        pl_post: CompactString::default(),
+                        urn: CompactString::default(),
                     });
                 }
             }
@@ -98,10 +102,10 @@ pub(crate) fn la_rows(
             let row = out.header.len() - counts_before[0] + 1;
             out.header.push(HeaderRow {
                 src: src(0, row),
-                child: id.clone(),
-                sex: child.sex.to_string(),
+                child: CompactString::new(id),
+                sex: child.sex.into(),
                 dob: date(child.dob),
-                ethnic: child.ethnic.to_string(),
+                ethnic: child.ethnic.into(),
                 sibling_group: Some(child.sibling),
                 disability: Some(child.disability),
             });
@@ -115,24 +119,24 @@ pub(crate) fn la_rows(
             let ceased = a.ceased.filter(|c| c.0 <= ye);
             out.placed_adoption.push(PlacedAdoptionRow {
                 src: src(3, row),
-                child: id.clone(),
+                child: CompactString::new(id),
                 dob: date(child.dob),
                 date_placed: date(a.adm),
                 date_placed_ceased: ceased.and_then(|c| date(c.0)),
-                reason_placed_ceased: ceased.map(|c| c.1.to_string()).unwrap_or_default(),
+                reason_placed_ceased: ceased.map(|c| CompactString::new(c.1)).unwrap_or_default(),
             });
             if let Some(m) = a.matched.filter(|&m| m <= ye) {
                 let row = out.ad1.len() - counts_before[2] + 1;
                 out.ad1.push(Ad1Row {
                     src: src(2, row),
-                    child: id.clone(),
+                    child: CompactString::new(id),
                     dob: date(child.dob),
                     date_int: date(a.adm),
                     date_match: date(m),
-                    foster_care: if a.foster_care { "1" } else { "0" }.to_string(),
-                    nb_adoptr: a.nb_adoptr.to_string(),
-                    sex_adoptr: a.sex_adoptr.to_string(),
-                    ls_adoptr: a.ls_adoptr.to_string(),
+                    foster_care: CompactString::new(if a.foster_care { "1" } else { "0" }),
+                    nb_adoptr: a.nb_adoptr.into(),
+                    sex_adoptr: a.sex_adoptr.into(),
+                    ls_adoptr: a.ls_adoptr.into(),
                 });
             }
         }

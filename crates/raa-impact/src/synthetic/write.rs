@@ -88,7 +88,7 @@ pub fn write_returns(returns: &Returns, root: &Path) -> Result<()> {
         match own {
             Some(_) => by_file[src.file as usize].push(i),
             None => files
-                .entry((src.la.clone(), src.year, t))
+                .entry((src.la.to_string(), src.year, t))
                 .or_default()
                 .push(i),
         }

@@ -53,7 +53,7 @@ impl Build {
         Source {
             file: 0,
             row,
-            la: self.la.clone(),
+            la: self.la.as_str().into(),
             year: 2018,
         }
     }
@@ -96,10 +96,10 @@ impl Build {
             place_provider: "PR1".into(),
             dec: od(dec),
             rec: rec.into(),
-            reason_place_change: String::new(),
-            home_post: String::new(),
-            pl_post: String::new(),
-            urn: String::new(),
+            reason_place_change: Default::default(),
+            home_post: Default::default(),
+            pl_post: Default::default(),
+            urn: Default::default(),
         });
         self
     }

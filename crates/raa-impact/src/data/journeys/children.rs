@@ -1,12 +1,13 @@
 //! Grouping the rows of stacked returns by child, keyed by (LA, CHILD), and flagging children
 //! with invalid records.
 
-use super::fxhash::FxMap;
+use crate::data::hash::FastMap;
 use crate::data::ssda903::validate::Validation;
 use crate::data::ssda903::{
     Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Severity, Table,
 };
 use crate::error::{Error, Result};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 
 /// All rows of one child (CHILD is unique only within an LA, hence the LA in the key).
@@ -135,14 +136,14 @@ fn inline_child(child: &str) -> Option<InlineChild> {
 /// time) keeps each map in cache while that LA's rows are read.
 #[derive(Default)]
 struct LaChildren<'a> {
-    short: FxMap<InlineChild, usize>,
-    long: FxMap<&'a str, usize>,
+    short: FastMap<InlineChild, usize>,
+    long: FastMap<&'a str, usize>,
 }
 
 /// Assigns each (LA, CHILD) key a slot and records which slots have invalid rows.
 #[derive(Default)]
 struct Slots<'a> {
-    las: FxMap<&'a str, usize>,
+    las: FastMap<&'a str, usize>,
     children: Vec<LaChildren<'a>>,
     keys: Vec<(&'a str, &'a str)>,
     invalid: Vec<bool>,
@@ -244,13 +245,28 @@ pub(crate) fn group_by_child<'a>(
         rank[o] = r;
     }
     let renumber = |v: Vec<usize>| -> Vec<usize> { v.into_iter().map(|x| rank[x]).collect() };
+    // The four tables are laid out independently: side by side on two cores.
+    let ((header, episodes), (ad1, placed_adoption)) = rayon::join(
+        || {
+            rayon::join(
+                || Grouped::new(&returns.header, &renumber(h), n),
+                || Grouped::new(&returns.episodes, &renumber(e), n),
+            )
+        },
+        || {
+            rayon::join(
+                || Grouped::new(&returns.ad1, &renumber(a), n),
+                || Grouped::new(&returns.placed_adoption, &renumber(p), n),
+            )
+        },
+    );
     Ok(ByChild {
         keys: order.iter().map(|&o| s.keys[o]).collect(),
         invalid: order.iter().map(|&o| s.invalid[o]).collect(),
-        header: Grouped::new(&returns.header, &renumber(h), n),
-        episodes: Grouped::new(&returns.episodes, &renumber(e), n),
-        ad1: Grouped::new(&returns.ad1, &renumber(a), n),
-        placed_adoption: Grouped::new(&returns.placed_adoption, &renumber(p), n),
+        header,
+        episodes,
+        ad1,
+        placed_adoption,
     })
 }
 
@@ -270,7 +286,7 @@ fn sorted_slots(keys: &[(&str, &str)]) -> Vec<usize> {
     }
     las.sort_unstable();
     las.dedup();
-    let la_rank: FxMap<&str, u32> = las
+    let la_rank: FastMap<&str, u32> = las
         .iter()
         .enumerate()
         .map(|(i, &la)| (la, i as u32))
@@ -292,7 +308,7 @@ fn sorted_slots(keys: &[(&str, &str)]) -> Vec<usize> {
             )
         })
         .collect();
-    sort_keys.sort_unstable_by(|a, b| {
+    sort_keys.par_sort_unstable_by(|a, b| {
         (a.0, a.1)
             .cmp(&(b.0, b.1))
             .then_with(|| keys[a.2].1.cmp(keys[b.2].1))

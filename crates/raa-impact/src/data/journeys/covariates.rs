@@ -136,7 +136,7 @@ pub(crate) fn covariates(
     let cin = period
         .episodes
         .first()
-        .map(|e| e.cin.clone())
+        .map(|e| e.cin.to_string())
         .unwrap_or_default();
     let adopted_by_foster_carer = dec.ad1.iter().any(|r| r.foster_care == "1")
         || period.episodes.iter().any(|e| with_foster_carer(e));

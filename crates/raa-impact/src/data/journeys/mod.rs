@@ -4,7 +4,7 @@
 //! * [`derive`](mod@derive) — building journeys from validated, stacked returns ([`derive_journeys`]); its
 //!   documentation is the library's definition of a journey.
 //! * [`set`] — the result: journeys, left-out records with reasons, counts.
-//! * `children` (with `fxhash`), `periods`, `decisions`, `milestones`, `durations`, `covariates`, `assemble` —
+//! * `children`, `periods`, `decisions`, `milestones`, `durations`, `covariates`, `assemble` —
 //!   the steps of the derivation (grouping by child, periods of care, attaching decision rows,
 //!   milestone dates, event times, covariates, one child's journeys).
 
@@ -14,7 +14,6 @@ mod covariates;
 mod decisions;
 pub mod derive;
 mod durations;
-mod fxhash;
 pub mod journey;
 mod milestones;
 mod periods;

@@ -31,15 +31,17 @@
 //!
 //! Cost: per table, the identities are hashed in parallel and (hash, row index) pairs sorted, so
 //! the rows themselves are never sorted or copied, only the superseded ones dropped in place
-//! (about 0.5 CPU-seconds for a million episodes, half of them repeats).
+//! (about 0.5 CPU-seconds for a million episodes, half of them repeats). The reader stacks the
+//! files it read without concatenating them first: only the surviving rows are moved, once.
 
 use super::problem::{Problem, Severity};
-use super::tables::{Returns, Source, Table};
+use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
 use crate::data::date::Date;
+use crate::data::hash::FastHasher;
+use crate::data::hash::FastMap;
 use rayon::prelude::*;
 use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash};
 
 /// Stack returns of one or several LAs and years, keeping the latest version of each record.
 /// See the module documentation for the rules.
@@ -72,6 +74,110 @@ pub fn stack(mut returns: Returns) -> Returns {
     returns.read_problems.append(&mut ties);
     sort_problems(&mut returns.read_problems);
     returns
+}
+
+/// The rows of the four tables, file by file, for [`stack_parts`].
+#[derive(Default)]
+pub(crate) struct TableParts {
+    pub header: Vec<Vec<HeaderRow>>,
+    pub episodes: Vec<Vec<EpisodeRow>>,
+    pub ad1: Vec<Vec<Ad1Row>>,
+    pub placed_adoption: Vec<Vec<PlacedAdoptionRow>>,
+}
+
+/// [`stack`] of `returns` (whose tables are empty) with the rows of `parts` appended, without
+/// concatenating the rows first: only the surviving rows are moved, once. The reader uses it
+/// (the concatenation and the later `retain` each moved every row, hundreds of megabytes).
+///
+/// Precondition (the reader's): `returns.files` is sorted by path, and each part holds one
+/// file's rows in row order, the parts in file order, so the rows are in (file, row) order.
+pub(crate) fn stack_parts(mut returns: Returns, parts: TableParts) -> Returns {
+    let paths: Vec<String> = returns.files.iter().map(|f| f.path.clone()).collect();
+    let paths = paths.as_slice();
+    let TableParts {
+        header,
+        episodes,
+        ad1,
+        placed_adoption,
+    } = parts;
+    // The tables are independent: stacking them side by side overlaps each one's serial steps.
+    let ((h, e), (a, p)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    kept(header, Table::Header, paths, |x| {
+                        Ident::new(&x.src, &x.child, None, false)
+                    })
+                },
+                || {
+                    kept(episodes, Table::Episodes, paths, |x| {
+                        Ident::new(&x.src, &x.child, x.decom, true)
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    kept(ad1, Table::Ad1, paths, |x| {
+                        Ident::new(&x.src, &x.child, x.date_int, true)
+                    })
+                },
+                || {
+                    kept(placed_adoption, Table::PlacedAdoption, paths, |x| {
+                        Ident::new(&x.src, &x.child, x.date_placed, true)
+                    })
+                },
+            )
+        },
+    );
+    let r = &mut returns;
+    (r.header, r.superseded.header) = (h.rows, h.dropped);
+    (r.episodes, r.superseded.episodes) = (e.rows, e.dropped);
+    (r.ad1, r.superseded.ad1) = (a.rows, a.dropped);
+    (r.placed_adoption, r.superseded.placed_adoption) = (p.rows, p.dropped);
+    for mut k in [h.ties, e.ties, a.ties, p.ties] {
+        r.read_problems.append(&mut k);
+    }
+    sort_problems(&mut returns.read_problems);
+    returns
+}
+
+/// What stacking one table keeps and drops.
+struct Kept<T> {
+    rows: Vec<T>,
+    dropped: u64,
+    /// Warnings on rows dropped for a same-year repeat.
+    ties: Vec<Problem>,
+}
+
+/// The surviving rows of `parts` (see [`survivors`]), concatenated, and what was dropped.
+fn kept<T: Send + Sync>(
+    parts: Vec<Vec<T>>,
+    table: Table,
+    paths: &[String],
+    ident: impl Fn(&T) -> Ident<'_> + Sync,
+) -> Kept<T> {
+    let mut ties = Vec::new();
+    let keep = {
+        // Row `i` of the concatenation, by reference: 8 bytes a row instead of moving rows.
+        let refs: Vec<&T> = parts.iter().flatten().collect();
+        survivors(refs.len(), &|i| refs[i], table, paths, &mut ties, &ident)
+    };
+    let n_kept = keep.iter().filter(|k| **k).count();
+    let mut rows = Vec::with_capacity(n_kept);
+    let mut flags = keep.iter();
+    for part in parts {
+        rows.extend(
+            part.into_iter()
+                .filter(|_| flags.next().copied().unwrap_or(true)),
+        );
+    }
+    Kept {
+        rows,
+        dropped: (keep.len() - n_kept) as u64,
+        ties,
+    }
 }
 
 /// Sort [`Returns::files`] by path and renumber every row's `src.file`.
@@ -146,8 +252,25 @@ fn keep_latest<T: Send + Sync>(
             (s.file, s.row)
         });
     }
-    let hashed = hash_sorted(rows.len(), |i| {
-        let id = ident(&rows[i]);
+    let keep = survivors(rows.len(), &|i| &rows[i], table, paths, ties, &ident);
+    let dropped = keep.iter().filter(|k| !**k).count() as u64;
+    let mut flags = keep.into_iter();
+    rows.retain(|_| flags.next().unwrap_or(true));
+    dropped
+}
+
+/// `keep[i]` for each of the `n` rows (`at(i)`, in (file, row) order): false when a later version
+/// of the same record supersedes row `i`. Same-year drops add a warning to `ties`.
+fn survivors<'r, T: Sync + 'r>(
+    n: usize,
+    at: &(impl Fn(usize) -> &'r T + Sync),
+    table: Table,
+    paths: &[String],
+    ties: &mut Vec<Problem>,
+    ident: &(impl Fn(&T) -> Ident<'_> + Sync),
+) -> Vec<bool> {
+    let hashed = hash_sorted(n, |i| {
+        let id = ident(at(i));
         id.identifiable().then(|| id.key())
     });
     // Only runs of two or more rows can hold superseded versions.
@@ -163,33 +286,24 @@ fn keep_latest<T: Send + Sync>(
             for run in batch {
                 for_each_key_group(
                     run,
-                    |i| ident(&rows[i]).key(),
+                    |i| ident(at(i)).key(),
                     &mut group,
-                    |g| losers_in(rows, g, &ident, &mut out),
+                    |g| losers_in(|i| ident(at(i)).src.year, g, &mut out),
                 );
             }
             out
         })
         .collect();
-    let mut keep = vec![true; rows.len()];
-    let mut dropped = 0u64;
+    let mut keep = vec![true; n];
     for RunOutcome { losers, tied } in &outcome {
         for &l in losers {
             keep[l] = false;
-            dropped += 1;
         }
         for &(l, w) in tied {
-            ties.push(tie_problem(
-                table,
-                paths,
-                &ident(&rows[l]),
-                &ident(&rows[w]),
-            ));
+            ties.push(tie_problem(table, paths, &ident(at(l)), &ident(at(w))));
         }
     }
-    let mut flags = keep.into_iter();
-    rows.retain(|_| flags.next().unwrap_or(true));
-    dropped
+    keep
 }
 
 /// Rows dropped, and the (dropped, kept) pairs from the same collection year.
@@ -200,28 +314,23 @@ struct RunOutcome {
 }
 
 /// Within one identity's rows (indices ascending, so in (file, row) order): keep the latest
-/// year, the later row on equal years; record the others.
-fn losers_in<'r, T>(
-    rows: &'r [T],
-    group: &[usize],
-    ident: &impl Fn(&'r T) -> Ident<'r>,
-    out: &mut RunOutcome,
-) {
+/// year (`year(i)` of row `i`), the later row on equal years; record the others.
+fn losers_in(year: impl Fn(usize) -> i32, group: &[usize], out: &mut RunOutcome) {
     let Some((&first, rest)) = group.split_first() else {
         return;
     };
     let mut best = first;
     let start = out.losers.len();
     for &i in rest {
-        if ident(&rows[i]).src.year >= ident(&rows[best]).src.year {
+        if year(i) >= year(best) {
             out.losers.push(std::mem::replace(&mut best, i));
         } else {
             out.losers.push(i);
         }
     }
-    let won = ident(&rows[best]).src.year;
+    let won = year(best);
     for &l in &out.losers[start..] {
-        if ident(&rows[l]).src.year == won {
+        if year(l) == won {
             out.tied.push((l, best));
         }
     }
@@ -305,7 +414,7 @@ fn tie_problem(table: Table, paths: &[String], dropped: &Ident, kept: &Ident) ->
         table,
         file: path(dropped.src),
         row: dropped.src.row,
-        la: dropped.src.la.clone(),
+        la: dropped.src.la.to_string(),
         child: dropped.child.to_string(),
         field: field.to_string(),
         rule: rule.to_string(),
@@ -360,59 +469,3 @@ pub fn problem_order(a: &Problem, b: &Problem) -> Ordering {
         ))
         .then(a.severity.cmp(&b.severity))
 }
-
-/// A small, fast, non-cryptographic hasher for the crate's row-keyed maps (string keys of a few
-/// bytes; the inputs are the user's own files, so hash flooding is not a concern).
-#[derive(Debug, Default, Clone, Copy)]
-pub(crate) struct FastHasher(u64);
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // splitmix64's finaliser: every output bit depends on every input bit, so both the
-        // low bits (hash-map buckets) and the high bits (sort order) are well spread.
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-}
-
-/// A `HashMap` with [`FastHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;

@@ -72,7 +72,8 @@
 use super::dedup;
 use super::problem::{Problem, Severity};
 use super::tables::{
-    Ad1Row, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source, Table,
+    Ad1Row, CompactString, EpisodeRow, FileInfo, HeaderRow, PlacedAdoptionRow, Returns, Source,
+    Table,
 };
 use crate::data::date::{parse_date, Date};
 use crate::error::{Error, Location, Result};
@@ -137,21 +138,42 @@ pub fn read_paths(paths: &[PathBuf], opts: &ReadOptions) -> Result<Returns> {
             None => returns.skipped_files.push(f.display().to_string()),
         }
     }
+    if opts.stack {
+        // Stacking orders files by their path as text (`dedup::stack` sorts `Returns::files`
+        // so): read them in that order so that no row needs renumbering afterwards. Stable, so
+        // paths that print alike keep the order `stack` would give them.
+        tables.sort_by_cached_key(|(p, _)| p.display().to_string());
+    }
     let reads: Vec<Result<FileRead>> = tables
         .par_iter()
         .enumerate()
         .map(|(i, (path, table))| read_file(path, *table, file_index(i)?, opts))
         .collect();
     let reads = reads.into_iter().collect::<Result<Vec<FileRead>>>()?;
-    reserve(&mut returns, &reads);
-    for r in reads {
-        r.append_to(&mut returns);
+    if !opts.stack {
+        reserve(&mut returns, &reads);
+        for r in reads {
+            r.append_to(&mut returns);
+        }
+        return Ok(returns);
     }
-    Ok(if opts.stack {
-        dedup::stack(returns)
-    } else {
-        returns
-    })
+    Ok(stack_reads(returns, reads))
+}
+
+/// Stack the files read (as [`dedup::stack`] of their concatenation would), moving only the
+/// rows that survive. The files are in path-text order already (see [`read_paths`]).
+fn stack_reads(mut returns: Returns, reads: Vec<FileRead>) -> Returns {
+    let mut parts = dedup::TableParts::default();
+    returns.files.reserve(reads.len());
+    for mut r in reads {
+        returns.files.extend(r.info);
+        returns.read_problems.append(&mut r.problems);
+        parts.header.push(r.header);
+        parts.episodes.push(r.episodes);
+        parts.ad1.push(r.ad1);
+        parts.placed_adoption.push(r.placed_adoption);
+    }
+    dedup::stack_parts(returns, parts)
 }
 
 fn check_options(opts: &ReadOptions) -> Result<()> {
@@ -349,6 +371,17 @@ struct FileRead {
 }
 
 impl FileRead {
+    /// Room for `rows` rows of `table`: sized once from the line count, the vector is not
+    /// regrown (each regrowth copies the rows and touches fresh memory).
+    fn reserve(&mut self, table: Table, rows: usize) {
+        match table {
+            Table::Header => self.header.reserve_exact(rows),
+            Table::Episodes => self.episodes.reserve_exact(rows),
+            Table::Ad1 => self.ad1.reserve_exact(rows),
+            Table::PlacedAdoption => self.placed_adoption.reserve_exact(rows),
+        }
+    }
+
     fn append_to(mut self, r: &mut Returns) {
         r.files.extend(self.info.take());
         r.header.append(&mut self.header);
@@ -357,6 +390,14 @@ impl FileRead {
         r.placed_adoption.append(&mut self.placed_adoption);
         r.read_problems.append(&mut self.problems);
     }
+}
+
+/// The rows to reserve for `text`: its line count (an upper bound on its data rows), capped so
+/// that a file of blank lines cannot make the reader reserve memory for millions of rows.
+fn line_count(text: &str) -> usize {
+    const CAP: usize = 1 << 20;
+    let lines = text.as_bytes().iter().filter(|&&b| b == b'\n').count() + 1;
+    lines.min(CAP)
 }
 
 /// Decode file bytes: UTF-8 (BOM stripped) or Latin-1. Returns the text and the encoding name.
@@ -418,6 +459,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
     };
     ctx.check_la_year_known(&cols)?;
     let mut out = FileRead::default();
+    out.reserve(table, line_count(&text));
     let mut problems = Vec::new();
     let mut rows: u64 = 0;
     let mut first: Option<(String, i32)> = None;
@@ -431,7 +473,7 @@ fn read_file(path: &Path, table: Table, index: u32, opts: &ReadOptions) -> Resul
         }
         let src = ctx.source(&rec, &cols, &mut sink)?;
         if first.is_none() {
-            first = Some((src.la.clone(), src.year));
+            first = Some((src.la.to_string(), src.year));
         }
         push_row(&mut out, &rec, &cols, src, &mut sink)?;
     }
@@ -752,7 +794,7 @@ impl FileCtx<'_> {
     fn source(&self, rec: &ByteRecord, cols: &Columns, sink: &mut Sink) -> Result<Source> {
         let la_cell = cols.get(rec, F::La);
         let la = if la_cell.is_empty() {
-            self.la.clone().ok_or_else(|| {
+            self.la.as_deref().map(CompactString::new).ok_or_else(|| {
                 self.row_error(sink.row, "LA", "la_unknown", "blank LA and no LA code in the path: put the file under a folder named with the 3-digit LA code, or fill in the LA column")
             })?
         } else {
@@ -765,7 +807,7 @@ impl FileCtx<'_> {
                     Severity::Warning,
                 )?;
             }
-            la_cell.to_string()
+            CompactString::new(la_cell)
         };
         let (year_field, year_cell) = match cols.get(rec, F::Year) {
             "" => (F::CollectionYear, cols.get(rec, F::CollectionYear)),
@@ -863,7 +905,8 @@ impl<'a> Sink<'a> {
 
     /// Start a row: remember its LA and child for the problems it may raise.
     fn begin(&mut self, src: &Source, child: &str) {
-        self.la.clone_from(&src.la);
+        self.la.clear();
+        self.la.push_str(&src.la);
         self.child.clear();
         self.child.push_str(child);
     }
@@ -911,8 +954,9 @@ fn parse_flag(s: &str) -> Option<bool> {
     }
 }
 
-fn text(rec: &ByteRecord, cols: &Columns, field: F) -> String {
-    cols.get(rec, field).to_string()
+/// A cell as row text: short cells (nearly all) are stored inline, without allocating.
+fn text(rec: &ByteRecord, cols: &Columns, field: F) -> CompactString {
+    CompactString::new(cols.get(rec, field))
 }
 
 fn header_row(rec: &ByteRecord, cols: &Columns, src: Source, sink: &mut Sink) -> Result<HeaderRow> {

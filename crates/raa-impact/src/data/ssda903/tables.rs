@@ -8,6 +8,10 @@ use super::problem::Problem;
 use crate::data::date::Date;
 use serde::Serialize;
 
+/// Short text of a row (codes, CHILD ids, LA codes, postcodes): stored inline up to 24 bytes, so
+/// reading a million rows does not make a heap allocation per cell. Derefs to `str`.
+pub use compact_str::CompactString;
+
 /// The SSDA903 tables read by the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Table {
@@ -110,7 +114,7 @@ pub struct FileInfo {
 pub struct Source {
     pub file: u32,
     pub row: u64,
-    pub la: String,
+    pub la: CompactString,
     pub year: i32,
 }
 
@@ -118,10 +122,10 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HeaderRow {
     pub src: Source,
-    pub child: String,
-    pub sex: String,
+    pub child: CompactString,
+    pub sex: CompactString,
     pub dob: Option<Date>,
-    pub ethnic: String,
+    pub ethnic: CompactString,
     /// Optional, non-standard column `SIBLING_GROUP` (1/0, Y/N): placed or to be placed with siblings.
     pub sibling_group: Option<bool>,
     /// Optional, non-standard column `DISABILITY` (1/0, Y/N).
@@ -132,50 +136,50 @@ pub struct HeaderRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EpisodeRow {
     pub src: Source,
-    pub child: String,
+    pub child: CompactString,
     pub decom: Option<Date>,
-    pub rne: String,
-    pub ls: String,
-    pub cin: String,
-    pub place: String,
-    pub place_provider: String,
+    pub rne: CompactString,
+    pub ls: CompactString,
+    pub cin: CompactString,
+    pub place: CompactString,
+    pub place_provider: CompactString,
     pub dec: Option<Date>,
-    pub rec: String,
-    pub reason_place_change: String,
-    pub home_post: String,
-    pub pl_post: String,
-    pub urn: String,
+    pub rec: CompactString,
+    pub reason_place_change: CompactString,
+    pub home_post: CompactString,
+    pub pl_post: CompactString,
+    pub urn: CompactString,
 }
 
 /// AD1: children adopted during the year (the adoption decision and match).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ad1Row {
     pub src: Source,
-    pub child: String,
+    pub child: CompactString,
     pub dob: Option<Date>,
     /// Date of the decision that the child should be placed for adoption (ADM).
     pub date_int: Option<Date>,
     /// Date the child was matched with the adopters.
     pub date_match: Option<Date>,
     /// `1` when adopted by the child's former foster carer(s), `0` otherwise.
-    pub foster_care: String,
-    pub nb_adoptr: String,
-    pub sex_adoptr: String,
-    pub ls_adoptr: String,
+    pub foster_care: CompactString,
+    pub nb_adoptr: CompactString,
+    pub sex_adoptr: CompactString,
+    pub ls_adoptr: CompactString,
 }
 
 /// PlacedAdoption: children with an adoption decision (placed for adoption or not yet).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlacedAdoptionRow {
     pub src: Source,
-    pub child: String,
+    pub child: CompactString,
     pub dob: Option<Date>,
     /// Date of the ADM decision that the child should be placed for adoption.
     pub date_placed: Option<Date>,
     /// Date the decision was reversed (or the child ceased to be placed), if any.
     pub date_placed_ceased: Option<Date>,
     /// RD1–RD4 when the decision ceased.
-    pub reason_placed_ceased: String,
+    pub reason_placed_ceased: CompactString,
 }
 
 /// Stacked SSDA903 returns of one or many LAs and collection years.

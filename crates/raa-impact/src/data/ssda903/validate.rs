@@ -55,10 +55,11 @@
 //! does not depend on the thread count.
 
 use super::codes::{self, Code};
-use super::dedup::{for_each_key_group, hash_sorted, sort_problems, FastMap};
+use super::dedup::{for_each_key_group, hash_sorted, sort_problems};
 use super::problem::{Problem, Severity};
 use super::tables::{Ad1Row, EpisodeRow, HeaderRow, PlacedAdoptionRow, Returns, Source, Table};
 use crate::data::date::{format_ssda903, Date};
+use crate::data::hash::FastMap;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::HashSet;
@@ -296,14 +297,14 @@ struct Finding {
 fn finding(
     field: &'static str,
     rule: &'static str,
-    value: String,
+    value: impl Into<String>,
     message: String,
     severity: Severity,
 ) -> Finding {
     Finding {
         field,
         rule,
-        value,
+        value: value.into(),
         message,
         severity,
     }
@@ -326,7 +327,7 @@ impl<'a> Checker<'a> {
             table,
             file: self.r.file_of(src).to_string(),
             row: src.row,
-            la: src.la.clone(),
+            la: src.la.to_string(),
             child: child.to_string(),
             field: f.field.to_string(),
             rule: f.rule.to_string(),
