@@ -148,11 +148,11 @@ fn episode(place: &str, ls: &str) -> EpisodeRow {
         place: place.into(),
         place_provider: "PR1".into(),
         dec: None,
-        rec: String::new(),
-        reason_place_change: String::new(),
-        home_post: String::new(),
-        pl_post: String::new(),
-        urn: String::new(),
+        rec: Default::default(),
+        reason_place_change: Default::default(),
+        home_post: Default::default(),
+        pl_post: Default::default(),
+        urn: Default::default(),
     }
 }
 
