@@ -173,14 +173,50 @@ fn returns_with(place: &str, ls: &str) -> Returns {
 }
 
 #[test]
+fn validator_checks_codes_against_the_return_year() {
+    // Z12 exists from 2025-26 (rule 146 of lac2025_26): an error in a 2019-20 return, accepted in
+    // a 2025-26 one (where, like Z1, it takes no provider: rule 526).
+    let mut r = returns_with("Z12", "C2");
+    r.episodes[0].place_provider = Default::default();
+    let v = validate(&r);
+    let bad: Vec<_> = v
+        .problems
+        .iter()
+        .filter(|p| p.rule == "code_list")
+        .collect();
+    assert_eq!(bad.len(), 1, "{:?}", v.problems);
+    assert_eq!(
+        (bad[0].field.as_str(), bad[0].value.as_str()),
+        ("PLACE", "Z12")
+    );
+    assert!(
+        !bad[0].message.contains("Z12"),
+        "the message lists the year's codes: {}",
+        bad[0].message
+    );
+    r.files[0].year = 2026;
+    r.episodes[0].src.year = 2026;
+    r.episodes[0].decom = parse_date("01/06/2025");
+    let v = validate(&r);
+    assert!(
+        !v.problems
+            .iter()
+            .any(|p| p.rule == "code_list" || p.rule == "place_provider"),
+        "{:?}",
+        v.problems
+    );
+    // A provider on a placement that takes none is flagged.
+    r.episodes[0].place_provider = "PR1".into();
+    assert!(validate(&r)
+        .problems
+        .iter()
+        .any(|p| p.rule == "place_provider"));
+}
+
+#[test]
 fn validator_uses_the_corrected_lists() {
-    // A 2025-26 placement type is accepted (union of years); D1 no longer stands in for a
-    // placement order under A5 (rule 408).
-    for (place, ls, po_warning) in [
-        ("Z12", "C2", false),
-        ("A5", "D1", true),
-        ("A5", "E1", false),
-    ] {
+    // D1 no longer stands in for a placement order under A5 (rule 408).
+    for (place, ls, po_warning) in [("A5", "D1", true), ("A5", "E1", false)] {
         let v = validate(&returns_with(place, ls));
         assert!(
             !v.problems.iter().any(|p| p.rule == "code_list"),
@@ -192,5 +228,24 @@ fn validator_uses_the_corrected_lists() {
             .iter()
             .any(|p| p.rule == "adoption_placement_without_po");
         assert_eq!(po, po_warning, "{place} {ls}");
+    }
+}
+
+#[test]
+fn special_guardianship_to_foster_carers_needs_a_foster_placement() {
+    // Rule 516: E45/E46 end a U1–U6 placement; E47/E48 may end any.
+    for (place, rec, flagged) in [
+        ("U4", "E46", false),
+        ("R1", "E46", true),
+        ("R1", "E48", false),
+    ] {
+        let mut r = returns_with(place, "C2");
+        r.episodes[0].dec = parse_date("01/09/2019");
+        r.episodes[0].rec = rec.into();
+        let hit = validate(&r)
+            .problems
+            .iter()
+            .any(|p| p.rule == "sgo_former_foster_carer");
+        assert_eq!(hit, flagged, "{place} {rec}");
     }
 }

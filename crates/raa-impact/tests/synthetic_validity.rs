@@ -51,9 +51,17 @@ fn codes_are_in_the_dfe_lists() {
         assert!(RNE.contains(&e.rne.as_str()), "RNE {}", e.rne);
         assert!(LS.contains(&e.ls.as_str()), "LS {}", e.ls);
         assert!(PLACE.contains(&e.place.as_str()), "PLACE {}", e.place);
+        // Temporary and other placements (T0–T4, Z1) take no provider; every other placement
+        // one that fits it (DfE rules 178, 526–531, 550).
         assert!(
-            PROVIDER.contains(&e.place_provider.as_str()),
+            e.place_provider.is_empty() || PROVIDER.contains(&e.place_provider.as_str()),
             "PROVIDER {}",
+            e.place_provider
+        );
+        assert!(
+            raa_impact::data::ssda903::codes::provider_allowed(&e.place, &e.place_provider),
+            "PLACE {} with PROVIDER {:?}",
+            e.place,
             e.place_provider
         );
         assert!(CIN.contains(&e.cin.as_str()), "CIN {}", e.cin);

@@ -8,6 +8,7 @@
 
 use super::calibration as cal;
 use super::codes::{self, pick};
+use crate::data::ssda903::codes::provider_allowed;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp1, Gamma};
@@ -167,17 +168,31 @@ pub(super) fn build_period(
         cur.rec = "X1";
         eps.push(std::mem::replace(&mut cur, next));
     }
+    cur.rec = sgo_for_placement(cur.rec, cur.place);
     eps.push(cur);
     eps
+}
+
+/// E45/E46 are special guardianship orders to *former foster carers*, so the last placement
+/// must be a foster placement U1–U6 (DfE rule 516); from any other placement the order went to
+/// other carers: E47 (relatives or friends, as E45) or E48 (others, as E46).
+fn sgo_for_placement(rec: &'static str, place: &str) -> &'static str {
+    match rec {
+        "E45" if !place.starts_with('U') => "E47",
+        "E46" if !place.starts_with('U') => "E48",
+        _ => rec,
+    }
 }
 
 /// Another provider (or, for a placement with parents, a foster placement) so that a move to
 /// the same type of placement is visible in the episode data.
 fn differ(p: (&'static str, &'static str)) -> (&'static str, &'static str) {
     match p.1 {
-        "PR0" => ("U6", "PR1"),
+        // Placements with parents, and those that take no provider, become a foster placement.
+        "PR0" | "" => ("U6", "PR1"),
         "PR1" => (p.0, "PR4"),
-        _ => (p.0, "PR1"),
+        _ if provider_allowed(p.0, "PR1") => (p.0, "PR1"),
+        _ => (p.0, "PR5"),
     }
 }
 

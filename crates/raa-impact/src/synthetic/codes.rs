@@ -1,5 +1,6 @@
 //! Weighted SSDA903 code lists the generator draws from (shares are rough national ones).
 
+use crate::data::ssda903::codes::{provider_allowed, PLACE_WITHOUT_PROVIDER};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
@@ -196,21 +197,29 @@ pub(crate) fn foster_placement(rng: &mut ChaCha8Rng) -> (&'static str, &'static 
     (place, provider_for(rng, place))
 }
 
-/// PR0 for placements with parents, else the LA's own, private, voluntary, other LA or public.
+/// PR0 for placements with parents, none for temporary and other placements, else the LA's own,
+/// private, voluntary, other LA or public provision — as the DfE pairing rules allow
+/// ([`provider_allowed`]): a drawn provider that does not fit becomes private provision (PR4).
+/// One draw either way, so the random stream does not depend on the placement.
 fn provider_for(rng: &mut ChaCha8Rng, place: &str) -> &'static str {
+    let drawn = pick(
+        rng,
+        &[
+            ("PR1", 55.0),
+            ("PR4", 33.0),
+            ("PR5", 6.0),
+            ("PR2", 4.0),
+            ("PR3", 2.0),
+        ],
+    );
     if place == "P1" {
         "PR0"
+    } else if PLACE_WITHOUT_PROVIDER.contains(&place) {
+        ""
+    } else if provider_allowed(place, drawn) {
+        drawn
     } else {
-        pick(
-            rng,
-            &[
-                ("PR1", 55.0),
-                ("PR4", 33.0),
-                ("PR5", 6.0),
-                ("PR2", 4.0),
-                ("PR3", 2.0),
-            ],
-        )
+        "PR4"
     }
 }
 
@@ -306,26 +315,27 @@ pub(crate) const REVERSAL_REASONS: Weighted =
     &[("RD1", 25.0), ("RD2", 35.0), ("RD3", 15.0), ("RD4", 25.0)];
 
 /// Adopters: number, sexes and legal status (NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR) with the DfE
-/// codes: L3 married different-sex couple, L4 married same-sex, L2 civil partners, L11/L12
-/// unmarried different-/same-sex couple, L0 single adopter (rules 511–520).
+/// codes: L11 married different-sex couple (rule 520), L12 married same-sex (rule 524), L2 civil
+/// partners (rule 519), L3/L4 unmarried different-/same-sex couple (rules 517/518), L0 single
+/// adopter (rule 514).
 pub(crate) fn adopters(rng: &mut ChaCha8Rng) -> (&'static str, &'static str, &'static str) {
     let u: f64 = rng.random();
     if u < 0.60 {
-        ("2", "MF", "L3")
-    } else if u < 0.70 {
         ("2", "MF", "L11")
+    } else if u < 0.70 {
+        ("2", "MF", "L3")
     } else if u < 0.74 {
-        ("2", "MM", "L4")
+        ("2", "MM", "L12")
     } else if u < 0.78 {
-        ("2", "FF", "L4")
+        ("2", "FF", "L12")
     } else if u < 0.81 {
         ("2", "MM", "L2")
     } else if u < 0.84 {
         ("2", "FF", "L2")
     } else if u < 0.86 {
-        ("2", "MM", "L12")
+        ("2", "MM", "L4")
     } else if u < 0.88 {
-        ("2", "FF", "L12")
+        ("2", "FF", "L4")
     } else if u < 0.98 {
         ("1", "F1", "L0")
     } else {

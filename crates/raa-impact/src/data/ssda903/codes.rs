@@ -100,6 +100,16 @@ pub fn is_valid_in(list: &[Code], code: &str, year: i32) -> bool {
     list.iter().any(|c| c.code == code && c.valid_in(year))
 }
 
+/// The codes of `list` valid in collection year `year`, comma-separated (for messages).
+pub fn codes_in(list: &[Code], year: i32) -> String {
+    let codes: Vec<&str> = list
+        .iter()
+        .filter(|c| c.valid_in(year))
+        .map(|c| c.code)
+        .collect();
+    codes.join(", ")
+}
+
 /// The description of `code` in `list`, if it is there.
 pub fn describe(list: &[Code], code: &str) -> Option<&'static str> {
     list.iter().find(|c| c.code == code).map(|c| c.description)
@@ -248,6 +258,33 @@ pub const PLACE_PROVIDER: &[Code] = &[
     c("PR4", "Private provision"),
     c("PR5", "Voluntary or third sector provision"),
 ];
+
+/// Whether `provider` may provide placement `place` (rules 178, 526–531 and 550): temporary and
+/// other placements ([`PLACE_WITHOUT_PROVIDER`]) take none, every other placement needs one; PR0
+/// provides only P1 and only PR0 provides P1; PR1/PR2 do not provide R2 or R5; PR3 does not
+/// provide A3–A6, K1, K2 or U1–U6. Unknown codes are left to the code-list rules (`true`).
+///
+/// ```
+/// use raa_impact::data::ssda903::codes::provider_allowed;
+/// assert!(provider_allowed("U4", "PR1"));
+/// assert!(!provider_allowed("U4", "PR3"));
+/// assert!(provider_allowed("Z1", "") && !provider_allowed("Z1", "PR1"));
+/// ```
+pub fn provider_allowed(place: &str, provider: &str) -> bool {
+    if PLACE_WITHOUT_PROVIDER.contains(&place) {
+        return provider.is_empty();
+    }
+    match provider {
+        "" => false,
+        "PR0" => place == "P1",
+        _ if place == "P1" => false,
+        "PR1" | "PR2" => !matches!(place, "R2" | "R5"),
+        "PR3" => {
+            !(place.starts_with('U') || matches!(place, "A3" | "A4" | "A5" | "A6" | "K1" | "K2"))
+        }
+        _ => true,
+    }
+}
 
 /// Episodes.REC: reason episode ceased (rule 149). The old code `E1` (adopted, before the
 /// E11/E12 split) is not accepted.

@@ -18,7 +18,9 @@
 //! | rule id | table | severity | what |
 //! |---|---|---|---|
 //! | `required_value` | all | Error (CIN, AD1.DOB: Warning) | a required field is blank: Header CHILD, SEX, DOB, ETHNIC; Episodes CHILD, DECOM, RNE, LS, PLACE, CIN; AD1 CHILD, DOB, DATE_INT, DATE_MATCH; PlacedAdoption CHILD, DATE_PLACED (a date that failed to parse is reported once, as `date_format`) |
-//! | `code_list` | all | Error for RNE, LS, PLACE, REC, REASON_PLACED_CEASED; Warning for SEX, ETHNIC, CIN, PLACE_PROVIDER, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR | a non-blank code not in the DfE list ([`super::codes`]) |
+//! | `sgo_former_foster_carer` | Episodes | Warning | REC E45/E46 (special guardianship to former foster carers) from a placement other than U1–U6 (rule 516) |
+//! | `place_provider` | Episodes | Warning | PLACE_PROVIDER does not fit PLACE (rules 178, 526–531, 550; [`codes::provider_allowed`]) |
+//! | `code_list` | all | Error for RNE, LS, PLACE, REC, REASON_PLACED_CEASED; Warning for SEX, ETHNIC, CIN, PLACE_PROVIDER, FOSTER_CARE, NB_ADOPTR, SEX_ADOPTR, LS_ADOPTR | a non-blank code not in the DfE list of the row's collection year ([`super::codes`]) |
 //! | `dec_rec_pair` | Episodes | Error | DEC and REC must both be filled in (episode ended) or both blank (open) |
 //! | `date_order_decom_dec` | Episodes | Error | DEC before DECOM |
 //! | `date_order_dob_decom` | Episodes | Error | DECOM before the child's DOB (Header) |
@@ -423,12 +425,19 @@ impl<'a> Checker<'a> {
         f.extend(self.required_text("SEX", &h.sex, Severity::Error));
         f.extend(self.required_date(&h.src, "DOB", h.dob, Severity::Error));
         f.extend(self.required_text("ETHNIC", &h.ethnic, Severity::Error));
-        f.extend(code_list("SEX", &h.sex, codes::SEX, Severity::Warning));
+        f.extend(code_list(
+            "SEX",
+            &h.sex,
+            codes::SEX,
+            Severity::Warning,
+            h.src.year,
+        ));
         f.extend(code_list(
             "ETHNIC",
             &h.ethnic,
             codes::ETHNIC,
             Severity::Warning,
+            h.src.year,
         ));
         f.extend(self.after_year_end(&h.src, "DOB", h.dob));
         for x in f {
@@ -445,17 +454,50 @@ impl<'a> Checker<'a> {
             f.extend(self.required_text(field, v, Severity::Error));
         }
         f.extend(self.required_text("CIN", &e.cin, Severity::Warning));
-        f.extend(code_list("RNE", &e.rne, codes::RNE, Severity::Error));
-        f.extend(code_list("LS", &e.ls, codes::LS, Severity::Error));
-        f.extend(code_list("PLACE", &e.place, codes::PLACE, Severity::Error));
-        f.extend(code_list("REC", &e.rec, codes::REC, Severity::Error));
-        f.extend(code_list("CIN", &e.cin, codes::CIN, Severity::Warning));
+        f.extend(code_list(
+            "RNE",
+            &e.rne,
+            codes::RNE,
+            Severity::Error,
+            e.src.year,
+        ));
+        f.extend(code_list(
+            "LS",
+            &e.ls,
+            codes::LS,
+            Severity::Error,
+            e.src.year,
+        ));
+        f.extend(code_list(
+            "PLACE",
+            &e.place,
+            codes::PLACE,
+            Severity::Error,
+            e.src.year,
+        ));
+        f.extend(code_list(
+            "REC",
+            &e.rec,
+            codes::REC,
+            Severity::Error,
+            e.src.year,
+        ));
+        f.extend(code_list(
+            "CIN",
+            &e.cin,
+            codes::CIN,
+            Severity::Warning,
+            e.src.year,
+        ));
         f.extend(code_list(
             "PLACE_PROVIDER",
             &e.place_provider,
             codes::PLACE_PROVIDER,
             Severity::Warning,
+            e.src.year,
         ));
+        f.extend(place_provider_pair(e));
+        f.extend(sgo_from_foster_placement(e));
         if e.dec.is_some() == e.rec.is_empty() && !self.unparsed_at(&e.src, "DEC") {
             let msg = "DEC and REC must both be filled in (episode ended) or both be blank (episode open)";
             let value = format!("DEC={} REC={}", fmt_date(e.dec), e.rec);
@@ -498,24 +540,28 @@ impl<'a> Checker<'a> {
             &a.foster_care,
             codes::FOSTER_CARE,
             Severity::Warning,
+            a.src.year,
         ));
         f.extend(code_list(
             "NB_ADOPTR",
             &a.nb_adoptr,
             codes::NB_ADOPTR,
             Severity::Warning,
+            a.src.year,
         ));
         f.extend(code_list(
             "SEX_ADOPTR",
             &a.sex_adoptr,
             codes::SEX_ADOPTR,
             Severity::Warning,
+            a.src.year,
         ));
         f.extend(code_list(
             "LS_ADOPTR",
             &a.ls_adoptr,
             codes::LS_ADOPTR,
             Severity::Warning,
+            a.src.year,
         ));
         if let (Some(adm), Some(m)) = (a.date_int, a.date_match) {
             if adm > m {
@@ -550,6 +596,7 @@ impl<'a> Checker<'a> {
             reason,
             codes::REASON_PLACED_CEASED,
             Severity::Error,
+            p.src.year,
         ));
         if p.date_placed_ceased.is_some() == reason.is_empty()
             && !self.unparsed_at(&p.src, "DATE_PLACED_CEASED")
@@ -597,10 +644,53 @@ fn end_of_year(year: i32) -> Option<Date> {
     Date::from_ymd_opt(year, 3, 31)
 }
 
-/// `code_list`: a non-blank value must be in `list`.
-fn code_list(field: &'static str, value: &str, list: &[Code], sev: Severity) -> Option<Finding> {
-    (!value.is_empty() && !codes::is_valid(list, value)).then(|| {
-        let msg = format!("{field} must be one of {}", codes::codes_of(list));
+/// `place_provider`: the provider must fit the placement ([`codes::provider_allowed`]). Only
+/// checked when both codes are in their lists (else `code_list` already says so).
+fn place_provider_pair(e: &EpisodeRow) -> Option<Finding> {
+    let known = codes::is_valid(codes::PLACE, &e.place)
+        && (e.place_provider.is_empty()
+            || codes::is_valid(codes::PLACE_PROVIDER, &e.place_provider));
+    (known && !codes::provider_allowed(&e.place, &e.place_provider)).then(|| {
+        let msg = "PLACE_PROVIDER does not fit PLACE (DfE rules 178, 526-531, 550: T0-T4 and Z1 take no \
+                   provider, others need one; PR0 only with P1; PR1/PR2 not with R2/R5; PR3 not with \
+                   A3-A6, K1, K2, U1-U6)";
+        let value = format!("PLACE={} PLACE_PROVIDER={}", e.place, e.place_provider);
+        finding("PLACE_PROVIDER", "place_provider", value, msg.into(), Severity::Warning)
+    })
+}
+
+/// `sgo_former_foster_carer`: E45/E46 say the special guardians were the child's foster carers,
+/// so the episode ending with them must be a foster placement U1–U6 (rule 516).
+fn sgo_from_foster_placement(e: &EpisodeRow) -> Option<Finding> {
+    let to_foster_carers = matches!(e.rec.as_str(), "E45" | "E46");
+    (to_foster_carers && !e.place.starts_with('U')).then(|| {
+        let msg = "E45/E46 (special guardianship order to former foster carers) must end a foster \
+                   placement U1-U6 (DfE rule 516); E47/E48 are orders to other carers";
+        let value = format!("REC={} PLACE={}", e.rec, e.place);
+        finding(
+            "REC",
+            "sgo_former_foster_carer",
+            value,
+            msg.into(),
+            Severity::Warning,
+        )
+    })
+}
+
+/// `code_list`: a non-blank value must be in `list` as it stood in collection year `year` (codes
+/// come and go: SEX is 1/2 until 2023-24 and M/F/U from 2024-25, for example).
+fn code_list(
+    field: &'static str,
+    value: &str,
+    list: &[Code],
+    sev: Severity,
+    year: i32,
+) -> Option<Finding> {
+    (!value.is_empty() && !codes::is_valid_in(list, value, year)).then(|| {
+        let msg = format!(
+            "{field} must be one of {} (collection year {year})",
+            codes::codes_in(list, year)
+        );
         finding(field, "code_list", value.to_string(), msg, sev)
     })
 }
