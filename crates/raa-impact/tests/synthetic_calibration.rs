@@ -190,6 +190,30 @@ fn check_full_scale(seed: u64) {
     for (y, want) in &t.cla {
         within(&format!("CLA {y}"), a.cla[y], *want, 0.10);
     }
+    // LA sizes spread like real LAs: a handful to ~80 adoptions a year (2018-19).
+    let per_la = adoptions_per_la(&e, 2019);
+    let (min, max) = (per_la[0], per_la[per_la.len() - 1]);
+    assert!(
+        min <= 5.0 && max <= 90.0 && max >= 40.0,
+        "adoptions per LA {min}..{max}"
+    );
+}
+
+/// Adoptions per LA in collection year `year`, sorted (LAs with none are left out).
+fn adoptions_per_la(e: &SyntheticEngland, year: i32) -> Vec<f64> {
+    use raa_impact::data::date::collection_year;
+    let mut per_la: std::collections::BTreeMap<&str, f64> = Default::default();
+    for c in e
+        .truth
+        .children
+        .iter()
+        .filter(|c| c.adopted.is_some_and(|d| collection_year(d) == year))
+    {
+        *per_la.entry(c.la.as_str()).or_default() += 1.0;
+    }
+    let mut v: Vec<f64> = per_la.into_values().collect();
+    v.sort_by(f64::total_cmp);
+    v
 }
 
 /// Print the achieved figures beside the targets (run with `--ignored --nocapture`).

@@ -23,7 +23,7 @@ const LA_LIST_SEED: u64 = 903;
 /// writes and the exposure the library computes agree. `imputed` is true when the registry had to
 /// fill the date in (no published day or month).
 ///
-/// Sizes are lognormal (σ = 0.5), giving annual adoptions from a handful to ~80 at national
+/// Sizes are lognormal (σ = 0.5, truncated to 0.33–3 times the median), giving annual adoptions from a handful to ~80 at national
 /// scale; City of London and the Isles of Scilly are made tiny, as they are.
 ///
 /// ```
@@ -44,7 +44,12 @@ pub fn default_las() -> Vec<LaSpec> {
         if !exists {
             continue;
         }
-        let mut size = size_dist.map(|d| d.sample(&mut rng)).unwrap_or(1.0);
+        // Truncated at about ±2.2σ: real LAs adopt from a handful to ~80 children a year, and an
+        // untruncated tail gave one LA twice the largest real figure.
+        let mut size = size_dist
+            .map(|d| d.sample(&mut rng))
+            .unwrap_or(1.0_f64)
+            .clamp(0.33, 3.0);
         if la.dfe_code == "201" || la.dfe_code == "420" {
             size = 0.03;
         }
