@@ -194,7 +194,7 @@ fn check_full_scale(seed: u64) {
     let per_la = adoptions_per_la(&e, 2019);
     let (min, max) = (per_la[0], per_la[per_la.len() - 1]);
     assert!(
-        min <= 5.0 && max <= 90.0 && max >= 40.0,
+        min <= 5.0 && (40.0..=90.0).contains(&max),
         "adoptions per LA {min}..{max}"
     );
 }
