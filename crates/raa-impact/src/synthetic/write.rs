@@ -9,54 +9,6 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// Columns written to `header.csv`.
-pub const HEADER_COLUMNS: [&str; 9] = [
-    "CHILD",
-    "SEX",
-    "DOB",
-    "ETHNIC",
-    "UPN",
-    "MOTHER",
-    "MC_DOB",
-    "SIBLING_GROUP",
-    "DISABILITY",
-];
-/// Columns written to `episodes.csv`.
-pub const EPISODE_COLUMNS: [&str; 13] = [
-    "CHILD",
-    "DECOM",
-    "RNE",
-    "LS",
-    "CIN",
-    "PLACE",
-    "PLACE_PROVIDER",
-    "DEC",
-    "REC",
-    "REASON_PLACE_CHANGE",
-    "HOME_POST",
-    "PL_POST",
-    "URN",
-];
-/// Columns written to `ad1.csv`.
-pub const AD1_COLUMNS: [&str; 8] = [
-    "CHILD",
-    "DOB",
-    "DATE_INT",
-    "DATE_MATCH",
-    "FOSTER_CARE",
-    "NB_ADOPTR",
-    "SEX_ADOPTR",
-    "LS_ADOPTR",
-];
-/// Columns written to `placed_for_adoption.csv`.
-pub const PLACED_ADOPTION_COLUMNS: [&str; 5] = [
-    "CHILD",
-    "DOB",
-    "DATE_PLACED",
-    "DATE_PLACED_CEASED",
-    "REASON_PLACED_CEASED",
-];
-
 /// Indices (into the `Returns` vectors) of the rows of one output file.
 type FileKey = (String, i32, Table);
 
@@ -233,10 +185,7 @@ impl DateText {
 
 fn columns(t: Table) -> &'static [&'static str] {
     match t {
-        Table::Header => &HEADER_COLUMNS,
-        Table::Episodes => &EPISODE_COLUMNS,
-        Table::Ad1 => &AD1_COLUMNS,
-        Table::PlacedAdoption => &PLACED_ADOPTION_COLUMNS,
+        t => t.columns(),
     }
 }
 

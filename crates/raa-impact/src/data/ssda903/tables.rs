@@ -21,6 +21,54 @@ pub enum Table {
     PlacedAdoption,
 }
 
+/// Columns of `header.csv`.
+pub const HEADER_COLUMNS: [&str; 9] = [
+    "CHILD",
+    "SEX",
+    "DOB",
+    "ETHNIC",
+    "UPN",
+    "MOTHER",
+    "MC_DOB",
+    "SIBLING_GROUP",
+    "DISABILITY",
+];
+/// Columns of `episodes.csv`.
+pub const EPISODE_COLUMNS: [&str; 13] = [
+    "CHILD",
+    "DECOM",
+    "RNE",
+    "LS",
+    "CIN",
+    "PLACE",
+    "PLACE_PROVIDER",
+    "DEC",
+    "REC",
+    "REASON_PLACE_CHANGE",
+    "HOME_POST",
+    "PL_POST",
+    "URN",
+];
+/// Columns of `ad1.csv`.
+pub const AD1_COLUMNS: [&str; 8] = [
+    "CHILD",
+    "DOB",
+    "DATE_INT",
+    "DATE_MATCH",
+    "FOSTER_CARE",
+    "NB_ADOPTR",
+    "SEX_ADOPTR",
+    "LS_ADOPTR",
+];
+/// Columns of `placed_for_adoption.csv`.
+pub const PLACED_ADOPTION_COLUMNS: [&str; 5] = [
+    "CHILD",
+    "DOB",
+    "DATE_PLACED",
+    "DATE_PLACED_CEASED",
+    "REASON_PLACED_CEASED",
+];
+
 impl Table {
     /// Every table, in the order the library reads them.
     pub const ALL: [Table; 4] = [
@@ -51,39 +99,27 @@ impl Table {
         }
     }
 
-    /// Columns that must be present in the file.
-    pub fn required_columns(self) -> &'static [&'static str] {
+    /// The table's columns in the order the DfE specification (and the library's writer) lists
+    /// them, with the optional `SIBLING_GROUP` and `DISABILITY` flags at the end of Header.
+    pub fn columns(self) -> &'static [&'static str] {
         match self {
-            Table::Header => &["CHILD", "SEX", "DOB", "ETHNIC"],
-            Table::Episodes => &[
-                "CHILD",
-                "DECOM",
-                "RNE",
-                "LS",
-                "CIN",
-                "PLACE",
-                "PLACE_PROVIDER",
-                "DEC",
-                "REC",
-            ],
-            Table::Ad1 => &[
-                "CHILD",
-                "DOB",
-                "DATE_INT",
-                "DATE_MATCH",
-                "FOSTER_CARE",
-                "NB_ADOPTR",
-                "SEX_ADOPTR",
-                "LS_ADOPTR",
-            ],
-            Table::PlacedAdoption => &[
-                "CHILD",
-                "DOB",
-                "DATE_PLACED",
-                "DATE_PLACED_CEASED",
-                "REASON_PLACED_CEASED",
-            ],
+            Table::Header => &HEADER_COLUMNS,
+            Table::Episodes => &EPISODE_COLUMNS,
+            Table::Ad1 => &AD1_COLUMNS,
+            Table::PlacedAdoption => &PLACED_ADOPTION_COLUMNS,
         }
+    }
+
+    /// Columns that must be present in the file: the leading columns of [`Table::columns`]
+    /// (Header: CHILD to ETHNIC; Episodes: CHILD to REC; AD1 and PlacedAdoption: all).
+    pub fn required_columns(self) -> &'static [&'static str] {
+        let n = match self {
+            Table::Header => 4,
+            Table::Episodes => 9,
+            Table::Ad1 => AD1_COLUMNS.len(),
+            Table::PlacedAdoption => PLACED_ADOPTION_COLUMNS.len(),
+        };
+        &self.columns()[..n]
     }
 }
 
