@@ -183,12 +183,6 @@ impl DateText {
     }
 }
 
-fn columns(t: Table) -> &'static [&'static str] {
-    match t {
-        t => t.columns(),
-    }
-}
-
 fn write_file(
     dir: &Path,
     table: Table,
@@ -200,7 +194,7 @@ fn write_file(
     let file = std::fs::File::create(&path).map_err(|e| Error::io(&shown, e))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 16, file));
     let csv_err = |e: csv::Error| Error::io(&shown, std::io::Error::other(e.to_string()));
-    w.write_record(columns(table)).map_err(csv_err)?;
+    w.write_record(table.columns()).map_err(csv_err)?;
     body(&mut w).map_err(csv_err)?;
     let mut inner = w
         .into_inner()
