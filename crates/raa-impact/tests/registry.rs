@@ -187,7 +187,7 @@ fn reorganised_and_late_joining_las() {
 #[test]
 fn every_raa_and_milestone_keeps_a_source() {
     let reg = bundled().unwrap();
-    assert_eq!(reg.raas.len(), 29);
+    assert_eq!(reg.raas.len(), 32);
     for r in &reg.raas {
         assert!(r.source_url.starts_with("http"), "{}", r.id);
         for m in &r.milestones {
