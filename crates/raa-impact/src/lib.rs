@@ -22,6 +22,10 @@
 
 pub mod data;
 pub mod error;
+pub mod glm;
+pub mod psm;
+pub mod sensitivity;
+pub mod survival;
 pub mod synthetic;
 
 pub use error::{Error, Result};

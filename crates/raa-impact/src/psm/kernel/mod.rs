@@ -1,0 +1,1 @@
+//! Greedy nearest-neighbour matching kernel (MatchIt semantics), parallel and deterministic.

@@ -1,0 +1,1 @@
+//! Sensitivity analysis for matched designs: Rosenbaum bounds and the E-value.
