@@ -20,9 +20,11 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod balance;
 pub mod data;
 pub mod error;
 pub mod glm;
+pub mod inference;
 pub mod psm;
 pub mod sensitivity;
 pub mod survival;

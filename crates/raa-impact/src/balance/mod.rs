@@ -1,0 +1,9 @@
+//! Covariate balance between two weighted groups (what cobalt and MatchIt's `summary()` report):
+//! standardised mean differences, variance ratios, eCDF statistics and effective sample sizes.
+//! It reads numbers and weights only, so it serves matching and weighting alike.
+
+pub mod ecdf;
+pub mod moments;
+pub mod table;
+
+pub use table::{balance_table, BalanceRow, BalanceStats, SdBasis};

@@ -1,0 +1,9 @@
+//! Inference shared by the estimators: weighted least squares and sandwich covariances
+//! (heteroskedasticity-robust and cluster-robust, as R's `sandwich` computes them).
+
+pub mod check;
+pub mod cluster;
+pub mod wls;
+
+pub use cluster::{vcov_cluster, vcov_hc, ClusterAdjust};
+pub use wls::{wls, WlsFit};
