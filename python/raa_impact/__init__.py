@@ -13,6 +13,7 @@ from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
 from .indicators import exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
+from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
 
@@ -28,6 +29,10 @@ __all__ = [
     "scorecard_before_after",
     "la_panel",
     "synthetic",
+    "match",
+    "match_arrays",
+    "MatchResult",
+    "Effect",
     "RaaImpactError",
     "DataError",
     "RegistryError",

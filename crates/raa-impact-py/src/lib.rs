@@ -8,6 +8,7 @@ mod columns;
 mod errors;
 mod indicators;
 mod journeys;
+mod psm;
 mod registry;
 mod returns;
 mod synthetic;
@@ -21,6 +22,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<returns::PyReturns>()?;
     m.add_class::<registry::PyRegistry>()?;
     m.add_class::<synthetic::PySynthetic>()?;
+    m.add_class::<psm::PyMatchSet>()?;
+    m.add_function(wrap_pyfunction!(psm::match_units, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;

@@ -1,0 +1,177 @@
+//! `MatchSet`: the core match object held in Rust; arrays and tables handed to Python on demand.
+//! Options travel as JSON (the core's serde types), so the binding never re-states them.
+
+use std::sync::Arc;
+
+use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use pyo3::prelude::*;
+use pyo3::types::PyList;
+use raa_impact::balance::BalanceStats;
+use raa_impact::psm::effect::{EffectOptions, SeMethod};
+use raa_impact::psm::support::describe;
+use raa_impact::psm::{match_units as core_match, MatchInput, MatchOptions, MatchSet};
+
+use crate::columns::Columns;
+use crate::errors::{arg, run};
+
+type Named<'py> = Vec<(String, PyReadonlyArray1<'py, f64>)>;
+
+/// The result of `raa_impact.match` (use the Python wrapper `raa_impact.MatchResult`).
+#[pyclass(name = "MatchSet", module = "raa_impact._core", frozen)]
+pub struct PyMatchSet {
+    inner: Arc<MatchSet>,
+}
+
+fn slices<'a>(named: &'a [(String, PyReadonlyArray1<'_, f64>)]) -> PyResult<Vec<(&'a str, &'a [f64])>> {
+    named
+        .iter()
+        .map(|(n, a)| Ok((n.as_str(), a.as_slice()?)))
+        .collect()
+}
+
+/// Match treated and control units (see `raa_impact.match`).
+#[pyfunction]
+#[pyo3(signature = (treated, covariates, balance, score, exact, id, options_json))]
+#[allow(clippy::too_many_arguments)]
+pub fn match_units(
+    py: Python<'_>,
+    treated: PyReadonlyArray1<'_, bool>,
+    covariates: Named<'_>,
+    balance: Named<'_>,
+    score: Option<PyReadonlyArray1<'_, f64>>,
+    exact: Option<PyReadonlyArray1<'_, u32>>,
+    id: Option<PyReadonlyArray1<'_, u64>>,
+    options_json: &str,
+) -> PyResult<PyMatchSet> {
+    let options: MatchOptions =
+        serde_json::from_str(options_json).map_err(|e| arg("options", e.to_string()))?;
+    let input = MatchInput {
+        treated: treated.as_slice()?,
+        covariates: slices(&covariates)?,
+        balance: slices(&balance)?,
+        score: score.as_ref().map(|s| s.as_slice()).transpose()?,
+        exact: exact.as_ref().map(|s| s.as_slice()).transpose()?,
+        id: id.as_ref().map(|s| s.as_slice()).transpose()?,
+    };
+    let set = run(py, || core_match(&input, &options))?;
+    Ok(PyMatchSet {
+        inner: Arc::new(set),
+    })
+}
+
+fn stats_columns(c: &mut Columns, prefix: &str, rows: &[Option<&BalanceStats>]) {
+    let get = |f: fn(&BalanceStats) -> f64| rows.iter().map(move |s| s.map(f));
+    c.opt_float(&format!("{prefix}mean_treated"), get(|s| s.mean_treated))
+        .opt_float(&format!("{prefix}mean_control"), get(|s| s.mean_control))
+        .opt_float(&format!("{prefix}std_mean_diff"), get(|s| s.std_mean_difference))
+        .opt_float(&format!("{prefix}raw_diff"), get(|s| s.raw_difference))
+        .opt_float(
+            &format!("{prefix}var_ratio"),
+            rows.iter().map(|s| s.and_then(|s| s.variance_ratio)),
+        )
+        .opt_float(&format!("{prefix}ecdf_mean"), get(|s| s.ecdf_mean))
+        .opt_float(&format!("{prefix}ecdf_max"), get(|s| s.ecdf_max));
+}
+
+#[pymethods]
+impl PyMatchSet {
+    fn weights<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.weights.clone().into_pyarray(py)
+    }
+
+    /// Subclass (pair) per unit, -1 where none.
+    fn subclass<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let s: Vec<i64> = self.inner.subclass.iter().map(|s| s.map_or(-1, i64::from)).collect();
+        s.into_pyarray(py)
+    }
+
+    fn distance<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
+        self.inner.distance.clone().into_pyarray(py)
+    }
+
+    fn ps<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
+        self.inner.score.as_ref().map(|s| s.ps.clone().into_pyarray(py))
+    }
+
+    /// (focal rows, offsets, control rows) of the matches, and the same for ATE's reverse direction.
+    #[allow(clippy::type_complexity)]
+    fn matches<'py>(
+        &self,
+        py: Python<'py>,
+        reverse: bool,
+    ) -> Option<(Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u32>>)> {
+        let m = if reverse { self.inner.reverse_matches.as_ref()? } else { &self.inner.matches };
+        Some((
+            m.focal.clone().into_pyarray(py),
+            m.offsets.clone().into_pyarray(py),
+            m.controls.clone().into_pyarray(py),
+        ))
+    }
+
+    fn unmatched(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        let u = self.inner.unmatched();
+        let mut c = Columns::new();
+        c.int("row", u.iter().map(|x| i64::from(x.row)))
+            .str("reason", u.iter().map(|x| describe(x.reason)));
+        c.into_py(py)
+    }
+
+    fn balance(&self, py: Python<'_>) -> PyResult<Py<PyList>> {
+        let b = &self.inner.balance;
+        let mut c = Columns::new();
+        c.str("covariate", b.iter().map(|r| r.covariate.clone()))
+            .bool("binary", b.iter().map(|r| r.binary));
+        stats_columns(&mut c, "before_", &b.iter().map(|r| Some(&r.before)).collect::<Vec<_>>());
+        stats_columns(&mut c, "after_", &b.iter().map(|r| r.after.as_ref()).collect::<Vec<_>>());
+        c.into_py(py)
+    }
+
+    fn sample_sizes_json(&self) -> String {
+        serde_json::to_string(&self.inner.sample_sizes).unwrap_or_default()
+    }
+
+    fn model_json(&self) -> Option<String> {
+        let model = self.inner.score.as_ref()?.model.as_ref()?;
+        serde_json::to_string(model).ok()
+    }
+
+    fn options_json(&self) -> String {
+        serde_json::to_string(&self.inner.options).unwrap_or_default()
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings.clone()
+    }
+
+    fn n_matched(&self) -> usize {
+        self.inner.n_matched()
+    }
+
+    fn caliper_width(&self) -> Option<f64> {
+        self.inner.caliper_width
+    }
+
+    /// Effect of `y` as JSON (the core `Effect`).
+    #[pyo3(signature = (y, se_json, cluster, adjust, level))]
+    fn effect(
+        &self,
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f64>,
+        se_json: &str,
+        cluster: Option<PyReadonlyArray1<'_, u64>>,
+        adjust: Named<'_>,
+        level: f64,
+    ) -> PyResult<String> {
+        let se: SeMethod = serde_json::from_str(se_json).map_err(|e| arg("se", e.to_string()))?;
+        let y = y.as_slice()?;
+        let options = EffectOptions {
+            se,
+            cluster: cluster.as_ref().map(|c| c.as_slice()).transpose()?,
+            adjust: slices(&adjust)?,
+            level,
+        };
+        let set = self.inner.clone();
+        let e = run(py, move || set.effect(y, &options))?;
+        serde_json::to_string(&e).map_err(|e| arg("effect", e.to_string()))
+    }
+}

@@ -1,0 +1,344 @@
+//! Treatment effects in a matched set: difference in means or g-computation, with pair-clustered,
+//! cluster-robust, robust, Abadie–Imbens or bootstrap standard errors.
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::abadie_imbens::{ai_match, AiOptions, Scaling};
+use super::matchset::MatchSet;
+use super::options::Estimand;
+use crate::inference::{check, vcov_cluster, vcov_hc, wls, ClusterAdjust};
+use crate::{Error, Result};
+
+/// How the standard error is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum SeMethod {
+    /// Clustered on the matched pair/subclass (`vcovCL(cluster = ~subclass)`, HC1); needs matching
+    /// without replacement.
+    #[default]
+    Pair,
+    /// Clustered on a user column (e.g. local authority).
+    Cluster,
+    /// Heteroskedasticity-robust (HC1), ignoring the pairing.
+    Robust,
+    /// Abadie–Imbens (2006): R Matching's `Match()` on the same distance; needs replacement.
+    AbadieImbens,
+    /// Seeded bootstrap of pairs (or of the `cluster` column's clusters when given).
+    Bootstrap {
+        /// Number of replicates.
+        replicates: usize,
+        /// Seed; replicate `b` draws from its own stream, so any thread count gives the same SE.
+        seed: u64,
+    },
+}
+
+/// Options of [`MatchSet::effect`].
+#[derive(Debug, Clone, Default)]
+pub struct EffectOptions<'a> {
+    /// Standard error.
+    pub se: SeMethod,
+    /// Cluster id per unit, for `SeMethod::Cluster` (and the cluster bootstrap).
+    pub cluster: Option<&'a [u64]>,
+    /// Covariates for the regression-adjusted (g-computation) estimate; empty = difference in means.
+    pub adjust: Vec<(&'a str, &'a [f64])>,
+    /// Confidence level (default 0.95 when 0).
+    pub level: f64,
+}
+
+/// An estimated effect (treated minus control).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// ATT, ATC or ATE.
+    pub estimand: Estimand,
+    /// "difference in means" or "g-computation" (or "Abadie–Imbens matching estimator").
+    pub method: String,
+    /// Point estimate.
+    pub estimate: f64,
+    /// Standard error.
+    pub se: f64,
+    /// Confidence interval (normal).
+    pub ci: (f64, f64),
+    /// Confidence level.
+    pub level: f64,
+    /// z statistic.
+    pub z: f64,
+    /// Two-sided p-value.
+    pub p_value: f64,
+    /// How the SE was computed.
+    pub se_method: String,
+    /// Clusters behind a clustered SE.
+    pub n_clusters: Option<usize>,
+    /// Matched treated and control units.
+    pub n_treated: usize,
+    /// Matched controls.
+    pub n_control: usize,
+}
+
+impl MatchSet {
+    /// Estimate the effect on outcome `y` (one value per unit; values of units outside the matched
+    /// set are ignored but must still be finite or NaN-free within it).
+    ///
+    /// ```
+    /// use raa_impact::psm::{match_units, MatchInput, MatchOptions};
+    /// use raa_impact::psm::effect::EffectOptions;
+    /// let treated = [true, true, true, false, false, false, false];
+    /// let score = [0.8, 0.6, 0.5, 0.7, 0.55, 0.45, 0.1];
+    /// let y = [10.0, 8.0, 7.0, 6.0, 5.0, 5.5, 1.0];
+    /// let input = MatchInput { treated: &treated, score: Some(&score), ..Default::default() };
+    /// let m = match_units(&input, &MatchOptions::default()).unwrap();
+    /// let e = m.effect(&y, &EffectOptions::default()).unwrap();
+    /// assert!((e.estimate - (25.0 - 16.5) / 3.0).abs() < 1e-12);
+    /// ```
+    pub fn effect(&self, y: &[f64], options: &EffectOptions) -> Result<Effect> {
+        let level = if options.level == 0.0 { 0.95 } else { options.level };
+        if !(level > 0.0 && level < 1.0) {
+            return Err(Error::argument("level", format!("{level}: expected a value in (0, 1)")));
+        }
+        let rows: Vec<usize> = (0..self.weights.len()).filter(|&i| self.weights[i] > 0.0).collect();
+        if rows.is_empty() {
+            return Err(Error::argument("matches", "the matched set is empty: there is no effect to estimate"));
+        }
+        check::same_length("y", y.len(), self.weights.len())?;
+        if let Some(&row) = rows.iter().find(|&&i| !y[i].is_finite()) {
+            return Err(Error::argument(
+                "y",
+                format!("row {row} of the matched set is {}, expected a finite outcome", y[row]),
+            ));
+        }
+        let fit = Regression::new(self, y, &options.adjust, &rows)?;
+        let (se, se_method, n_clusters) = match options.se {
+            SeMethod::Pair => {
+                let pairs = self.pairs()?;
+                let v = fit.vcov_cluster(&pairs)?;
+                (v.0, "clustered on the matched pair (HC1)".to_string(), Some(v.1))
+            }
+            SeMethod::Cluster => {
+                let cluster = options.cluster.ok_or_else(|| {
+                    Error::argument("cluster", "se=\"cluster\" needs a cluster column")
+                })?;
+                check::same_length("cluster", cluster.len(), y.len())?;
+                let v = fit.vcov_cluster(&fit.subset_u64(cluster))?;
+                (v.0, "clustered on the given column (HC1)".to_string(), Some(v.1))
+            }
+            SeMethod::Robust => (fit.se_robust(), "heteroskedasticity-robust (HC1)".into(), None),
+            SeMethod::Bootstrap { replicates, seed } => {
+                let cluster = match options.cluster {
+                    Some(c) => fit.subset_u64(c),
+                    None => self.pairs().map(|p| fit.subset_u64(&p))?,
+                };
+                let (se, g) = fit.bootstrap(&cluster, replicates, seed)?;
+                (se, format!("bootstrap of {g} clusters, {replicates} replicates, seed {seed}"), Some(g))
+            }
+            SeMethod::AbadieImbens => return self.abadie_imbens(y, level),
+        };
+        Ok(self.finish(fit.estimate, se, level, fit.method(), se_method, n_clusters))
+    }
+
+    fn finish(&self, estimate: f64, se: f64, level: f64, method: &str, se_method: String, n_clusters: Option<usize>) -> Effect {
+        let normal = Normal::standard();
+        let q = normal.inverse_cdf(0.5 + level / 2.0);
+        let z = estimate / se;
+        let count = |t: bool| (0..self.weights.len()).filter(|&i| self.weights[i] > 0.0 && self.treated[i] == t).count();
+        Effect {
+            estimand: self.options.estimand,
+            method: method.to_string(),
+            estimate,
+            se,
+            ci: (estimate - q * se, estimate + q * se),
+            level,
+            z,
+            p_value: 2.0 * normal.cdf(-z.abs()),
+            se_method,
+            n_clusters,
+            n_treated: count(true),
+            n_control: count(false),
+        }
+    }
+
+    /// Pair ids of the matched units; an error after matching with replacement.
+    fn pairs(&self) -> Result<Vec<u64>> {
+        if self.options.replace {
+            return Err(Error::argument(
+                "se",
+                "pairs overlap when matching with replacement: use se=\"ai\", \"cluster\" or \"bootstrap\" with a cluster column",
+            ));
+        }
+        Ok(self.subclass.iter().map(|s| u64::from(s.unwrap_or(0))).collect())
+    }
+
+    fn abadie_imbens(&self, y: &[f64], level: f64) -> Result<Effect> {
+        if !self.options.replace || self.distance.is_empty() {
+            return Err(Error::argument(
+                "se",
+                "Abadie–Imbens SEs apply to matching with replacement on a score distance (replace=True)",
+            ));
+        }
+        let ai = ai_match(
+            y,
+            &self.treated,
+            &[&self.distance],
+            &AiOptions {
+                estimand: self.options.estimand,
+                m: self.options.ratio,
+                scaling: Scaling::InverseVariance,
+                ..AiOptions::default()
+            },
+        )?;
+        Ok(self.finish(ai.estimate, ai.se, level, "Abadie–Imbens matching estimator", "Abadie–Imbens (2006)".into(), None))
+    }
+}
+
+/// The outcome regression on the matched rows: `y ~ t` or, with covariates, `y ~ t * X`.
+struct Regression<'a> {
+    set: &'a MatchSet,
+    rows: Vec<usize>,
+    columns: Vec<Vec<f64>>,
+    names: Vec<String>,
+    y: Vec<f64>,
+    w: Vec<f64>,
+    /// Gradient of the estimate with respect to the coefficients.
+    gradient: Vec<f64>,
+    fit: crate::inference::WlsFit,
+    estimate: f64,
+}
+
+impl<'a> Regression<'a> {
+    fn new(set: &'a MatchSet, y: &[f64], adjust: &[(&str, &[f64])], rows: &[usize]) -> Result<Self> {
+        let t: Vec<f64> = rows.iter().map(|&i| f64::from(u8::from(set.treated[i]))).collect();
+        let w: Vec<f64> = rows.iter().map(|&i| set.weights[i]).collect();
+        let mut columns = vec![vec![1.0; rows.len()], t.clone()];
+        let mut names = vec!["(Intercept)".to_string(), "treat".to_string()];
+        // The estimate averages the unit-level contrast over the target units (treated for ATT).
+        let target = |k: usize| match set.options.estimand {
+            Estimand::Att => t[k] == 1.0,
+            Estimand::Atc => t[k] == 0.0,
+            Estimand::Ate => true,
+        };
+        let mut gradient = vec![0.0, 1.0];
+        let mut interactions = Vec::new();
+        for (name, x) in adjust {
+            check::finite(name, x, set.weights.len())?;
+            let xs: Vec<f64> = rows.iter().map(|&i| x[i]).collect();
+            let (sw, swx) = (0..rows.len()).filter(|&k| target(k)).fold((0.0, 0.0), |(a, b), k| (a + w[k], b + w[k] * xs[k]));
+            interactions.push((format!("treat:{name}"), xs.iter().zip(&t).map(|(x, t)| x * t).collect::<Vec<_>>(), swx / sw));
+            columns.push(xs);
+            names.push(name.to_string());
+            gradient.push(0.0);
+        }
+        for (name, col, mean) in interactions {
+            columns.push(col);
+            names.push(name);
+            gradient.push(mean);
+        }
+        let ys: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
+        let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+        let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let fit = wls(&refs, &name_refs, &ys, &w)?;
+        let estimate = gradient.iter().zip(&fit.coefficients).map(|(g, b)| g * b).sum();
+        Ok(Regression { set, rows: rows.to_vec(), columns, names, y: ys, w, gradient, fit, estimate })
+    }
+
+    fn method(&self) -> &'static str {
+        if self.names.len() > 2 {
+            "g-computation"
+        } else {
+            "difference in means"
+        }
+    }
+
+    fn subset_u64(&self, values: &[u64]) -> Vec<u64> {
+        self.rows.iter().map(|&i| values[i]).collect()
+    }
+
+    fn columns(&self) -> Vec<&[f64]> {
+        self.columns.iter().map(Vec::as_slice).collect()
+    }
+
+    fn quadratic(&self, v: &[f64]) -> f64 {
+        let p = self.gradient.len();
+        let mut s = 0.0;
+        for a in 0..p {
+            for b in 0..p {
+                s += self.gradient[a] * v[a * p + b] * self.gradient[b];
+            }
+        }
+        s
+    }
+
+    fn vcov_cluster(&self, cluster: &[u64]) -> Result<(f64, usize)> {
+        let v = vcov_cluster(&self.fit, &self.columns(), &self.w, cluster, ClusterAdjust::Hc1)?;
+        let g = cluster.iter().collect::<std::collections::BTreeSet<_>>().len();
+        Ok((self.quadratic(&v).sqrt(), g))
+    }
+
+    fn se_robust(&self) -> f64 {
+        self.quadratic(&vcov_hc(&self.fit, &self.columns(), &self.w, true)).sqrt()
+    }
+
+    /// Resample whole clusters with replacement; replicate `b` uses its own ChaCha stream
+    /// (seed, b), so the result does not depend on how rayon splits the work.
+    fn bootstrap(&self, cluster: &[u64], replicates: usize, seed: u64) -> Result<(f64, usize)> {
+        if replicates < 2 {
+            return Err(Error::argument("replicates", "the bootstrap needs at least 2 replicates"));
+        }
+        let mut ids: Vec<u64> = cluster.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let members: Vec<Vec<usize>> = {
+            let mut m = vec![Vec::new(); ids.len()];
+            for (k, c) in cluster.iter().enumerate() {
+                if let Ok(g) = ids.binary_search(c) {
+                    m[g].push(k);
+                }
+            }
+            m
+        };
+        let estimates: Vec<f64> = (0..replicates)
+            .into_par_iter()
+            .filter_map(|b| {
+                let mut rng = ChaCha8Rng::seed_from_u64(seed);
+                rng.set_stream(b as u64);
+                let mut count = vec![0.0; self.rows.len()];
+                for _ in 0..members.len() {
+                    for &k in &members[rng.random_range(0..members.len())] {
+                        count[k] += 1.0;
+                    }
+                }
+                self.replicate(&count)
+            })
+            .collect();
+        if estimates.len() < 2 {
+            return Err(Error::argument("replicates", "too few bootstrap replicates could be estimated"));
+        }
+        let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
+        let var = estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (estimates.len() as f64 - 1.0);
+        Ok((var.sqrt(), ids.len()))
+    }
+
+    /// The estimate on a resample given by per-row multiplicities; `None` if it cannot be fitted.
+    fn replicate(&self, count: &[f64]) -> Option<f64> {
+        let w: Vec<f64> = self.w.iter().zip(count).map(|(w, c)| w * c).collect();
+        let refs = self.columns();
+        let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let fit = wls(&refs, &names, &self.y, &w).ok()?;
+        // Re-average the covariates over the resampled target units for g-computation.
+        let t = &self.columns[1];
+        let target = |k: usize| match self.set.options.estimand {
+            Estimand::Att => t[k] == 1.0,
+            Estimand::Atc => t[k] == 0.0,
+            Estimand::Ate => true,
+        };
+        let p_adjust = (self.names.len() - 2) / 2;
+        let sw: f64 = (0..w.len()).filter(|&k| target(k)).map(|k| w[k]).sum();
+        let mut est = fit.coefficients[1];
+        for j in 0..p_adjust {
+            let x = &self.columns[2 + j];
+            let mean = (0..w.len()).filter(|&k| target(k)).map(|k| w[k] * x[k]).sum::<f64>() / sw;
+            est += fit.coefficients[2 + p_adjust + j] * mean;
+        }
+        est.is_finite().then_some(est)
+    }
+}

@@ -1,0 +1,37 @@
+//! The numbers a match is computed from. Built by the caller (the Python layer builds the design
+//! matrix from a formula); nothing here knows what the columns mean.
+
+/// Input of [`match_units`](super::match_units). Every slice has one entry per unit.
+#[derive(Debug, Clone, Default)]
+pub struct MatchInput<'a> {
+    /// Treatment indicator.
+    pub treated: &'a [bool],
+    /// Columns of the score model (already dummy-coded; no intercept) and the covariates of the
+    /// covariate distances.
+    pub covariates: Vec<(&'a str, &'a [f64])>,
+    /// Columns of the balance table, in order; empty = `covariates`. (MatchIt shows every level of
+    /// a categorical covariate, reference level included, where the model has one fewer.)
+    pub balance: Vec<(&'a str, &'a [f64])>,
+    /// A supplied propensity score in (0, 1), replacing the model.
+    pub score: Option<&'a [f64]>,
+    /// Exact-matching strata (any integer code per unit).
+    pub exact: Option<&'a [u32]>,
+    /// Unit keys: tie-breaks and results invariant to row order.
+    pub id: Option<&'a [u64]>,
+}
+
+impl MatchInput<'_> {
+    /// Number of units.
+    pub fn n(&self) -> usize {
+        self.treated.len()
+    }
+
+    /// A covariate column by name.
+    pub fn covariate(&self, name: &str) -> Option<&[f64]> {
+        self.covariates
+            .iter()
+            .chain(&self.balance)
+            .find(|(n, _)| *n == name)
+            .map(|(_, c)| *c)
+    }
+}

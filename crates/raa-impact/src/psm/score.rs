@@ -1,0 +1,76 @@
+//! The propensity score (fitted or supplied) and the one-dimensional matching distance built on it.
+
+use serde::Serialize;
+
+use super::input::MatchInput;
+use super::options::{Distance, MatchOptions};
+use crate::glm::{fit_binomial, GlmFit, GlmOptions};
+use crate::inference::check;
+use crate::{Error, Result};
+
+/// The propensity score of every unit and the model that produced it (none when supplied).
+#[derive(Debug, Clone, Serialize)]
+pub struct Score {
+    /// Probability of treatment.
+    pub ps: Vec<f64>,
+    /// Linear predictor `logit(ps)` (or the probit index for a probit model).
+    pub linear: Vec<f64>,
+    /// The fitted model, when the score was estimated.
+    pub model: Option<GlmFit>,
+}
+
+/// Fit the score model on the covariates, or check and take the supplied score.
+pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
+    match input.score {
+        Some(ps) => supplied(ps, input.n()),
+        None => fitted(input, options),
+    }
+}
+
+fn supplied(ps: &[f64], n: usize) -> Result<Score> {
+    check::finite("score", ps, n)?;
+    if let Some(row) = ps.iter().position(|p| !(*p > 0.0 && *p < 1.0)) {
+        return Err(Error::argument(
+            "score",
+            format!(
+                "row {row} is {}, expected a probability strictly between 0 and 1",
+                ps[row]
+            ),
+        ));
+    }
+    Ok(Score {
+        ps: ps.to_vec(),
+        linear: ps.iter().map(|p| (p / (1.0 - p)).ln()).collect(),
+        model: None,
+    })
+}
+
+fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
+    if input.covariates.is_empty() {
+        return Err(Error::argument(
+            "covariates",
+            "no covariates and no score: give covariates for the score model or a score",
+        ));
+    }
+    let columns: Vec<&[f64]> = input.covariates.iter().map(|(_, c)| *c).collect();
+    let names: Vec<String> = input.covariates.iter().map(|(n, _)| n.to_string()).collect();
+    let y: Vec<f64> = input.treated.iter().map(|t| f64::from(u8::from(*t))).collect();
+    let glm_options = GlmOptions {
+        link: options.link,
+        ..GlmOptions::default()
+    };
+    let model = fit_binomial(&columns, &names, &y, &glm_options)?;
+    Ok(Score {
+        ps: model.fitted.clone(),
+        linear: model.linear_predictor.clone(),
+        model: Some(model),
+    })
+}
+
+/// The matching distance of every unit for a score-based `distance`.
+pub fn distance_values(score: &Score, distance: Distance) -> Vec<f64> {
+    match distance {
+        Distance::Ps => score.ps.clone(),
+        _ => score.linear.clone(),
+    }
+}

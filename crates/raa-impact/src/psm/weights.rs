@@ -1,0 +1,86 @@
+//! Matching weights and subclasses from the kernel's matches (MatchIt's conventions).
+
+use super::kernel::Matches;
+
+/// Weights and pair/subclass ids of every unit after matching.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Matched {
+    /// Matching weight (0 = not in the matched set).
+    pub weights: Vec<f64>,
+    /// 1-based subclass (a focal unit and its controls) without replacement; `None` otherwise or
+    /// for unmatched units.
+    pub subclass: Vec<Option<u32>>,
+}
+
+/// Focal units weigh 1; each of a focal unit's `k` controls receives `1/k` (so with ties or `k:1`
+/// the focal unit's weight is shared), summed over its uses; the other group's weights are then
+/// scaled to sum to the number of its units in the matched set (MatchIt's rule).
+pub fn from_matches(matches: &Matches, n: usize, with_subclass: bool) -> Matched {
+    let mut weights = vec![0.0; n];
+    let mut subclass = vec![None; n];
+    let mut next = 0u32;
+    for (i, &focal) in matches.focal.iter().enumerate() {
+        let controls = matches.controls_of(i);
+        if controls.is_empty() {
+            continue;
+        }
+        weights[focal as usize] = 1.0;
+        next += 1;
+        if with_subclass {
+            subclass[focal as usize] = Some(next);
+        }
+        let share = 1.0 / controls.len() as f64;
+        for &c in controls {
+            weights[c as usize] += share;
+            if with_subclass {
+                subclass[c as usize] = Some(next);
+            }
+        }
+    }
+    normalise_others(&mut weights, &matches.focal);
+    Matched { weights, subclass }
+}
+
+/// Scale the non-focal units' weights to sum to their count in the matched set.
+fn normalise_others(weights: &mut [f64], focal: &[u32]) {
+    let mut is_focal = vec![false; weights.len()];
+    for &f in focal {
+        is_focal[f as usize] = true;
+    }
+    let (count, sum) = weights
+        .iter()
+        .zip(&is_focal)
+        .filter(|(w, f)| !**f && **w > 0.0)
+        .fold((0.0, 0.0), |(c, s), (w, _)| (c + 1.0, s + w));
+    if sum > 0.0 {
+        for (w, f) in weights.iter_mut().zip(&is_focal) {
+            if !*f {
+                *w *= count / sum;
+            }
+        }
+    }
+}
+
+/// ATE weights from matching in both directions (treated → controls and controls → treated):
+/// every unit weighs one for itself plus the shares it receives as a match, the Abadie–Imbens
+/// `1 + K_M(i)/M`. Units left unmatched in their own direction keep only what they receive.
+pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) -> Matched {
+    let mut weights = vec![0.0; n];
+    for m in [to_controls, to_treated] {
+        for (i, &focal) in m.focal.iter().enumerate() {
+            let controls = m.controls_of(i);
+            if controls.is_empty() {
+                continue;
+            }
+            weights[focal as usize] += 1.0;
+            let share = 1.0 / controls.len() as f64;
+            for &c in controls {
+                weights[c as usize] += share;
+            }
+        }
+    }
+    Matched {
+        weights,
+        subclass: vec![None; n],
+    }
+}
