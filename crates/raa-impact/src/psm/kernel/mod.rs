@@ -1,1 +1,161 @@
-//! Greedy nearest-neighbour matching kernel (MatchIt semantics), parallel and deterministic.
+//! Greedy nearest-neighbour matching kernel (MatchIt 4.7.2 semantics), parallel and deterministic.
+//!
+//! Rules (read from MatchIt's `nn_matchC_vec`, `nn_matchC_vec_closest` and `find_control_vec`):
+//! - focal units are visited in `Order`; each takes the eligible control nearest in distance that
+//!   satisfies the caliper (`|d_t − d_c| <= caliper`), the covariate calipers and the exact stratum;
+//! - with `ratio = k` and limited reuse (no replacement or `reuse_max`), matching is in rounds:
+//!   every focal unit takes its first control, then every still matched unit its second, ...; a
+//!   unit that finds nothing in round 1 is unmatched for good; a control is never given twice to
+//!   the same focal unit;
+//! - with unlimited replacement every focal unit independently takes its `k` nearest controls (the
+//!   order is irrelevant; MatchIt forces `"data"`).
+//!
+//! Ties (this crate's rule, where MatchIt depends on sort positions): among valid controls whose
+//! distance is within `tolerance` of the best one, the smallest key wins (`key`, else row index).
+//! Results are bit-identical for any thread count, and for permuted rows when unique keys are given.
+//!
+//! Speed: both groups are sorted once; the nearest available control is found from the focal unit's
+//! insertion point with "next available to the left/right" union-find forests; exact strata and
+//! gaps in the sorted distances wider than the caliper split the units into independent blocks
+//! matched in parallel.
+//!
+//! ```
+//! use raa_impact::psm::kernel::{match_nearest, KernelInput, KernelOptions};
+//! let distance = [0.9, 0.1, 0.85, 0.5, 0.2];
+//! let treated = [true, false, false, true, false];
+//! let input = KernelInput { distance: &distance, treated: &treated, ..Default::default() };
+//! let m = match_nearest(&input, &KernelOptions::default()).unwrap();
+//! assert_eq!(m.focal, vec![0, 3]);
+//! assert_eq!(m.controls_of(0), &[2]); // 0.9 goes first (largest) and takes 0.85
+//! assert_eq!(m.controls_of(1), &[4]); // 0.5 then takes 0.2 (|0.3|) over 0.1 (|0.4|)
+//! ```
+
+mod covariates;
+mod greedy;
+mod prepare;
+mod search;
+mod types;
+
+pub use covariates::{match_nearest_covariates, CovariateScaling};
+pub use types::{KernelInput, KernelOptions, Matches, Order, Ties, Unmatched, UnmatchedReason};
+
+use crate::Result;
+use greedy::Out;
+use prepare::{prepare, treated_order, validate, Prepared};
+use rayon::prelude::*;
+use search::Ctx;
+
+/// Fixed chunk of focal units per task with unlimited replacement (results do not depend on it).
+const CHUNK: usize = 4096;
+
+/// Greedy nearest-neighbour matching on a one-dimensional distance. See the module docs.
+///
+/// Errors (`Error::Argument`) on lengths that differ, non-finite distances or caliper covariates
+/// of eligible units, `ratio == 0`, `reuse_max == Some(0)`, a negative or non-finite caliper or
+/// tolerance, and `Ties::All` without unlimited replacement.
+pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Matches> {
+    validate(input, options)?;
+    let p = prepare(input, options);
+    let order = treated_order(input, &p, options.order);
+    let outs: Vec<Out> = if options.replace && options.reuse_max.is_none() {
+        order
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut out = Out::default();
+                for &t in chunk {
+                    let ctx = ctx_of(input, options, &p, p.tblock[t as usize] as usize);
+                    greedy::match_replace(&ctx, t as usize, &mut out);
+                }
+                out.order = chunk.iter().map(|&t| p.trow[t as usize]).collect();
+                out
+            })
+            .collect()
+    } else {
+        let per_block = bucket_by_block(&p, &order);
+        per_block
+            .par_iter()
+            .enumerate()
+            .map(|(bi, ord)| greedy::match_block(&ctx_of(input, options, &p, bi), ord))
+            .collect()
+    };
+    Ok(assemble(input, outs))
+}
+
+fn ctx_of<'a>(
+    input: &'a KernelInput<'a>,
+    opts: &'a KernelOptions,
+    p: &'a Prepared,
+    bi: usize,
+) -> Ctx<'a> {
+    Ctx {
+        input,
+        opts,
+        p,
+        b: p.blocks[bi],
+    }
+}
+
+/// The global order split by block, each keeping its relative order.
+fn bucket_by_block(p: &Prepared, order: &[u32]) -> Vec<Vec<u32>> {
+    let mut per: Vec<Vec<u32>> = p
+        .blocks
+        .iter()
+        .map(|b| Vec::with_capacity(b.t1 - b.t0))
+        .collect();
+    for &t in order {
+        per[p.tblock[t as usize] as usize].push(t);
+    }
+    per
+}
+
+/// Gather block outputs into the compressed-row result, focal units in row order.
+pub(crate) fn assemble(input: &KernelInput, outs: Vec<Out>) -> Matches {
+    let n = input.treated.len();
+    let focal: Vec<u32> = (0..n as u32)
+        .filter(|&i| input.treated[i as usize])
+        .collect();
+    let mut fidx = vec![u32::MAX; n];
+    for (i, &r) in focal.iter().enumerate() {
+        fidx[r as usize] = i as u32;
+    }
+    let of = |row: u32| fidx[row as usize] as usize;
+    let mut offsets = vec![0u32; focal.len() + 1];
+    for o in &outs {
+        for &(t, _) in &o.events {
+            offsets[of(t) + 1] += 1;
+        }
+    }
+    for i in 0..focal.len() {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut controls = vec![0u32; *offsets.last().unwrap_or(&0) as usize];
+    let mut reasons: Vec<Option<UnmatchedReason>> = focal
+        .iter()
+        .map(|&r| (!prepare::is_eligible(input, r as usize)).then_some(UnmatchedReason::Discarded))
+        .collect();
+    let mut match_order = Vec::new();
+    for o in outs {
+        for (t, c) in o.events {
+            let i = of(t);
+            controls[fill[i] as usize] = c;
+            fill[i] += 1;
+        }
+        for (t, r) in o.unmatched {
+            reasons[of(t)] = Some(r);
+        }
+        match_order.extend(o.order);
+    }
+    let unmatched = focal
+        .iter()
+        .zip(&reasons)
+        .filter_map(|(&row, r)| r.map(|reason| Unmatched { row, reason }))
+        .collect();
+    Matches {
+        focal,
+        offsets,
+        controls,
+        unmatched,
+        match_order,
+    }
+}

@@ -1,0 +1,164 @@
+//! The validated design: covariate columns, optional intercept, outcome and prior weights.
+
+use crate::{Error, Result};
+
+/// Name R gives the intercept column.
+pub(crate) const INTERCEPT: &str = "(Intercept)";
+
+/// Borrowed, validated inputs of a fit. The intercept is virtual (never materialised).
+#[derive(Debug)]
+pub(crate) struct Design<'a> {
+    pub cols: Vec<&'a [f64]>,
+    pub intercept: bool,
+    pub y: &'a [f64],
+    pub weights: Option<&'a [f64]>,
+    pub n: usize,
+    /// Coefficient names, `(Intercept)` first when present.
+    pub names: Vec<String>,
+}
+
+impl<'a> Design<'a> {
+    /// Number of coefficients.
+    pub fn p(&self) -> usize {
+        self.cols.len() + usize::from(self.intercept)
+    }
+
+    /// Prior weight of row `i` (1 without weights).
+    #[inline]
+    pub fn weight(&self, i: usize) -> f64 {
+        self.weights.map_or(1.0, |w| w[i])
+    }
+
+    /// Check shapes and values and build the design. Constant and collinear columns are checked
+    /// separately (see `collinearity`), because that needs a pass over the data.
+    pub fn new(
+        columns: &[&'a [f64]],
+        names: &[String],
+        y: &'a [f64],
+        intercept: bool,
+        weights: Option<&'a [f64]>,
+    ) -> Result<Self> {
+        let n = y.len();
+        if names.len() != columns.len() {
+            return Err(Error::argument(
+                "names",
+                format!(
+                    "{} names given for {} covariate columns; expected one name per column",
+                    names.len(),
+                    columns.len()
+                ),
+            ));
+        }
+        if n == 0 {
+            return Err(Error::argument(
+                "y",
+                "the outcome is empty; expected at least one row",
+            ));
+        }
+        for (c, name) in columns.iter().zip(names) {
+            check_column(c, name, n)?;
+        }
+        if let Some(w) = weights {
+            check_weights(w, n)?;
+        }
+        check_outcome(y, weights)?;
+        let mut all_names = Vec::with_capacity(columns.len() + 1);
+        if intercept {
+            all_names.push(INTERCEPT.to_string());
+        }
+        all_names.extend(names.iter().cloned());
+        let design = Design {
+            cols: columns.to_vec(),
+            intercept,
+            y,
+            weights,
+            n,
+            names: all_names,
+        };
+        design.check_size()?;
+        Ok(design)
+    }
+
+    /// Rows with positive weight must outnumber the coefficients.
+    fn check_size(&self) -> Result<()> {
+        let used = (0..self.n).filter(|&i| self.weight(i) > 0.0).count();
+        if used <= self.p() {
+            return Err(Error::argument(
+                "y",
+                format!(
+                    "{used} rows with positive weight for {} coefficients; expected more rows than \
+                     coefficients",
+                    self.p()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_column(c: &[f64], name: &str, n: usize) -> Result<()> {
+    if c.len() != n {
+        return Err(Error::argument(
+            "columns",
+            format!(
+                "column `{name}` has {} rows but y has {n}; expected equal lengths",
+                c.len()
+            ),
+        ));
+    }
+    if let Some(i) = c.iter().position(|v| !v.is_finite()) {
+        return Err(Error::argument(
+            "columns",
+            format!(
+                "column `{name}` row {i} (0-based) is {}; expected a finite number",
+                c[i]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_weights(w: &[f64], n: usize) -> Result<()> {
+    if w.len() != n {
+        return Err(Error::argument(
+            "weights",
+            format!(
+                "{} weights for {n} rows; expected one weight per row",
+                w.len()
+            ),
+        ));
+    }
+    if let Some(i) = w.iter().position(|v| !v.is_finite() || *v < 0.0) {
+        return Err(Error::argument(
+            "weights",
+            format!(
+                "weight at row {i} (0-based) is {}; expected a finite number >= 0",
+                w[i]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn check_outcome(y: &[f64], weights: Option<&[f64]>) -> Result<()> {
+    if let Some(i) = y.iter().position(|v| *v != 0.0 && *v != 1.0) {
+        return Err(Error::argument(
+            "y",
+            format!("outcome at row {i} (0-based) is {}; expected 0 or 1", y[i]),
+        ));
+    }
+    let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let used = || (0..y.len()).filter(|&i| w(i) > 0.0);
+    let ones = used().filter(|&i| y[i] == 1.0).count();
+    let total = used().count();
+    if ones == 0 || ones == total {
+        return Err(Error::argument(
+            "y",
+            format!(
+                "the outcome has no variation ({ones} of {total} weighted rows are 1); expected \
+                 both 0 and 1"
+            ),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,124 @@
+//! Link functions of the binomial family, with R's numerical guards.
+//!
+//! The clamping thresholds reproduce R's `binomial()` exactly, because the IRLS path (and so the
+//! coefficients at the iteration where R stops) depends on them.
+
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+
+/// Link between the linear predictor and the probability.
+///
+/// ```
+/// use raa_impact::glm::Link;
+/// assert_eq!(Link::default(), Link::Logit);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Link {
+    /// Log-odds, `log(mu / (1 - mu))`.
+    #[default]
+    Logit,
+    /// Inverse standard normal distribution function, `qnorm(mu)`.
+    Probit,
+}
+
+/// R's `THRESH` in `family.c`: beyond ±30 the logistic inverse link is clamped.
+const LOGIT_THRESH: f64 = 30.0;
+
+fn standard_normal() -> Normal {
+    // Mean 0 and sd 1 are always valid parameters.
+    Normal::standard()
+}
+
+/// `-qnorm(.Machine$double.eps)`, the probit clamp of R's `binomial("probit")$linkinv`.
+fn probit_thresh() -> f64 {
+    -standard_normal().inverse_cdf(f64::EPSILON)
+}
+
+impl Link {
+    /// `linkfun`: probability to linear predictor.
+    pub(crate) fn link(self, mu: f64) -> f64 {
+        match self {
+            Link::Logit => (mu / (1.0 - mu)).ln(),
+            Link::Probit => standard_normal().inverse_cdf(mu),
+        }
+    }
+
+    /// Precomputed state for evaluating the inverse link many times.
+    pub(crate) fn evaluator(self) -> LinkEval {
+        LinkEval {
+            link: self,
+            normal: standard_normal(),
+            probit_thresh: probit_thresh(),
+        }
+    }
+}
+
+/// A link with its constants, for the hot loop.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkEval {
+    link: Link,
+    normal: Normal,
+    probit_thresh: f64,
+}
+
+impl LinkEval {
+    /// `linkinv`: linear predictor to probability, clamped as in R.
+    #[inline]
+    pub(crate) fn inverse(&self, eta: f64) -> f64 {
+        match self.link {
+            Link::Logit => {
+                let t = if eta < -LOGIT_THRESH {
+                    f64::EPSILON
+                } else if eta > LOGIT_THRESH {
+                    1.0 / f64::EPSILON
+                } else {
+                    eta.exp()
+                };
+                t / (1.0 + t)
+            }
+            Link::Probit => {
+                let e = eta.clamp(-self.probit_thresh, self.probit_thresh);
+                self.normal.cdf(e)
+            }
+        }
+    }
+
+    /// `mu.eta`: derivative of the probability with respect to the linear predictor.
+    #[inline]
+    pub(crate) fn mu_eta(&self, eta: f64) -> f64 {
+        match self.link {
+            Link::Logit => {
+                if !(-LOGIT_THRESH..=LOGIT_THRESH).contains(&eta) {
+                    f64::EPSILON
+                } else {
+                    let e = eta.exp();
+                    let op = 1.0 + e;
+                    e / (op * op)
+                }
+            }
+            Link::Probit => self.normal.pdf(eta).max(f64::EPSILON),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logit_round_trip_and_clamp() {
+        let l = Link::Logit.evaluator();
+        let mu = l.inverse(Link::Logit.link(0.3));
+        assert!((mu - 0.3).abs() < 1e-15);
+        assert_eq!(l.mu_eta(40.0), f64::EPSILON);
+        assert!(l.inverse(-100.0) > 0.0 && l.inverse(100.0) < 1.0);
+    }
+
+    #[test]
+    fn probit_clamp_keeps_mu_inside() {
+        let l = Link::Probit.evaluator();
+        assert!(l.inverse(-50.0) > 0.0 && l.inverse(50.0) < 1.0);
+        assert!((Link::Probit.link(0.75) - 0.674_489_750_196_081_7).abs() < 1e-15);
+        assert_eq!(l.mu_eta(60.0), f64::EPSILON);
+    }
+}
