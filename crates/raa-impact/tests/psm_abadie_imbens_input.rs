@@ -65,7 +65,7 @@ fn lengths_that_differ_are_rejected() {
 #[test]
 fn constant_covariate_is_rejected_unless_unscaled() {
     let (y, t, x) = small();
-    let c = vec![3.0; 6];
+    let c = [3.0; 6];
     let (name, m) = msg(ai_match(&y, &t, &[&x[..], &c[..]], &AiOptions::default()).unwrap_err());
     assert_eq!(name, "x");
     assert!(m.contains("column 1") && m.contains("constant"), "{m}");
