@@ -14,7 +14,8 @@ use crate::Result;
 /// * `std_err` is the standard error of S(t) itself (R's `summary(survfit)$std.err`). Without
 ///   weights it is Greenwood's formula. With weights it is the infinitesimal-jackknife (robust)
 ///   standard error, `sqrt(sum_i (w_i * dS/dw_i)^2)`, which is what `survfit(..., weights=w)`
-///   reports for non-integer weights (`robust = TRUE`). It is `NaN` once S(t) reaches 0.
+///   reports for non-integer weights (`robust = TRUE`). Once S(t) reaches 0 it is `NaN` without
+///   weights (Greenwood divides by 0) and 0 with weights (as R reports both).
 /// * `lower`, `upper`: 95% interval on the log scale, `S * exp(±1.96 * se / S)` with the upper
 ///   limit capped at 1 (`conf.type = "log"`, R's default); `NaN` where S(t) = 0.
 ///
@@ -185,7 +186,9 @@ pub fn kaplan_meier(time: &[f64], event: &[bool], weights: Option<&[f64]>) -> Re
         None => greenwood_log_variance(&table),
         Some(w) => jackknife_log_variance(&table, event, w),
     };
-    Ok(assemble(table, survival, &var_log))
+    // Once S = 0 its jackknife derivative is exactly 0, whereas Greenwood's formula divides by 0.
+    let se_at_zero = if weights.is_some() { 0.0 } else { f64::NAN };
+    Ok(assemble(table, survival, &var_log, se_at_zero))
 }
 
 /// Greenwood variance of log S(t), cumulated over times.
@@ -222,7 +225,7 @@ fn jackknife_log_variance(table: &RiskTable, event: &[bool], w: &[f64]) -> Vec<f
     out
 }
 
-fn assemble(table: RiskTable, survival: Vec<f64>, var_log: &[f64]) -> KmCurve {
+fn assemble(table: RiskTable, survival: Vec<f64>, var_log: &[f64], se_at_zero: f64) -> KmCurve {
     let k = survival.len();
     let (mut se, mut lo, mut hi) = (
         Vec::with_capacity(k),
@@ -236,7 +239,7 @@ fn assemble(table: RiskTable, survival: Vec<f64>, var_log: &[f64]) -> KmCurve {
             lo.push(s * (-Z975 * sd).exp());
             hi.push((s * (Z975 * sd).exp()).min(1.0));
         } else {
-            se.push(f64::NAN);
+            se.push(if s == 0.0 { se_at_zero } else { f64::NAN });
             lo.push(f64::NAN);
             hi.push(f64::NAN);
         }
