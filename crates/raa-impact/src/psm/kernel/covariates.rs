@@ -270,10 +270,13 @@ impl Cov<'_> {
     }
 
     fn reason(&self, t: u32, controls: &[u32]) -> UnmatchedReason {
-        if let Some(s) = self.input.stratum {
-            if !controls.iter().any(|&c| s[c as usize] == s[t as usize]) {
-                return UnmatchedReason::EmptyStratum;
-            }
+        let same = |c: u32| {
+            self.input
+                .stratum
+                .is_none_or(|s| s[c as usize] == s[t as usize])
+        };
+        if !controls.iter().any(|&c| same(c)) {
+            return UnmatchedReason::EmptyStratum;
         }
         match self.candidates(t, controls, |_| true) {
             Some(_) => UnmatchedReason::ControlsExhausted,

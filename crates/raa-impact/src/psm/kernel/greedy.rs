@@ -99,9 +99,6 @@ pub(crate) fn match_block(ctx: &Ctx, order: &[u32]) -> Out {
             }
         }
     }
-    if ctx.opts.order != Order::Closest {
-        out.order = order.iter().map(|&t| ctx.p.trow[t as usize]).collect();
-    }
     out
 }
 

@@ -57,7 +57,8 @@ pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Mat
     validate(input, options)?;
     let p = prepare(input, options);
     let order = treated_order(input, &p, options.order);
-    let outs: Vec<Out> = if options.replace && options.reuse_max.is_none() {
+    let independent = options.replace && options.reuse_max.is_none();
+    let outs: Vec<Out> = if independent {
         order
             .par_chunks(CHUNK)
             .map(|chunk| {
@@ -66,7 +67,6 @@ pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Mat
                     let ctx = ctx_of(input, options, &p, p.tblock[t as usize] as usize);
                     greedy::match_replace(&ctx, t as usize, &mut out);
                 }
-                out.order = chunk.iter().map(|&t| p.trow[t as usize]).collect();
                 out
             })
             .collect()
@@ -78,7 +78,11 @@ pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Mat
             .map(|(bi, ord)| greedy::match_block(&ctx_of(input, options, &p, bi), ord))
             .collect()
     };
-    Ok(assemble(input, outs))
+    let mut m = assemble(input, outs);
+    if independent || options.order != Order::Closest {
+        m.match_order = order.iter().map(|&t| p.trow[t as usize]).collect();
+    }
+    Ok(m)
 }
 
 fn ctx_of<'a>(

@@ -105,7 +105,8 @@ pub enum UnmatchedReason {
     Discarded,
     /// No eligible control satisfies the calipers, even ignoring earlier matches.
     NoControlInCaliper,
-    /// The unit's exact stratum holds no eligible control.
+    /// The unit's exact stratum (the whole sample when there are no strata) holds no eligible
+    /// control.
     EmptyStratum,
     /// Suitable controls exist but were all used by units matched earlier.
     ControlsExhausted,
