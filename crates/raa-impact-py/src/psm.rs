@@ -22,7 +22,9 @@ pub struct PyMatchSet {
     inner: Arc<MatchSet>,
 }
 
-fn slices<'a>(named: &'a [(String, PyReadonlyArray1<'_, f64>)]) -> PyResult<Vec<(&'a str, &'a [f64])>> {
+fn slices<'a>(
+    named: &'a [(String, PyReadonlyArray1<'_, f64>)],
+) -> PyResult<Vec<(&'a str, &'a [f64])>> {
     named
         .iter()
         .map(|(n, a)| Ok((n.as_str(), a.as_slice()?)))
@@ -63,7 +65,10 @@ fn stats_columns(c: &mut Columns, prefix: &str, rows: &[Option<&BalanceStats>]) 
     let get = |f: fn(&BalanceStats) -> f64| rows.iter().map(move |s| s.map(f));
     c.opt_float(&format!("{prefix}mean_treated"), get(|s| s.mean_treated))
         .opt_float(&format!("{prefix}mean_control"), get(|s| s.mean_control))
-        .opt_float(&format!("{prefix}std_mean_diff"), get(|s| s.std_mean_difference))
+        .opt_float(
+            &format!("{prefix}std_mean_diff"),
+            get(|s| s.std_mean_difference),
+        )
         .opt_float(&format!("{prefix}raw_diff"), get(|s| s.raw_difference))
         .opt_float(
             &format!("{prefix}var_ratio"),
@@ -81,7 +86,12 @@ impl PyMatchSet {
 
     /// Subclass (pair) per unit, -1 where none.
     fn subclass<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
-        let s: Vec<i64> = self.inner.subclass.iter().map(|s| s.map_or(-1, i64::from)).collect();
+        let s: Vec<i64> = self
+            .inner
+            .subclass
+            .iter()
+            .map(|s| s.map_or(-1, i64::from))
+            .collect();
         s.into_pyarray(py)
     }
 
@@ -90,7 +100,10 @@ impl PyMatchSet {
     }
 
     fn ps<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
-        self.inner.score.as_ref().map(|s| s.ps.clone().into_pyarray(py))
+        self.inner
+            .score
+            .as_ref()
+            .map(|s| s.ps.clone().into_pyarray(py))
     }
 
     /// (focal rows, offsets, control rows) of the matches, and the same for ATE's reverse direction.
@@ -99,8 +112,16 @@ impl PyMatchSet {
         &self,
         py: Python<'py>,
         reverse: bool,
-    ) -> Option<(Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u32>>, Bound<'py, PyArray1<u32>>)> {
-        let m = if reverse { self.inner.reverse_matches.as_ref()? } else { &self.inner.matches };
+    ) -> Option<(
+        Bound<'py, PyArray1<u32>>,
+        Bound<'py, PyArray1<u32>>,
+        Bound<'py, PyArray1<u32>>,
+    )> {
+        let m = if reverse {
+            self.inner.reverse_matches.as_ref()?
+        } else {
+            &self.inner.matches
+        };
         Some((
             m.focal.clone().into_pyarray(py),
             m.offsets.clone().into_pyarray(py),
@@ -121,8 +142,16 @@ impl PyMatchSet {
         let mut c = Columns::new();
         c.str("covariate", b.iter().map(|r| r.covariate.clone()))
             .bool("binary", b.iter().map(|r| r.binary));
-        stats_columns(&mut c, "before_", &b.iter().map(|r| Some(&r.before)).collect::<Vec<_>>());
-        stats_columns(&mut c, "after_", &b.iter().map(|r| r.after.as_ref()).collect::<Vec<_>>());
+        stats_columns(
+            &mut c,
+            "before_",
+            &b.iter().map(|r| Some(&r.before)).collect::<Vec<_>>(),
+        );
+        stats_columns(
+            &mut c,
+            "after_",
+            &b.iter().map(|r| r.after.as_ref()).collect::<Vec<_>>(),
+        );
         c.into_py(py)
     }
 

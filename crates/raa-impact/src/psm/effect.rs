@@ -93,27 +93,46 @@ impl MatchSet {
     /// assert!((e.estimate - (25.0 - 16.5) / 3.0).abs() < 1e-12);
     /// ```
     pub fn effect(&self, y: &[f64], options: &EffectOptions) -> Result<Effect> {
-        let level = if options.level == 0.0 { 0.95 } else { options.level };
+        let level = if options.level == 0.0 {
+            0.95
+        } else {
+            options.level
+        };
         if !(level > 0.0 && level < 1.0) {
-            return Err(Error::argument("level", format!("{level}: expected a value in (0, 1)")));
+            return Err(Error::argument(
+                "level",
+                format!("{level}: expected a value in (0, 1)"),
+            ));
         }
-        let rows: Vec<usize> = (0..self.weights.len()).filter(|&i| self.weights[i] > 0.0).collect();
+        let rows: Vec<usize> = (0..self.weights.len())
+            .filter(|&i| self.weights[i] > 0.0)
+            .collect();
         if rows.is_empty() {
-            return Err(Error::argument("matches", "the matched set is empty: there is no effect to estimate"));
+            return Err(Error::argument(
+                "matches",
+                "the matched set is empty: there is no effect to estimate",
+            ));
         }
         check::same_length("y", y.len(), self.weights.len())?;
         if let Some(&row) = rows.iter().find(|&&i| !y[i].is_finite()) {
             return Err(Error::argument(
                 "y",
-                format!("row {row} of the matched set is {}, expected a finite outcome", y[row]),
+                format!(
+                    "row {row} of the matched set is {}, expected a finite outcome",
+                    y[row]
+                ),
             ));
         }
         let fit = Regression::new(self, y, &options.adjust, &rows)?;
         let (se, se_method, n_clusters) = match options.se {
             SeMethod::Pair => {
                 let pairs = self.pairs()?;
-                let v = fit.vcov_cluster(&pairs)?;
-                (v.0, "clustered on the matched pair (HC1)".to_string(), Some(v.1))
+                let v = fit.vcov_cluster(&fit.subset_u64(&pairs))?;
+                (
+                    v.0,
+                    "clustered on the matched pair (HC1)".to_string(),
+                    Some(v.1),
+                )
             }
             SeMethod::Cluster => {
                 let cluster = options.cluster.ok_or_else(|| {
@@ -121,27 +140,51 @@ impl MatchSet {
                 })?;
                 check::same_length("cluster", cluster.len(), y.len())?;
                 let v = fit.vcov_cluster(&fit.subset_u64(cluster))?;
-                (v.0, "clustered on the given column (HC1)".to_string(), Some(v.1))
+                (
+                    v.0,
+                    "clustered on the given column (HC1)".to_string(),
+                    Some(v.1),
+                )
             }
-            SeMethod::Robust => (fit.se_robust(), "heteroskedasticity-robust (HC1)".into(), None),
+            SeMethod::Robust => (
+                fit.se_robust(),
+                "heteroskedasticity-robust (HC1)".into(),
+                None,
+            ),
             SeMethod::Bootstrap { replicates, seed } => {
                 let cluster = match options.cluster {
                     Some(c) => fit.subset_u64(c),
                     None => self.pairs().map(|p| fit.subset_u64(&p))?,
                 };
                 let (se, g) = fit.bootstrap(&cluster, replicates, seed)?;
-                (se, format!("bootstrap of {g} clusters, {replicates} replicates, seed {seed}"), Some(g))
+                (
+                    se,
+                    format!("bootstrap of {g} clusters, {replicates} replicates, seed {seed}"),
+                    Some(g),
+                )
             }
             SeMethod::AbadieImbens => return self.abadie_imbens(y, level),
         };
         Ok(self.finish(fit.estimate, se, level, fit.method(), se_method, n_clusters))
     }
 
-    fn finish(&self, estimate: f64, se: f64, level: f64, method: &str, se_method: String, n_clusters: Option<usize>) -> Effect {
+    fn finish(
+        &self,
+        estimate: f64,
+        se: f64,
+        level: f64,
+        method: &str,
+        se_method: String,
+        n_clusters: Option<usize>,
+    ) -> Effect {
         let normal = Normal::standard();
         let q = normal.inverse_cdf(0.5 + level / 2.0);
         let z = estimate / se;
-        let count = |t: bool| (0..self.weights.len()).filter(|&i| self.weights[i] > 0.0 && self.treated[i] == t).count();
+        let count = |t: bool| {
+            (0..self.weights.len())
+                .filter(|&i| self.weights[i] > 0.0 && self.treated[i] == t)
+                .count()
+        };
         Effect {
             estimand: self.options.estimand,
             method: method.to_string(),
@@ -166,7 +209,11 @@ impl MatchSet {
                 "pairs overlap when matching with replacement: use se=\"ai\", \"cluster\" or \"bootstrap\" with a cluster column",
             ));
         }
-        Ok(self.subclass.iter().map(|s| u64::from(s.unwrap_or(0))).collect())
+        Ok(self
+            .subclass
+            .iter()
+            .map(|s| u64::from(s.unwrap_or(0)))
+            .collect())
     }
 
     fn abadie_imbens(&self, y: &[f64], level: f64) -> Result<Effect> {
@@ -187,7 +234,14 @@ impl MatchSet {
                 ..AiOptions::default()
             },
         )?;
-        Ok(self.finish(ai.estimate, ai.se, level, "Abadie–Imbens matching estimator", "Abadie–Imbens (2006)".into(), None))
+        Ok(self.finish(
+            ai.estimate,
+            ai.se,
+            level,
+            "Abadie–Imbens matching estimator",
+            "Abadie–Imbens (2006)".into(),
+            None,
+        ))
     }
 }
 
@@ -206,8 +260,16 @@ struct Regression<'a> {
 }
 
 impl<'a> Regression<'a> {
-    fn new(set: &'a MatchSet, y: &[f64], adjust: &[(&str, &[f64])], rows: &[usize]) -> Result<Self> {
-        let t: Vec<f64> = rows.iter().map(|&i| f64::from(u8::from(set.treated[i]))).collect();
+    fn new(
+        set: &'a MatchSet,
+        y: &[f64],
+        adjust: &[(&str, &[f64])],
+        rows: &[usize],
+    ) -> Result<Self> {
+        let t: Vec<f64> = rows
+            .iter()
+            .map(|&i| f64::from(u8::from(set.treated[i])))
+            .collect();
         let w: Vec<f64> = rows.iter().map(|&i| set.weights[i]).collect();
         let mut columns = vec![vec![1.0; rows.len()], t.clone()];
         let mut names = vec!["(Intercept)".to_string(), "treat".to_string()];
@@ -222,8 +284,14 @@ impl<'a> Regression<'a> {
         for (name, x) in adjust {
             check::finite(name, x, set.weights.len())?;
             let xs: Vec<f64> = rows.iter().map(|&i| x[i]).collect();
-            let (sw, swx) = (0..rows.len()).filter(|&k| target(k)).fold((0.0, 0.0), |(a, b), k| (a + w[k], b + w[k] * xs[k]));
-            interactions.push((format!("treat:{name}"), xs.iter().zip(&t).map(|(x, t)| x * t).collect::<Vec<_>>(), swx / sw));
+            let (sw, swx) = (0..rows.len())
+                .filter(|&k| target(k))
+                .fold((0.0, 0.0), |(a, b), k| (a + w[k], b + w[k] * xs[k]));
+            interactions.push((
+                format!("treat:{name}"),
+                xs.iter().zip(&t).map(|(x, t)| x * t).collect::<Vec<_>>(),
+                swx / sw,
+            ));
             columns.push(xs);
             names.push(name.to_string());
             gradient.push(0.0);
@@ -237,8 +305,22 @@ impl<'a> Regression<'a> {
         let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let fit = wls(&refs, &name_refs, &ys, &w)?;
-        let estimate = gradient.iter().zip(&fit.coefficients).map(|(g, b)| g * b).sum();
-        Ok(Regression { set, rows: rows.to_vec(), columns, names, y: ys, w, gradient, fit, estimate })
+        let estimate = gradient
+            .iter()
+            .zip(&fit.coefficients)
+            .map(|(g, b)| g * b)
+            .sum();
+        Ok(Regression {
+            set,
+            rows: rows.to_vec(),
+            columns,
+            names,
+            y: ys,
+            w,
+            gradient,
+            fit,
+            estimate,
+        })
     }
 
     fn method(&self) -> &'static str {
@@ -269,20 +351,33 @@ impl<'a> Regression<'a> {
     }
 
     fn vcov_cluster(&self, cluster: &[u64]) -> Result<(f64, usize)> {
-        let v = vcov_cluster(&self.fit, &self.columns(), &self.w, cluster, ClusterAdjust::Hc1)?;
-        let g = cluster.iter().collect::<std::collections::BTreeSet<_>>().len();
+        let v = vcov_cluster(
+            &self.fit,
+            &self.columns(),
+            &self.w,
+            cluster,
+            ClusterAdjust::Hc1,
+        )?;
+        let g = cluster
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
         Ok((self.quadratic(&v).sqrt(), g))
     }
 
     fn se_robust(&self) -> f64 {
-        self.quadratic(&vcov_hc(&self.fit, &self.columns(), &self.w, true)).sqrt()
+        self.quadratic(&vcov_hc(&self.fit, &self.columns(), &self.w, true))
+            .sqrt()
     }
 
     /// Resample whole clusters with replacement; replicate `b` uses its own ChaCha stream
     /// (seed, b), so the result does not depend on how rayon splits the work.
     fn bootstrap(&self, cluster: &[u64], replicates: usize, seed: u64) -> Result<(f64, usize)> {
         if replicates < 2 {
-            return Err(Error::argument("replicates", "the bootstrap needs at least 2 replicates"));
+            return Err(Error::argument(
+                "replicates",
+                "the bootstrap needs at least 2 replicates",
+            ));
         }
         let mut ids: Vec<u64> = cluster.to_vec();
         ids.sort_unstable();
@@ -311,10 +406,14 @@ impl<'a> Regression<'a> {
             })
             .collect();
         if estimates.len() < 2 {
-            return Err(Error::argument("replicates", "too few bootstrap replicates could be estimated"));
+            return Err(Error::argument(
+                "replicates",
+                "too few bootstrap replicates could be estimated",
+            ));
         }
         let mean = estimates.iter().sum::<f64>() / estimates.len() as f64;
-        let var = estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>() / (estimates.len() as f64 - 1.0);
+        let var = estimates.iter().map(|e| (e - mean).powi(2)).sum::<f64>()
+            / (estimates.len() as f64 - 1.0);
         Ok((var.sqrt(), ids.len()))
     }
 
@@ -336,7 +435,11 @@ impl<'a> Regression<'a> {
         let mut est = fit.coefficients[1];
         for j in 0..p_adjust {
             let x = &self.columns[2 + j];
-            let mean = (0..w.len()).filter(|&k| target(k)).map(|k| w[k] * x[k]).sum::<f64>() / sw;
+            let mean = (0..w.len())
+                .filter(|&k| target(k))
+                .map(|k| w[k] * x[k])
+                .sum::<f64>()
+                / sw;
             est += fit.coefficients[2 + p_adjust + j] * mean;
         }
         est.is_finite().then_some(est)

@@ -99,7 +99,11 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         .map(|c| raw_width(c, options.caliper_scale, &distance, input.treated));
     let covariate_calipers = covariate_calipers(input, options)?;
     let run = |focal_is_treated: bool| -> Result<Matches> {
-        let focal: Vec<bool> = input.treated.iter().map(|t| *t == focal_is_treated).collect();
+        let focal: Vec<bool> = input
+            .treated
+            .iter()
+            .map(|t| *t == focal_is_treated)
+            .collect();
         let kernel_input = KernelInput {
             distance: &distance,
             treated: &focal,
@@ -121,7 +125,12 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             kernel::match_nearest(&kernel_input, &kernel_options)
         } else {
             let x: Vec<&[f64]> = input.covariates.iter().map(|(_, c)| *c).collect();
-            kernel::match_nearest_covariates(&x, scaling(options.distance), &kernel_input, &kernel_options)
+            kernel::match_nearest_covariates(
+                &x,
+                scaling(options.distance, &x),
+                &kernel_input,
+                &kernel_options,
+            )
         }
     };
     let (matches, reverse_matches, matched) = match options.estimand {
@@ -137,7 +146,8 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         }
     };
     if matched.weights.iter().all(|w| *w == 0.0) {
-        warnings.push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
+        warnings
+            .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
     let balance = balance_rows(input, options, &distance, &matched)?;
     Ok(MatchSet {
@@ -157,14 +167,20 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     })
 }
 
-fn scaling(distance: Distance) -> kernel::CovariateScaling {
+/// Mahalanobis, or R Matching's default: each covariate weighted by its inverse sample variance.
+fn scaling(distance: Distance, x: &[&[f64]]) -> kernel::CovariateScaling {
     match distance {
         Distance::Mahalanobis => kernel::CovariateScaling::Mahalanobis,
-        _ => kernel::CovariateScaling::InverseVariance,
+        _ => kernel::CovariateScaling::InverseVariance(
+            x.iter().map(|c| 1.0 / sd(c, |_| true).powi(2)).collect(),
+        ),
     }
 }
 
-fn covariate_calipers<'a>(input: &MatchInput<'a>, options: &MatchOptions) -> Result<Vec<(&'a [f64], f64)>> {
+fn covariate_calipers<'a>(
+    input: &MatchInput<'a>,
+    options: &MatchOptions,
+) -> Result<Vec<(&'a [f64], f64)>> {
     options
         .covariate_calipers
         .iter()
@@ -175,8 +191,14 @@ fn covariate_calipers<'a>(input: &MatchInput<'a>, options: &MatchOptions) -> Res
                 .chain(&input.balance)
                 .find(|(n, _)| *n == c.covariate)
                 .map(|(_, col)| *col)
-                .ok_or_else(|| Error::argument("caliper", format!("no covariate named `{}`", c.covariate)))?;
-            let width = if c.raw { c.width } else { c.width * sd(column, |_| true) };
+                .ok_or_else(|| {
+                    Error::argument("caliper", format!("no covariate named `{}`", c.covariate))
+                })?;
+            let width = if c.raw {
+                c.width
+            } else {
+                c.width * sd(column, |_| true)
+            };
             Ok((column, width))
         })
         .collect()
@@ -192,7 +214,13 @@ fn balance_rows(
     if !distance.is_empty() {
         columns.push(("distance", distance));
     }
-    columns.extend(input.covariates.iter().chain(&input.balance).copied());
+    // The balance columns default to the model's columns.
+    let chosen = if input.balance.is_empty() {
+        &input.covariates
+    } else {
+        &input.balance
+    };
+    columns.extend(chosen.iter().copied());
     let basis = match options.estimand {
         Estimand::Att => SdBasis::Treated,
         Estimand::Atc => SdBasis::Control,

@@ -53,8 +53,16 @@ fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
         ));
     }
     let columns: Vec<&[f64]> = input.covariates.iter().map(|(_, c)| *c).collect();
-    let names: Vec<String> = input.covariates.iter().map(|(n, _)| n.to_string()).collect();
-    let y: Vec<f64> = input.treated.iter().map(|t| f64::from(u8::from(*t))).collect();
+    let names: Vec<String> = input
+        .covariates
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let y: Vec<f64> = input
+        .treated
+        .iter()
+        .map(|t| f64::from(u8::from(*t)))
+        .collect();
     let glm_options = GlmOptions {
         link: options.link,
         ..GlmOptions::default()

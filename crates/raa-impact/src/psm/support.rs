@@ -1,7 +1,7 @@
 //! Common support: which units may take part in the match.
 
-use super::options::Discard;
 use super::kernel::UnmatchedReason;
+use super::options::Discard;
 
 /// Eligibility of every unit under the `discard` rule (on the matching distance, as MatchIt does)
 /// and Crump trimming (on the score). Returns `None` when nobody is dropped.

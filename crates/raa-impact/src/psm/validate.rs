@@ -22,7 +22,10 @@ pub fn validate(input: &MatchInput, options: &MatchOptions) -> Result<()> {
         check::same_length("score", s.len(), n)?;
     }
     if !options.distance.uses_score() && input.covariates.is_empty() {
-        return Err(Error::argument("distance", "a covariate distance needs covariates"));
+        return Err(Error::argument(
+            "distance",
+            "a covariate distance needs covariates",
+        ));
     }
     option_rules(options)
 }
@@ -89,7 +92,10 @@ fn option_rules(o: &MatchOptions) -> Result<()> {
     }
     if let Some(c) = o.caliper {
         if !(c.is_finite() && c > 0.0) {
-            return Err(Error::argument("caliper", format!("{c}: expected a positive number")));
+            return Err(Error::argument(
+                "caliper",
+                format!("{c}: expected a positive number"),
+            ));
         }
     }
     if o.ties == Ties::All && !o.replace {
@@ -106,7 +112,10 @@ fn option_rules(o: &MatchOptions) -> Result<()> {
     }
     if let Some(a) = o.crump_alpha {
         if !(a > 0.0 && a < 0.5) {
-            return Err(Error::argument("crump_alpha", format!("{a}: expected a value in (0, 0.5)")));
+            return Err(Error::argument(
+                "crump_alpha",
+                format!("{a}: expected a value in (0, 0.5)"),
+            ));
         }
     }
     if !(o.tolerance >= 0.0 && o.tolerance.is_finite()) {
