@@ -381,6 +381,70 @@ class MatchResult:
             outcome=y if isinstance(y, str) else "y",
         )
 
+    def survival(
+        self,
+        time: Union[str, np.ndarray, pd.Series],
+        event: Union[str, np.ndarray, pd.Series],
+        tau: float,
+        *,
+        competing: Union[None, str, np.ndarray, pd.Series] = None,
+        cluster: Optional[str] = None,
+    ) -> "MatchedSurvival":
+        """Censored durations in the matched set: weighted Kaplan–Meier curves per arm, the RMST
+        difference up to ``tau`` with a pair-clustered SE (or clustered on ``cluster``), medians,
+        cumulative incidence of the event with ``competing`` exits apart, and a marginal Cox hazard
+        ratio with a robust SE.
+
+        ``event`` is 1 when the event happened and 0 when the duration was still running at the data
+        cut (censored); ``competing`` (optional) is 1 when another exit ended the wait.
+
+        >>> import pandas as pd, raa_impact as ri
+        >>> df = pd.DataFrame({"t": [1, 1, 1, 0, 0, 0, 0, 0],
+        ...                    "days": [100., 150, 200, 180, 220, 300, 50, 60],
+        ...                    "placed": [1, 1, 0, 1, 1, 0, 1, 1]})
+        >>> m = ri.match(df, "t", score=[0.8, 0.6, 0.5, 0.7, 0.55, 0.45, 0.3, 0.1])
+        >>> s = m.survival("days", "placed", tau=200)
+        >>> s.rmst["estimate"] < 0
+        True
+        """
+        t = self._column(time, "time")
+        ev = self._column(event, "event")
+        bad = ~np.isin(ev, [0.0, 1.0])
+        if bad.any():
+            raise ArgumentError(f"invalid argument `event`: row {int(np.flatnonzero(bad)[0])} is not 0 or 1")
+        status = ev.astype(np.uint8)
+        if competing is not None:
+            comp = self._column(competing, "competing")
+            both = (comp == 1) & (ev == 1)
+            if both.any():
+                raise ArgumentError(
+                    f"invalid argument `competing`: row {int(np.flatnonzero(both)[0])} has both the event and a competing exit"
+                )
+            status[comp == 1] = 2
+        cluster_arr = None if cluster is None else id_keys(self._data, cluster, self._design.rows)
+        raw = self._inner.survival(np.ascontiguousarray(t), status, float(tau), cluster_arr)
+        return MatchedSurvival(json.loads(raw), time if isinstance(time, str) else "time")
+
+    def sensitivity(
+        self,
+        y: Union[str, np.ndarray, pd.Series],
+        effect: Optional[Effect] = None,
+        gammas: Sequence[float] = (1.0, 1.1, 1.2, 1.3, 1.5, 1.75, 2.0, 2.5, 3.0),
+        alpha: float = 0.05,
+    ) -> "SensitivityResult":
+        """Rosenbaum bounds (1:1 pairs, Wilcoxon signed-rank, in the direction of the estimate) at each
+        Γ, the critical Γ at ``alpha``, and the E-value of the effect on ``y``."""
+        effect = effect or self.effect(y)
+        e = {
+            "estimand": _ESTIMANDS[effect.estimand], "method": effect.method, "estimate": effect.estimate,
+            "se": effect.se, "ci": list(effect.ci), "level": effect.level, "z": effect.z,
+            "p_value": effect.p_value, "se_method": effect.se_method, "n_clusters": effect.n_clusters,
+            "n_treated": effect.n_treated, "n_control": effect.n_control,
+        }
+        raw = self._inner.sensitivity(np.ascontiguousarray(self._column(y, "y")), json.dumps(e),
+                                      [float(g) for g in gammas], float(alpha))
+        return SensitivityResult(json.loads(raw))
+
     def plot_love(self, ax: Any = None, threshold: float = 0.1, absolute: bool = True) -> Any:
         """Love plot: standardised mean differences before and after matching, per covariate."""
         import matplotlib.pyplot as plt
@@ -435,6 +499,105 @@ class MatchResult:
             f"{self.options['distance'].lower()}: {int(ss.loc['Matched', 'Treated'])} treated and "
             f"{int(ss.loc['Matched', 'Control'])} controls matched>"
         )
+
+
+class MatchedSurvival:
+    """Survival analysis of a censored duration in a matched set (see :meth:`MatchResult.survival`)."""
+
+    def __init__(self, raw: Dict[str, Any], outcome: str):
+        self._raw = raw
+        self.outcome = outcome
+        self.tau: float = raw["tau"]
+        self.rmst: Dict[str, Any] = raw["rmst"]
+        self.cox: Dict[str, Any] = raw["cox"]
+        self.median_treated: Optional[float] = raw["median_treated"]
+        self.median_control: Optional[float] = raw["median_control"]
+        events, censored, competing = raw["counts"]
+        self.counts = {"event": events, "censored": censored, "competing": competing}
+
+    def km(self) -> pd.DataFrame:
+        """Both Kaplan–Meier curves, long format: arm, time, n_risk, n_event, survival, std_err, lower, upper."""
+        frames = []
+        for arm in ("treated", "control"):
+            k = self._raw[f"km_{arm}"]
+            frames.append(pd.DataFrame({
+                "arm": arm, "time": k["time"], "n_risk": k["n_risk"], "n_event": k["n_event"],
+                "n_censor": k["n_censor"], "survival": k["survival"], "std_err": k["std_err"],
+                "lower": k["lower"], "upper": k["upper"],
+            }))
+        return pd.concat(frames, ignore_index=True)
+
+    def incidence(self) -> pd.DataFrame:
+        """Cumulative incidence of the event per arm (Aalen–Johansen), long format."""
+        frames = [pd.DataFrame({"arm": arm, **{k: self._raw[f"incidence_{arm}"][k] for k in ("time", "incidence", "std_err")}})
+                  for arm in ("treated", "control")]
+        return pd.concat(frames, ignore_index=True)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline numbers in one row."""
+        r, c = self.rmst, self.cox
+        return pd.DataFrame([{
+            "outcome": self.outcome, "tau": self.tau, "rmst_treated": r["rmst_treated"],
+            "rmst_control": r["rmst_control"], "rmst_difference": r["estimate"], "se": r["se"],
+            "ci_lower": r["ci"][0], "ci_upper": r["ci"][1], "median_treated": self.median_treated,
+            "median_control": self.median_control, "hazard_ratio": c["hazard_ratio"],
+            "hr_ci_lower": c["ci"][0], "hr_ci_upper": c["ci"][1], **self.counts,
+        }])
+
+    def summary(self) -> str:
+        r, c = self.rmst, self.cox
+        return (
+            f"Censored outcome {self.outcome} in the matched set "
+            f"({self.counts['event']} events, {self.counts['censored']} censored, {self.counts['competing']} competing exits)\n"
+            f"  RMST to {self.tau:g}: treated {r['rmst_treated']:.2f}, control {r['rmst_control']:.2f}, "
+            f"difference {r['estimate']:.2f} (SE {r['se']:.2f}, 95% CI {r['ci'][0]:.2f} to {r['ci'][1]:.2f}; {r['se_method']})\n"
+            f"  median: treated {self.median_treated}, control {self.median_control}\n"
+            f"  Cox hazard ratio {c['hazard_ratio']:.3f} (95% CI {c['ci'][0]:.3f} to {c['ci'][1]:.3f}, p {c['p_value']:.4g})"
+        )
+
+    __repr__ = summary
+
+    def plot(self, ax: Any = None) -> Any:
+        """Kaplan–Meier curves with their 95% bands, the RMST horizon marked."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        km = self.km()
+        for arm, color in (("treated", "C1"), ("control", "C0")):
+            k = km[km["arm"] == arm]
+            t = np.concatenate([[0.0], k["time"].to_numpy()])
+            s = np.concatenate([[1.0], k["survival"].to_numpy()])
+            ax.step(t, s, where="post", color=color, label=arm)
+            lo = np.concatenate([[1.0], k["lower"].to_numpy()])
+            hi = np.concatenate([[1.0], k["upper"].to_numpy()])
+            ax.fill_between(t, lo, hi, step="post", color=color, alpha=0.15)
+        ax.axvline(self.tau, color="grey", linestyle=":", label=f"tau = {self.tau:g}")
+        ax.set_xlabel(self.outcome)
+        ax.set_ylabel("still waiting (Kaplan–Meier)")
+        ax.set_ylim(0, 1.02)
+        ax.legend(loc="best")
+        return ax
+
+
+class SensitivityResult:
+    """Rosenbaum bounds and E-value (see :meth:`MatchResult.sensitivity`)."""
+
+    def __init__(self, raw: Dict[str, Any]):
+        self.rosenbaum = None if raw["rosenbaum"] is None else pd.DataFrame(raw["rosenbaum"])
+        self.gamma_critical: Optional[float] = raw["gamma_critical"]
+        self.reversed: bool = raw["reversed"]
+        self.evalue: Dict[str, float] = raw["evalue"]
+
+    def summary(self) -> str:
+        lines = [f"E-value: point {self.evalue['point']:.3f}, confidence limit {self.evalue['ci_limit']:.3f}"]
+        if self.rosenbaum is not None:
+            lines.append(f"Rosenbaum bounds (signed-rank, {'control − treated' if self.reversed else 'treated − control'}):")
+            lines.append(self.rosenbaum.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+            lines.append(f"critical Gamma: {self.gamma_critical:.3f}")
+        return "\n".join(lines)
+
+    __repr__ = summary
 
 
 class MatchSummary:

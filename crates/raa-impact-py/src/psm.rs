@@ -203,4 +203,39 @@ impl PyMatchSet {
         let e = run(py, move || set.effect(y, &options))?;
         serde_json::to_string(&e).map_err(|e| arg("effect", e.to_string()))
     }
+
+    /// Survival analysis of a censored duration in the matched set, as JSON.
+    #[pyo3(signature = (time, status, tau, cluster))]
+    fn survival(
+        &self,
+        py: Python<'_>,
+        time: PyReadonlyArray1<'_, f64>,
+        status: PyReadonlyArray1<'_, u8>,
+        tau: f64,
+        cluster: Option<PyReadonlyArray1<'_, u64>>,
+    ) -> PyResult<String> {
+        let (time, status) = (time.as_slice()?, status.as_slice()?);
+        let cluster = cluster.as_ref().map(|c| c.as_slice()).transpose()?;
+        let set = self.inner.clone();
+        let s = run(py, move || set.survival(time, status, tau, cluster))?;
+        serde_json::to_string(&s).map_err(|e| arg("survival", e.to_string()))
+    }
+
+    /// Rosenbaum bounds and E-value, as JSON; `effect_json` is a core `Effect`.
+    #[pyo3(signature = (y, effect_json, gammas, alpha))]
+    fn sensitivity(
+        &self,
+        py: Python<'_>,
+        y: PyReadonlyArray1<'_, f64>,
+        effect_json: &str,
+        gammas: Vec<f64>,
+        alpha: f64,
+    ) -> PyResult<String> {
+        let effect: raa_impact::psm::effect::Effect =
+            serde_json::from_str(effect_json).map_err(|e| arg("effect", e.to_string()))?;
+        let y = y.as_slice()?;
+        let set = self.inner.clone();
+        let s = run(py, move || set.sensitivity(y, &effect, &gammas, alpha))?;
+        serde_json::to_string(&s).map_err(|e| arg("sensitivity", e.to_string()))
+    }
 }

@@ -13,7 +13,9 @@ pub mod matchset;
 pub mod options;
 pub mod sample_sizes;
 pub mod score;
+pub mod sensitivity;
 pub mod support;
+pub mod survival;
 pub mod validate;
 pub mod weights;
 
