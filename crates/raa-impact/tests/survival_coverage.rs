@@ -1,9 +1,9 @@
 //! Coverage of the RMST-difference 95% interval on simulated exponential durations with
 //! censoring, where the true RMST difference is known in closed form.
 
+use raa_impact::survival::rmst_difference;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use raa_impact::survival::rmst_difference;
 
 /// RMST of an exponential duration with rate `rate` up to `tau`.
 fn true_rmst(rate: f64, tau: f64) -> f64 {
@@ -54,7 +54,10 @@ fn rmst_difference_interval_covers_about_95_percent() {
             }
         }
     }
-    for (k, name) in ["greenwood", "pair-cluster sandwich", "weighted sandwich"].iter().enumerate() {
+    for (k, name) in ["greenwood", "pair-cluster sandwich", "weighted sandwich"]
+        .iter()
+        .enumerate()
+    {
         let rate = covered[k] as f64 / reps as f64;
         eprintln!("{name}: coverage {rate}");
         assert!((0.92..=0.98).contains(&rate), "{name}: coverage {rate}");
