@@ -200,7 +200,7 @@ fn sandwich_se(
     let signed = treated
         .influence
         .iter()
-        .map(|&(i, v)| (i, v))
+        .copied()
         .chain(control.influence.iter().map(|&(i, v)| (i, -v)));
     match cluster {
         None => signed
