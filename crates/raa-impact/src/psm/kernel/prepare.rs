@@ -186,20 +186,31 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
             stratum: v.iter().map(|e| e.0).collect(),
         };
     }
-    let (pairs, starts) = bucket_scatter(input, focal);
-    let mut pairs = pairs;
-    // Sort every bucket; buckets are disjoint slices, so this is parallel and deterministic.
-    let mut slices: Vec<&mut [(u64, u32)]> = Vec::with_capacity(starts.len());
-    let mut rest: &mut [(u64, u32)] = &mut pairs;
-    for w in starts.windows(2) {
-        let (a, b) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
-        slices.push(a);
-        rest = b;
+    let (parts, nb, m) = bucket_parts(input, focal);
+    // Bucket b of the result is the concatenation of bucket b of every part, then sorted.
+    let mut starts = vec![0usize; nb + 1];
+    for b in 0..nb {
+        starts[b + 1] = starts[b] + parts.iter().map(|p| p.1[b + 1] - p.1[b]).sum::<usize>();
     }
-    slices
-        .par_iter_mut()
-        .with_min_len(64)
-        .for_each(|sl| sl.sort_unstable_by(tie));
+    let mut pairs = vec![(0u64, 0u32); m];
+    let mut slices: Vec<(usize, &mut [(u64, u32)])> = Vec::with_capacity(nb);
+    let mut rest: &mut [(u64, u32)] = &mut pairs;
+    for b in 0..nb {
+        let (a, r) = std::mem::take(&mut rest).split_at_mut(starts[b + 1] - starts[b]);
+        slices.push((b, a));
+        rest = r;
+    }
+    slices.par_iter_mut().with_min_len(64).for_each(|(b, sl)| {
+        let mut k = 0;
+        for (v, st) in &parts {
+            let src = &v[st[*b]..st[*b + 1]];
+            sl[k..k + src.len()].copy_from_slice(src);
+            k += src.len();
+        }
+        sl.sort_unstable_by(tie);
+    });
+    drop(slices);
+    drop(parts);
     let d = pairs.par_iter().map(|e| from_ord_bits(e.0)).collect();
     let row = pairs.par_iter().map(|e| e.1).collect();
     Sorted {
@@ -209,9 +220,14 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
     }
 }
 
-/// Counting-sort scatter of (bits, row) into value buckets; returns the pairs and the bucket
-/// starts (len buckets + 1).
-fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usize>) {
+/// Rows split into a fixed number of parts; each part is counting-sorted into value buckets
+/// (monotone in the distance). Returns the parts (pairs, bucket starts), the bucket count and the
+/// group size.
+#[allow(clippy::type_complexity)]
+fn bucket_parts(
+    input: &KernelInput,
+    focal: bool,
+) -> (Vec<(Vec<(u64, u32)>, Vec<usize>)>, usize, usize) {
     let n = input.treated.len();
     let chunks = n.div_ceil(SCAN);
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
@@ -227,7 +243,7 @@ fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usi
             || (f64::INFINITY, f64::NEG_INFINITY, 0),
             |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
         );
-    let nb = (m / 64).clamp(1, 1 << 17);
+    let nb = (m / 64).clamp(1, 1 << 16);
     let width = hi - lo;
     let scale = if width > 0.0 && width.is_finite() {
         nb as f64 / width
@@ -235,24 +251,34 @@ fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usi
         0.0
     };
     let bucket = |x: f64| (((x - lo) * scale) as usize).min(nb - 1);
-    let mut counts = vec![0usize; nb + 1];
-    for i in (0..n).filter(|&i| in_group(input, focal, i)) {
-        counts[bucket(input.distance[i]) + 1] += 1;
-    }
-    for b in 0..nb {
-        counts[b + 1] += counts[b];
-    }
-    let starts = counts.clone();
-    let mut fill = counts;
-    let mut pairs = vec![(0u64, 0u32); m];
-    for i in (0..n).filter(|&i| in_group(input, focal, i)) {
-        let x = input.distance[i];
-        let b = bucket(x);
-        pairs[fill[b]] = (ord_bits(x), i as u32);
-        fill[b] += 1;
-    }
-    (pairs, starts)
+    let per = n.div_ceil(PARTS).max(1);
+    let parts = (0..PARTS)
+        .into_par_iter()
+        .map(|k| {
+            let rows = || (k * per..((k + 1) * per).min(n)).filter(|&i| in_group(input, focal, i));
+            let mut counts = vec![0usize; nb + 1];
+            for i in rows() {
+                counts[bucket(input.distance[i]) + 1] += 1;
+            }
+            for b in 0..nb {
+                counts[b + 1] += counts[b];
+            }
+            let mut fill = counts.clone();
+            let mut v = vec![(0u64, 0u32); counts[nb]];
+            for i in rows() {
+                let x = input.distance[i];
+                let b = bucket(x);
+                v[fill[b]] = (ord_bits(x), i as u32);
+                fill[b] += 1;
+            }
+            (v, counts)
+        })
+        .collect();
+    (parts, nb, m)
 }
+
+/// Fixed number of row parts of the bucket sort (independent of the thread count).
+const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let (c, t) = rayon::join(|| sorted_group(input, false), || sorted_group(input, true));
