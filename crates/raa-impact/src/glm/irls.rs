@@ -182,8 +182,14 @@ fn finish(
     let r_boundary = (0..d.n)
         .filter(used)
         .any(|i| fitted[i] < eps || fitted[i] > 1.0 - eps);
-    let suspicious = !state.converged || r_boundary;
-    warnings.extend(separation::diagnose(d, &beta, &eta, &fitted, suspicious));
+    warnings.extend(separation::diagnose(
+        d,
+        &beta,
+        &eta,
+        &fitted,
+        state.converged,
+        r_boundary,
+    ));
     let null_deviance = null_deviance(d, options);
     let aic = (0..d.n)
         .map(|i| aic_term(d.y[i], fitted[i], d.weight(i)))

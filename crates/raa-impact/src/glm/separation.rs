@@ -104,10 +104,19 @@ fn drivers(d: &Design<'_>, beta: &[f64]) -> Vec<String> {
 }
 
 /// Separation found by the fitted linear predictor, when the fit looks divergent.
-fn combined(d: &Design<'_>, beta: &[f64], eta: &[f64], mu: &[f64]) -> Option<GlmWarning> {
+fn combined(
+    d: &Design<'_>,
+    beta: &[f64],
+    eta: &[f64],
+    mu: &[f64],
+    converged: bool,
+) -> Option<GlmWarning> {
     let r = ranges(d, |i| eta[i]);
     let kind = if r.max0 < r.min1 {
         SeparationKind::Complete
+    } else if converged {
+        // A converged fit with extreme but correct predictions is near-separation, not separation.
+        return None;
     } else {
         // Quasi-complete: every row fitted at 0 or 1 has that outcome, and some rows are there.
         let at_bound = |i: usize| mu[i] < 1e-5 || mu[i] > 1.0 - 1e-5;
@@ -132,11 +141,12 @@ pub(crate) fn diagnose(
     beta: &[f64],
     eta: &[f64],
     mu: &[f64],
-    suspicious: bool,
+    converged: bool,
+    at_zero_or_one: bool,
 ) -> Vec<GlmWarning> {
     let found = univariate(d);
-    if !found.is_empty() || !suspicious {
+    if !found.is_empty() || (converged && !at_zero_or_one) {
         return found;
     }
-    combined(d, beta, eta, mu).into_iter().collect()
+    combined(d, beta, eta, mu, converged).into_iter().collect()
 }

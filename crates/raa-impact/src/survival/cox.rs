@@ -3,7 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{check_len, check_times, check_weights, order_by_time, time_groups, weight};
+use super::input::{
+    check_len, check_times, check_weights, cluster_sum_of_squares, order_by_time, time_groups,
+    weight,
+};
 use super::Z975;
 use crate::{Error, Result};
 
@@ -227,7 +230,7 @@ fn evaluate(data: &Sorted, beta: f64) -> Fit {
 fn robust_se(data: &Sorted, fit: &Fit, beta: f64, cluster: &[u64]) -> f64 {
     let risk = beta.exp();
     let (mut cum_c, mut cum_cx) = (0.0, 0.0);
-    let mut totals: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
+    let mut contributions = Vec::with_capacity(data.order.len());
     for (g, &(a, b)) in data.groups.iter().enumerate() {
         let dt = fit.deaths[g];
         cum_c += dt.c;
@@ -240,11 +243,9 @@ fn robust_se(data: &Sorted, fit: &Fit, beta: f64, cluster: &[u64]) -> f64 {
                 // A death's own risk weight is reduced by k/d in the k-th Efron step.
                 resid += e * (x * dt.cf - dt.cfx) + (x - dt.xtilde);
             }
-            *totals.entry(cluster[i]).or_insert(0.0) += weight(data.weights, i) * resid;
+            contributions.push((cluster[i], weight(data.weights, i) * resid));
         }
     }
-    let mut keys: Vec<u64> = totals.keys().copied().collect();
-    keys.sort_unstable();
-    let meat: f64 = keys.iter().map(|k| totals[k].powi(2)).sum();
+    let meat = cluster_sum_of_squares(contributions.into_iter());
     meat.sqrt() / fit.info
 }

@@ -57,10 +57,18 @@ pub fn weight(weights: Option<&[f64]>, i: usize) -> f64 {
 }
 
 /// Row indices sorted by increasing time (ties in any order: rows sharing a time are grouped).
+///
+/// For validated times (finite, >= 0) the IEEE bit pattern orders like the value, so sorting
+/// (bits, row) pairs directly avoids an indirect comparison per step: this is the one sort.
 pub fn order_by_time(time: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..time.len()).collect();
-    order.sort_unstable_by(|&a, &b| time[a].total_cmp(&time[b]));
-    order
+    // `+ 0.0` turns -0.0 (allowed: it is not < 0) into +0.0, whose bits sort first.
+    let mut keyed: Vec<(u64, usize)> = time
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| ((t + 0.0).to_bits(), i))
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Split the sorted order into runs of rows sharing one time: `(start, end)` ranges into `order`.
@@ -77,4 +85,25 @@ pub fn time_groups(time: &[f64], order: &[usize]) -> Vec<(usize, usize)> {
         start = end;
     }
     groups
+}
+
+/// Sum over clusters of the squared cluster totals of `(cluster id, value)` contributions.
+///
+/// Contributions are sorted by cluster id and summed run by run, so the result does not depend
+/// on the order of the rows or on hashing.
+pub fn cluster_sum_of_squares(contributions: impl Iterator<Item = (u64, f64)>) -> f64 {
+    let mut pairs: Vec<(u64, f64)> = contributions.collect();
+    pairs.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut total = 0.0;
+    let mut k = 0;
+    while k < pairs.len() {
+        let id = pairs[k].0;
+        let mut sum = 0.0;
+        while k < pairs.len() && pairs[k].0 == id {
+            sum += pairs[k].1;
+            k += 1;
+        }
+        total += sum * sum;
+    }
+    total
 }

@@ -24,7 +24,8 @@ use crate::Result;
 /// let km = kaplan_meier(&[2.0, 3.0, 3.0, 5.0], &[true, true, false, true], None).unwrap();
 /// assert_eq!(km.time, vec![2.0, 3.0, 5.0]);
 /// assert!((km.survival[1] - 0.75 * (2.0 / 3.0)).abs() < 1e-12);
-/// assert_eq!(km.median(), Some(3.0));
+/// // S = 0.5 exactly on [3, 5): R reports the midpoint.
+/// assert_eq!(km.median(), Some(4.0));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KmCurve {

@@ -10,7 +10,8 @@
 //! use raa_impact::survival::kaplan_meier;
 //! let km = kaplan_meier(&[1.0, 2.0, 3.0, 4.0], &[true, false, true, true], None).unwrap();
 //! assert!((km.at(1.5) - 0.75).abs() < 1e-12);
-//! assert!((km.rmst(4.0) - (1.0 + 0.75 + 0.75 * 0.5 + 0.0)).abs() < 1e-12);
+//! // S = 1 on [0, 1), 0.75 on [1, 3) (the row at 2 is censored), 0.375 on [3, 4)
+//! assert!((km.rmst(4.0) - (1.0 + 0.75 * 2.0 + 0.375)).abs() < 1e-12);
 //! ```
 
 pub mod cox;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::input::{check_len, check_times, check_weights, weight};
+use super::input::{check_len, check_times, check_weights, cluster_sum_of_squares, weight};
 use super::km::RiskTable;
 use super::Z975;
 use crate::{Error, Result};
@@ -200,7 +200,7 @@ fn sandwich_se(
     let signed = treated
         .influence
         .iter()
-        .map(|&(i, v)| (i, v))
+        .copied()
         .chain(control.influence.iter().map(|&(i, v)| (i, -v)));
     match cluster {
         None => signed
@@ -208,14 +208,7 @@ fn sandwich_se(
             .sum::<f64>()
             .sqrt(),
         Some(c) => {
-            let mut totals: std::collections::HashMap<u64, f64> = std::collections::HashMap::new();
-            for (i, v) in signed {
-                *totals.entry(c[i]).or_insert(0.0) += weight(weights, i) * v;
-            }
-            // Sum in a fixed (sorted) order so the result does not depend on hashing.
-            let mut keys: Vec<u64> = totals.keys().copied().collect();
-            keys.sort_unstable();
-            keys.iter().map(|k| totals[k].powi(2)).sum::<f64>().sqrt()
+            cluster_sum_of_squares(signed.map(|(i, v)| (c[i], weight(weights, i) * v))).sqrt()
         }
     }
 }

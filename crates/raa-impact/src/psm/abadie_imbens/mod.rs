@@ -9,6 +9,7 @@
 mod bias;
 mod difference_in_means;
 mod estimand;
+mod estimated_ps;
 mod estimator;
 mod metric;
 mod neighbours;
@@ -19,6 +20,7 @@ mod variance;
 
 pub use difference_in_means::difference_in_means;
 pub use estimand::Estimand;
+pub use estimated_ps::ai_se_estimated_ps;
 pub use estimator::ai_match;
 pub use options::{AiOptions, Scaling};
 pub use result::{AiPair, AiResult};

@@ -112,16 +112,41 @@ fn bucket_by_block(p: &Prepared, order: &[u32]) -> Vec<Vec<u32>> {
     per
 }
 
+/// Focal index (number of focal rows before it) of every row, in parallel over fixed chunks.
+fn focal_index(treated: &[bool]) -> Vec<u32> {
+    const SPAN: usize = 1 << 16;
+    let counts: Vec<u32> = treated
+        .par_chunks(SPAN)
+        .map(|c| c.iter().filter(|&&t| t).count() as u32)
+        .collect();
+    let mut start = Vec::with_capacity(counts.len());
+    let mut acc = 0u32;
+    for c in counts {
+        start.push(acc);
+        acc += c;
+    }
+    let mut fidx = vec![0u32; treated.len()];
+    fidx.par_chunks_mut(SPAN)
+        .zip(treated.par_chunks(SPAN))
+        .zip(start)
+        .for_each(|((out, tr), mut k)| {
+            for (o, &t) in out.iter_mut().zip(tr) {
+                *o = k;
+                k += t as u32;
+            }
+        });
+    fidx
+}
+
 /// Gather block outputs into the compressed-row result, focal units in row order.
 pub(crate) fn assemble(input: &KernelInput, outs: Vec<Out>) -> Matches {
     let n = input.treated.len();
     let focal: Vec<u32> = (0..n as u32)
+        .into_par_iter()
+        .with_min_len(CHUNK)
         .filter(|&i| input.treated[i as usize])
         .collect();
-    let mut fidx = vec![u32::MAX; n];
-    for (i, &r) in focal.iter().enumerate() {
-        fidx[r as usize] = i as u32;
-    }
+    let fidx = focal_index(input.treated);
     let of = |row: u32| fidx[row as usize] as usize;
     let mut offsets = vec![0u32; focal.len() + 1];
     for o in &outs {

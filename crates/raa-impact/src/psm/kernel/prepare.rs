@@ -109,88 +109,185 @@ pub(crate) fn validate(input: &KernelInput, o: &KernelOptions) -> Result<()> {
             "Ties::All needs replace = true and no reuse_max",
         ));
     }
-    let bad = (0..n).into_par_iter().find_first(|&i| {
-        is_eligible(input, i)
-            && (!input.distance[i].is_finite()
-                || input
-                    .covariate_calipers
-                    .iter()
-                    .any(|(c, _)| !c[i].is_finite()))
-    });
-    if let Some(i) = bad {
+    // Fixed chunks, first bad row: the same answer for any thread count.
+    let bad = (0..n.div_ceil(SCAN))
+        .into_par_iter()
+        .find_map_first(|k| first_bad(input, k * SCAN, ((k + 1) * SCAN).min(n)));
+    if let Some((i, what)) = bad {
         return Err(Error::argument(
-            "distance",
-            format!("row {i}: distance and caliper covariates must be finite for eligible units"),
+            what,
+            format!("row {i}: must be finite for eligible units"),
         ));
     }
     Ok(())
+}
+
+const SCAN: usize = 1 << 16;
+
+fn first_bad(input: &KernelInput, a: usize, b: usize) -> Option<(usize, String)> {
+    let el = |i: usize| is_eligible(input, i);
+    if let Some(i) = (a..b).find(|&i| !input.distance[i].is_finite() && el(i)) {
+        return Some((i, "distance".into()));
+    }
+    for (j, (c, _)) in input.covariate_calipers.iter().enumerate() {
+        if let Some(i) = (a..b).find(|&i| !c[i].is_finite() && el(i)) {
+            return Some((i, format!("covariate_calipers[{j}]")));
+        }
+    }
+    None
 }
 
 pub(crate) fn is_eligible(input: &KernelInput, i: usize) -> bool {
     input.eligible.is_none_or(|e| e[i])
 }
 
-#[derive(Clone, Copy)]
-struct Entry {
-    bits: u64,
-    stratum: u32,
-    row: u32,
+/// Inverse of [`ord_bits`].
+fn from_ord_bits(b: u64) -> f64 {
+    if b >> 63 == 1 {
+        f64::from_bits(b & !(1 << 63))
+    } else {
+        f64::from_bits(!b)
+    }
 }
 
-/// Eligible rows of one group sorted by (stratum, distance, key, row).
-fn sorted_group(input: &KernelInput, focal: bool) -> Vec<Entry> {
+/// One group sorted by (stratum, distance, key, row): distances, rows and strata (empty when
+/// there are no strata).
+struct Sorted {
+    d: Vec<f64>,
+    row: Vec<u32>,
+    stratum: Vec<u32>,
+}
+
+fn in_group(input: &KernelInput, focal: bool, i: usize) -> bool {
+    input.treated[i] == focal && is_eligible(input, i)
+}
+
+/// Sort one group. Without strata: a bucket sort on the value (buckets are monotone in the
+/// distance; each bucket is then fully sorted by (bits, key, row)), which needs no comparison
+/// sort of the whole array. With strata: a parallel comparison sort.
+fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
     let n = input.treated.len();
-    let mut v: Vec<Entry> = (0..n)
+    let tie = |a: &(u64, u32), b: &(u64, u32)| {
+        a.0.cmp(&b.0)
+            .then_with(|| key_of(input, a.1).cmp(&key_of(input, b.1)))
+            .then(a.1.cmp(&b.1))
+    };
+    if let Some(st) = input.stratum {
+        let mut v: Vec<(u32, u64, u32)> = (0..n)
+            .into_par_iter()
+            .with_min_len(SCAN)
+            .filter(|&i| in_group(input, focal, i))
+            .map(|i| (st[i], ord_bits(input.distance[i]), i as u32))
+            .collect();
+        v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(&(a.1, a.2), &(b.1, b.2))));
+        return Sorted {
+            d: v.iter().map(|e| from_ord_bits(e.1)).collect(),
+            row: v.iter().map(|e| e.2).collect(),
+            stratum: v.iter().map(|e| e.0).collect(),
+        };
+    }
+    let (parts, nb, m) = bucket_parts(input, focal);
+    // Bucket b of the result is the concatenation of bucket b of every part, then sorted.
+    let mut starts = vec![0usize; nb + 1];
+    for b in 0..nb {
+        starts[b + 1] = starts[b] + parts.iter().map(|p| p.1[b + 1] - p.1[b]).sum::<usize>();
+    }
+    let mut pairs = vec![(0u64, 0u32); m];
+    let mut slices: Vec<(usize, &mut [(u64, u32)])> = Vec::with_capacity(nb);
+    let mut rest: &mut [(u64, u32)] = &mut pairs;
+    for b in 0..nb {
+        let (a, r) = std::mem::take(&mut rest).split_at_mut(starts[b + 1] - starts[b]);
+        slices.push((b, a));
+        rest = r;
+    }
+    slices.par_iter_mut().with_min_len(64).for_each(|(b, sl)| {
+        let mut k = 0;
+        for (v, st) in &parts {
+            let src = &v[st[*b]..st[*b + 1]];
+            sl[k..k + src.len()].copy_from_slice(src);
+            k += src.len();
+        }
+        sl.sort_unstable_by(tie);
+    });
+    drop(slices);
+    drop(parts);
+    let d = pairs.par_iter().map(|e| from_ord_bits(e.0)).collect();
+    let row = pairs.par_iter().map(|e| e.1).collect();
+    Sorted {
+        d,
+        row,
+        stratum: Vec::new(),
+    }
+}
+
+/// Rows split into a fixed number of parts; each part is counting-sorted into value buckets
+/// (monotone in the distance). Returns the parts (pairs, bucket starts), the bucket count and the
+/// group size.
+#[allow(clippy::type_complexity)]
+fn bucket_parts(
+    input: &KernelInput,
+    focal: bool,
+) -> (Vec<(Vec<(u64, u32)>, Vec<usize>)>, usize, usize) {
+    let n = input.treated.len();
+    let chunks = n.div_ceil(SCAN);
+    let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
+    let (lo, hi, m) = (0..chunks)
         .into_par_iter()
-        .with_min_len(1 << 14)
-        .filter(|&i| input.treated[i] == focal && is_eligible(input, i))
-        .map(|i| Entry {
-            bits: ord_bits(input.distance[i]),
-            stratum: input.stratum.map_or(0, |s| s[i]),
-            row: i as u32,
+        .map(|k| {
+            range(k).filter(|&i| in_group(input, focal, i)).fold(
+                (f64::INFINITY, f64::NEG_INFINITY, 0usize),
+                |(lo, hi, m), i| (lo.min(input.distance[i]), hi.max(input.distance[i]), m + 1),
+            )
+        })
+        .reduce(
+            || (f64::INFINITY, f64::NEG_INFINITY, 0),
+            |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
+        );
+    let nb = (m / 64).clamp(1, 1 << 16);
+    let width = hi - lo;
+    let scale = if width > 0.0 && width.is_finite() {
+        nb as f64 / width
+    } else {
+        0.0
+    };
+    let bucket = |x: f64| (((x - lo) * scale) as usize).min(nb - 1);
+    let per = n.div_ceil(PARTS).max(1);
+    let parts = (0..PARTS)
+        .into_par_iter()
+        .map(|k| {
+            let rows = || (k * per..((k + 1) * per).min(n)).filter(|&i| in_group(input, focal, i));
+            let mut counts = vec![0usize; nb + 1];
+            for i in rows() {
+                counts[bucket(input.distance[i]) + 1] += 1;
+            }
+            for b in 0..nb {
+                counts[b + 1] += counts[b];
+            }
+            let mut fill = counts.clone();
+            let mut v = vec![(0u64, 0u32); counts[nb]];
+            for i in rows() {
+                let x = input.distance[i];
+                let b = bucket(x);
+                v[fill[b]] = (ord_bits(x), i as u32);
+                fill[b] += 1;
+            }
+            (v, counts)
         })
         .collect();
-    v.par_sort_unstable_by_key(|e| (e.stratum, e.bits));
-    // The unstable sort leaves equal distances in any order: fix each run by (key, row) so the
-    // result does not depend on the thread count or the row order.
-    let same = |a: &Entry, b: &Entry| a.stratum == b.stratum && a.bits == b.bits;
-    let mut i = 0;
-    while i < v.len() {
-        let mut j = i + 1;
-        while j < v.len() && same(&v[i], &v[j]) {
-            j += 1;
-        }
-        if j - i > 1 {
-            v[i..j].sort_unstable_by_key(|e| (key_of(input, e.row), e.row));
-        }
-        i = j;
-    }
-    v
+    (parts, nb, m)
 }
+
+/// Fixed number of row parts of the bucket sort (independent of the thread count).
+const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let (c, t) = rayon::join(|| sorted_group(input, false), || sorted_group(input, true));
-    let cd: Vec<f64> = c
-        .par_iter()
-        .map(|e| input.distance[e.row as usize])
-        .collect();
-    let crow: Vec<u32> = c.par_iter().map(|e| e.row).collect();
-    let cstr: Vec<u32> = if input.stratum.is_some() {
-        c.iter().map(|e| e.stratum).collect()
-    } else {
-        Vec::new()
-    };
-    drop(c);
-    let td: Vec<f64> = t.iter().map(|e| input.distance[e.row as usize]).collect();
-    let trow: Vec<u32> = t.iter().map(|e| e.row).collect();
-    let tstr: Vec<u32> = t.iter().map(|e| e.stratum).collect();
-    drop(t);
-    let (blocks, tins, tblock) = split_blocks(&cd, &cstr, &td, &tstr, o.caliper);
+    let (blocks, tins, tblock) = split_blocks(&c.d, &c.stratum, &t.d, &t.stratum, o.caliper);
     Prepared {
-        cd,
-        crow,
-        td,
-        trow,
+        cd: c.d,
+        crow: c.row,
+        td: t.d,
+        trow: t.row,
         tins,
         blocks,
         tblock,
@@ -218,16 +315,19 @@ fn split_blocks(
             ci += 1;
         }
         let cs0 = ci;
-        let mut ce = ci;
+        let (mut ce, mut te) = (ci, ti);
+        if cstr.is_empty() {
+            (ce, te) = (nc, nt);
+        }
         while ce < nc && strat(cstr, ce) == s {
             ce += 1;
         }
-        let mut te = ti;
         while te < nt && strat(tstr, te) == s {
             te += 1;
         }
         let empty = cs0 == ce;
-        // Merge treated [ti, te) with controls [cs0, ce).
+        // Merge treated [ti, te) with controls [cs0, ce); a treated goes before equal controls.
+        let cal = caliper.unwrap_or(f64::INFINITY);
         let mut b = Block {
             c0: cs0,
             c1: cs0,
@@ -235,14 +335,14 @@ fn split_blocks(
             t1: ti,
             empty_stratum: empty,
         };
-        let mut last: Option<f64> = None;
+        let mut last = f64::NAN;
         let mut c = cs0;
-        let mut t = ti;
-        while c < ce || t < te {
-            let take_t = t < te && (c >= ce || td[t] <= cd[c]);
-            let x = if take_t { td[t] } else { cd[c] };
-            if let (Some(cal), Some(l)) = (caliper, last) {
-                if x - l > cal {
+        for t in ti..te {
+            let x = td[t];
+            // Controls below this treated; a gap wider than the caliper ends the block.
+            while c < ce && cd[c] < x {
+                if cd[c] - last > cal {
+                    b.c1 = c;
                     if b.t1 > b.t0 {
                         blocks.push(b);
                     }
@@ -254,18 +354,33 @@ fn split_blocks(
                         empty_stratum: empty,
                     };
                 }
-            }
-            last = Some(x);
-            if take_t {
-                tins[t] = c as u32;
-                tblock[t] = blocks.len() as u32;
-                t += 1;
-                b.t1 = t;
-            } else {
+                last = cd[c];
                 c += 1;
-                b.c1 = c;
             }
+            if x - last > cal {
+                b.c1 = c;
+                if b.t1 > b.t0 {
+                    blocks.push(b);
+                }
+                b = Block {
+                    c0: c,
+                    c1: c,
+                    t0: t,
+                    t1: t,
+                    empty_stratum: empty,
+                };
+            }
+            last = x;
+            tins[t] = c as u32;
+            tblock[t] = blocks.len() as u32;
+            b.t1 = t + 1;
         }
+        // Controls above the last treated join its block up to the first wide gap.
+        while c < ce && cd[c] - last <= cal {
+            last = cd[c];
+            c += 1;
+        }
+        b.c1 = c;
         if b.t1 > b.t0 {
             blocks.push(b);
         }
