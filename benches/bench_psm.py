@@ -1,0 +1,79 @@
+"""Time propensity score matching through the Python front, on the issue's workload.
+
+    .venv/bin/python benches/bench_psm.py [--treated 1000000] [--controls 10000000] [--repeat 3]
+                                          [--logit-rows 11000000] [--write-csv DIR]
+
+Workload: N treated and M controls with a supplied score (logit scores drawn from two normals),
+1:1 nearest neighbour without replacement, caliper 0.2 SD (pooled) of the logit, largest first,
+called with NumPy arrays, returning the match arrays and the balance of the score; then the same
+with replacement; then a logistic score model on `--logit-rows` rows × 10 covariates. Prints the
+best of `--repeat` runs and the peak resident memory against the size of the input arrays.
+`--write-csv DIR` also writes the data for `benches/matchit_peer.R` (the MatchIt side by side).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+
+import numpy as np
+import pandas as pd
+
+import raa_impact as ri
+
+
+def best(label, fn, repeat):
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    print(f"{label:<58} best {min(times):7.3f} s   (runs: {', '.join(f'{t:.3f}' for t in times)})", flush=True)
+    return out
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--treated", type=int, default=1_000_000)
+    ap.add_argument("--controls", type=int, default=10_000_000)
+    ap.add_argument("--logit-rows", type=int, default=11_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--write-csv", default=None)
+    args = ap.parse_args()
+    print(f"raa-impact {ri.__version__}, {os.cpu_count()} CPUs")
+    rng = np.random.default_rng(0)
+    n1, n0 = args.treated, args.controls
+    logit = np.concatenate([rng.normal(0.5, 1.0, n1), rng.normal(-0.5, 1.0, n0)])
+    score = 1.0 / (1.0 + np.exp(-logit))
+    treated = np.concatenate([np.ones(n1, bool), np.zeros(n0, bool)])
+    input_mib = (score.nbytes + treated.nbytes) / 2**20
+    base = peak_mib()
+    print(f"{n1:,} treated x {n0:,} controls; input arrays {input_mib:.0f} MiB; peak RSS before matching {base:.0f} MiB")
+    if args.write_csv:
+        pd.DataFrame({"treat": treated.astype(int), "ps": score}).to_csv(os.path.join(args.write_csv, "psm_workload.csv"), index=False)
+    m = best("1:1 without replacement, caliper 0.2 SD logit, largest first",
+             lambda: ri.match_arrays(treated, score, caliper=0.2), args.repeat)
+    print(f"  matched {m.n_matched:,}; peak RSS {peak_mib():.0f} MiB (+{peak_mib() - base:.0f} MiB over the data)")
+    _ = m.balance().loc["distance"]
+    del m
+    m = best("1:1 with replacement, caliper 0.2 SD logit",
+             lambda: ri.match_arrays(treated, score, caliper=0.2, replace=True), args.repeat)
+    print(f"  matched {m.n_matched:,}; peak RSS {peak_mib():.0f} MiB")
+    del m, score, treated, logit
+    n = args.logit_rows
+    x = rng.normal(size=(n, 10))
+    eta = x @ np.linspace(-0.5, 0.5, 10) - 1.0
+    t = rng.random(n) < 1.0 / (1.0 + np.exp(-eta))
+    df = pd.DataFrame(x, columns=[f"x{j}" for j in range(10)]).assign(t=t.astype(np.int8))
+    cols = [f"x{j}" for j in range(10)]
+    best(f"logistic score model, {n:,} rows x 10 covariates (+ matching)",
+         lambda: ri.match(df, "t", cols, caliper=0.2), 1)
+
+
+if __name__ == "__main__":
+    main()
