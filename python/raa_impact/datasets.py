@@ -1,0 +1,25 @@
+"""Small public data sets for examples and parity checks against R's MatchIt and Matching.
+
+>>> import raa_impact as ri
+>>> ri.datasets.lalonde().shape
+(614, 10)
+>>> ri.datasets.nsw_dw()["t"].sum()
+185
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+_DIR = Path(__file__).parent / "data"
+
+
+def lalonde() -> pd.DataFrame:
+    """MatchIt's ``lalonde``: 185 NSW treated and 429 PSID controls; ``race`` is categorical, earnings in $."""
+    return pd.read_csv(_DIR / "lalonde.csv")
+
+
+def nsw_dw() -> pd.DataFrame:
+    """The NSW experimental sample of Dehejia and Wahba (445 rows, treatment ``t``, earnings in $1000)."""
+    return pd.read_csv(_DIR / "nsw_dw.tsv", sep="\t")
