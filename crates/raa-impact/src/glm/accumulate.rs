@@ -164,9 +164,8 @@ fn working_values(
         let i = start + k;
         let wt = d.weight(i);
         let y = if wt == 0.0 { 0.0 } else { d.y[i] };
-        let mu = le.inverse(e);
+        let (mu, me) = le.inverse_and_derivative(e);
         dev += deviance_residual(y, mu, wt);
-        let me = le.mu_eta(e);
         // R drops rows with zero prior weight or zero derivative from the least-squares step.
         if wt > 0.0 && me != 0.0 {
             let ww = wt * me * me / variance(mu);
