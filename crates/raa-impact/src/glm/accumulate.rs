@@ -263,3 +263,13 @@ pub(crate) fn gram(d: &Design<'_>) -> Vec<f64> {
     total.symmetrise(p);
     total.xtwx
 }
+
+/// `sum_i f(i)` over `0..n`, in parallel with the fixed chunking (bit-identical for any thread
+/// count).
+pub(crate) fn chunked_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
+    let parts: Vec<f64> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).map(&f).sum())
+        .collect();
+    parts.iter().sum()
+}
