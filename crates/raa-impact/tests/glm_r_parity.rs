@@ -233,7 +233,12 @@ fn generated(name: &str) -> (Vec<Vec<f64>>, Vec<String>, Vec<f64>, Vec<f64>) {
 
 #[test]
 fn generated_data_sets_match_r() {
-    for (name, weighted) in [("plain", false), ("weighted", true), ("nearsep", false)] {
+    for (name, weighted) in [
+        ("plain", false),
+        ("weighted", true),
+        ("nearsep", false),
+        ("zeroweight", true),
+    ] {
         let (cols, names, y, w) = generated(name);
         for (link, l) in [(Link::Logit, "logit"), (Link::Probit, "probit")] {
             let options = GlmOptions {
