@@ -259,3 +259,25 @@ fn generated_data_sets_match_r() {
         }
     }
 }
+
+#[test]
+fn fit_without_intercept_matches_r() {
+    let (cols, names, y, _) = generated("plain");
+    let options = GlmOptions {
+        intercept: false,
+        ..GlmOptions::default()
+    };
+    let f = fit(&cols, &names, &y, &options);
+    // R's null deviance without intercept is the deviance at mu = 0.5.
+    assert_matches(&f, &reference("gen_plain_nointercept"));
+}
+
+#[test]
+fn fit_serialises_and_reads_back() {
+    let (cols, names, y) = lalonde();
+    let f = fit(&cols, &names, &y, &GlmOptions::default());
+    let json = serde_json::to_string(&f).expect("serialise");
+    let back: GlmFit = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back.coefficients, f.coefficients);
+    assert_eq!(back.link, Link::Logit);
+}
