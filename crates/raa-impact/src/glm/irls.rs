@@ -23,8 +23,23 @@ const BOUNDARY: f64 = 1e-5;
 /// `glm(y ~ ..., family = binomial(link))`.
 ///
 /// `columns` are the covariates (no intercept column: set `options.intercept`), `names` their
-/// names, `y` the 0/1 outcome. Constant or exactly collinear covariates are an error (R would give
-/// `NA` coefficients).
+/// names, `y` the 0/1 outcome. The iterations follow R's `glm.fit` (starting values
+/// `(w y + 0.5) / (w + 1)`, working weights and response, convergence on
+/// `|dev - dev_old| / (|dev| + 0.1) < epsilon`), so coefficients, standard errors, deviance, AIC
+/// and the iteration count agree with R to about 1e-10 on the tested data sets.
+///
+/// # Errors
+/// [`Error::Argument`](crate::Error::Argument) naming the column and row for: lengths that
+/// differ, a non-finite value, an outcome other than 0/1 or without variation, negative weights,
+/// no more rows (with positive weight) than coefficients, a constant covariate, or a covariate that
+/// is an exact linear combination of earlier ones (R would give `NA`; here a column whose residual
+/// norm after projection is below 1e-7 of its norm counts as aliased, stricter than R's 1e-11).
+///
+/// # Warnings
+/// Non-convergence, fitted probabilities within 1e-5 of 0 or 1, and (quasi-)complete separation
+/// with the separating covariates named are returned in [`GlmFit::warnings`].
+///
+/// Sums over rows use a fixed chunking, so results are bit-identical for any rayon thread count.
 ///
 /// ```
 /// use raa_impact::glm::{fit_binomial, GlmOptions, Link};
