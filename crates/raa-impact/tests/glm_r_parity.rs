@@ -95,6 +95,13 @@ fn assert_matches(fit: &GlmFit, r: &Reference) {
             rel(s, rs)
         );
     }
+    let worst = (0..r.terms.len())
+        .map(|j| {
+            let b = rel(fit.coefficients[j], r.estimates[j]);
+            b.max(rel(fit.std_errors[j], r.std_errors[j]))
+        })
+        .fold(0.0, f64::max);
+    eprintln!("largest relative difference to R (coefficients, SEs): {worst:e}");
     assert!(
         close(fit.deviance, r.deviance, 1e-10),
         "deviance {} vs {}",
