@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 /// Simulated propensity data: `n` rows, 4 covariates, several parallel chunks.
 fn simulate(n: usize, seed: u64) -> (Vec<Vec<f64>>, Vec<f64>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut cols = vec![Vec::with_capacity(n); 4];
+    let mut cols: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
     let mut y = Vec::with_capacity(n);
     for _ in 0..n {
         let x: Vec<f64> = vec![

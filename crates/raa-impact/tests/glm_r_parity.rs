@@ -95,6 +95,13 @@ fn assert_matches(fit: &GlmFit, r: &Reference) {
             rel(s, rs)
         );
     }
+    let worst = (0..r.terms.len())
+        .map(|j| {
+            let b = rel(fit.coefficients[j], r.estimates[j]);
+            b.max(rel(fit.std_errors[j], r.std_errors[j]))
+        })
+        .fold(0.0, f64::max);
+    eprintln!("largest relative difference to R (coefficients, SEs): {worst:e}");
     assert!(
         close(fit.deviance, r.deviance, 1e-10),
         "deviance {} vs {}",
@@ -233,7 +240,12 @@ fn generated(name: &str) -> (Vec<Vec<f64>>, Vec<String>, Vec<f64>, Vec<f64>) {
 
 #[test]
 fn generated_data_sets_match_r() {
-    for (name, weighted) in [("plain", false), ("weighted", true), ("nearsep", false)] {
+    for (name, weighted) in [
+        ("plain", false),
+        ("weighted", true),
+        ("nearsep", false),
+        ("zeroweight", true),
+    ] {
         let (cols, names, y, w) = generated(name);
         for (link, l) in [(Link::Logit, "logit"), (Link::Probit, "probit")] {
             let options = GlmOptions {
@@ -253,4 +265,26 @@ fn generated_data_sets_match_r() {
             );
         }
     }
+}
+
+#[test]
+fn fit_without_intercept_matches_r() {
+    let (cols, names, y, _) = generated("plain");
+    let options = GlmOptions {
+        intercept: false,
+        ..GlmOptions::default()
+    };
+    let f = fit(&cols, &names, &y, &options);
+    // R's null deviance without intercept is the deviance at mu = 0.5.
+    assert_matches(&f, &reference("gen_plain_nointercept"));
+}
+
+#[test]
+fn fit_serialises_and_reads_back() {
+    let (cols, names, y) = lalonde();
+    let f = fit(&cols, &names, &y, &GlmOptions::default());
+    let json = serde_json::to_string(&f).expect("serialise");
+    let back: GlmFit = serde_json::from_str(&json).expect("deserialise");
+    assert_eq!(back.coefficients, f.coefficients);
+    assert_eq!(back.link, Link::Logit);
 }

@@ -164,9 +164,8 @@ fn working_values(
         let i = start + k;
         let wt = d.weight(i);
         let y = if wt == 0.0 { 0.0 } else { d.y[i] };
-        let mu = le.inverse(e);
+        let (mu, me) = le.inverse_and_derivative(e);
         dev += deviance_residual(y, mu, wt);
-        let me = le.mu_eta(e);
         // R drops rows with zero prior weight or zero derivative from the least-squares step.
         if wt > 0.0 && me != 0.0 {
             let ww = wt * me * me / variance(mu);
@@ -263,4 +262,14 @@ pub(crate) fn gram(d: &Design<'_>) -> Vec<f64> {
     }
     total.symmetrise(p);
     total.xtwx
+}
+
+/// `sum_i f(i)` over `0..n`, in parallel with the fixed chunking (bit-identical for any thread
+/// count).
+pub(crate) fn chunked_sum(n: usize, f: impl Fn(usize) -> f64 + Sync) -> f64 {
+    let parts: Vec<f64> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| (c * CHUNK..((c + 1) * CHUNK).min(n)).map(&f).sum())
+        .collect();
+    parts.iter().sum()
 }

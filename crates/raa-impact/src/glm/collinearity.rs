@@ -5,6 +5,7 @@ use super::accumulate::gram;
 use super::design::Design;
 use crate::{Error, Result};
 use nalgebra::{DMatrix, DVector};
+use rayon::prelude::*;
 
 /// A column whose residual norm, after projection on the earlier kept columns, is below this
 /// fraction of its own norm counts as aliased (R's QR uses 1e-11 on the norms; the cross-product
@@ -13,14 +14,17 @@ const ALIAS_TOL: f64 = 1e-7;
 
 /// Error if a covariate is constant (with an intercept) or all zero.
 fn check_constant(d: &Design<'_>) -> Result<()> {
-    let mut constant = Vec::new();
-    for (c, name) in d.cols.iter().zip(&d.names[usize::from(d.intercept)..]) {
-        let mut used = (0..d.n).filter(|&i| d.weight(i) > 0.0).map(|i| c[i]);
-        let first = used.next().unwrap_or(0.0);
-        if used.all(|v| v == first) && (d.intercept || first == 0.0) {
-            constant.push(format!("`{name}` (always {first})"));
-        }
-    }
+    let constant: Vec<String> = d
+        .cols
+        .par_iter()
+        .zip(&d.names[usize::from(d.intercept)..])
+        .filter_map(|(c, name)| {
+            let mut used = (0..d.n).filter(|&i| d.weight(i) > 0.0).map(|i| c[i]);
+            let first = used.next().unwrap_or(0.0);
+            let constant = used.all(|v| v == first) && (d.intercept || first == 0.0);
+            constant.then(|| format!("`{name}` (always {first})"))
+        })
+        .collect();
     if constant.is_empty() {
         return Ok(());
     }

@@ -26,6 +26,10 @@ pub(crate) fn deviance_residual(y: f64, mu: f64, wt: f64) -> f64 {
 
 /// `lchoose(n, k)` for non-negative integer-valued `n >= k`.
 fn ln_choose(n: f64, k: f64) -> f64 {
+    // Exact zero in the common 0/1, unit-weight case, and no log-gamma calls in the hot path.
+    if k == 0.0 || k == n {
+        return 0.0;
+    }
     ln_gamma(n + 1.0) - ln_gamma(k + 1.0) - ln_gamma(n - k + 1.0)
 }
 

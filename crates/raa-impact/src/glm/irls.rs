@@ -4,7 +4,7 @@
 //! `beta += delta`; solving for the increment keeps the rounding error proportional to the step,
 //! not to the coefficients, so that the normal equations match R's QR to far below 1e-8.
 
-use super::accumulate::{pass, EtaSource, PassSums};
+use super::accumulate::{chunked_sum, pass, EtaSource, PassSums};
 use super::collinearity;
 use super::design::Design;
 use super::family::{aic_term, deviance_residual};
@@ -14,6 +14,7 @@ use super::separation;
 use super::warning::GlmWarning;
 use crate::{Error, Result};
 use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
+use rayon::prelude::*;
 
 /// Fitted probabilities closer than this to 0 or 1 are reported.
 const BOUNDARY: f64 = 1e-5;
@@ -22,8 +23,23 @@ const BOUNDARY: f64 = 1e-5;
 /// `glm(y ~ ..., family = binomial(link))`.
 ///
 /// `columns` are the covariates (no intercept column: set `options.intercept`), `names` their
-/// names, `y` the 0/1 outcome. Constant or exactly collinear covariates are an error (R would give
-/// `NA` coefficients).
+/// names, `y` the 0/1 outcome. The iterations follow R's `glm.fit` (starting values
+/// `(w y + 0.5) / (w + 1)`, working weights and response, convergence on
+/// `|dev - dev_old| / (|dev| + 0.1) < epsilon`), so coefficients, standard errors, deviance, AIC
+/// and the iteration count agree with R to better than 1e-9 (relative) on the tested data sets.
+///
+/// # Errors
+/// [`Error::Argument`](crate::Error::Argument) naming the column and row for: lengths that
+/// differ, a non-finite value, an outcome other than 0/1 or without variation, negative weights,
+/// no more rows (with positive weight) than coefficients, a constant covariate, or a covariate that
+/// is an exact linear combination of earlier ones (R would give `NA`; here a column whose residual
+/// norm after projection is below 1e-7 of its norm counts as aliased, stricter than R's 1e-11).
+///
+/// # Warnings
+/// Non-convergence, fitted probabilities within 1e-5 of 0 or 1, and (quasi-)complete separation
+/// with the separating covariates named are returned in [`GlmFit::warnings`].
+///
+/// Sums over rows use a fixed chunking, so results are bit-identical for any rayon thread count.
 ///
 /// ```
 /// use raa_impact::glm::{fit_binomial, GlmOptions, Link};
@@ -154,7 +170,7 @@ fn finish(
 ) -> GlmFit {
     let p = d.p();
     let le = options.link.evaluator();
-    let fitted: Vec<f64> = eta.iter().map(|&e| le.inverse(e)).collect();
+    let fitted: Vec<f64> = eta.par_iter().map(|&e| le.inverse(e)).collect();
     let covariance: Vec<f64> = match &state.chol {
         Some(c) => {
             let inv = c.inverse();
@@ -191,10 +207,7 @@ fn finish(
         r_boundary,
     ));
     let null_deviance = null_deviance(d, options);
-    let aic = (0..d.n)
-        .map(|i| aic_term(d.y[i], fitted[i], d.weight(i)))
-        .sum::<f64>()
-        + 2.0 * p as f64;
+    let aic = chunked_sum(d.n, |i| aic_term(d.y[i], fitted[i], d.weight(i))) + 2.0 * p as f64;
     GlmFit {
         names: d.names.clone(),
         coefficients: beta,
@@ -215,15 +228,9 @@ fn finish(
 /// Deviance at the weighted mean of `y` (with intercept) or at `linkinv(0) = 0.5` (without).
 fn null_deviance(d: &Design<'_>, options: &GlmOptions) -> f64 {
     let mu = if options.intercept {
-        let (swy, sw) = (0..d.n).fold((0.0, 0.0), |(a, b), i| {
-            let w = d.weight(i);
-            (a + w * d.y[i], b + w)
-        });
-        swy / sw
+        chunked_sum(d.n, |i| d.weight(i) * d.y[i]) / chunked_sum(d.n, |i| d.weight(i))
     } else {
         options.link.evaluator().inverse(0.0)
     };
-    (0..d.n)
-        .map(|i| deviance_residual(d.y[i], mu, d.weight(i)))
-        .sum()
+    chunked_sum(d.n, |i| deviance_residual(d.y[i], mu, d.weight(i)))
 }

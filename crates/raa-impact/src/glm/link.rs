@@ -83,6 +83,19 @@ impl LinkEval {
         }
     }
 
+    /// `(linkinv(eta), mu.eta(eta))` with R's formulas, sharing the one `exp` of the logit.
+    #[inline]
+    pub(crate) fn inverse_and_derivative(&self, eta: f64) -> (f64, f64) {
+        match self.link {
+            Link::Logit if (-LOGIT_THRESH..=LOGIT_THRESH).contains(&eta) => {
+                let e = eta.exp();
+                let op = 1.0 + e;
+                (e / op, e / (op * op))
+            }
+            _ => (self.inverse(eta), self.mu_eta(eta)),
+        }
+    }
+
     /// `mu.eta`: derivative of the probability with respect to the linear predictor.
     #[inline]
     pub(crate) fn mu_eta(&self, eta: f64) -> f64 {
@@ -111,6 +124,12 @@ mod tests {
         let mu = l.inverse(Link::Logit.link(0.3));
         assert!((mu - 0.3).abs() < 1e-15);
         assert_eq!(l.mu_eta(40.0), f64::EPSILON);
+        for eta in [-31.0, -30.0, -2.5, 0.0, 1.7, 30.0, 35.0] {
+            assert_eq!(
+                l.inverse_and_derivative(eta),
+                (l.inverse(eta), l.mu_eta(eta))
+            );
+        }
         assert!(l.inverse(-100.0) > 0.0 && l.inverse(100.0) < 1.0);
     }
 

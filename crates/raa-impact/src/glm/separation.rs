@@ -9,6 +9,7 @@
 
 use super::design::Design;
 use super::warning::{GlmWarning, SeparationKind};
+use rayon::prelude::*;
 
 /// Value ranges of one covariate by outcome (rows with positive weight).
 #[derive(Debug, Clone, Copy)]
@@ -54,8 +55,13 @@ fn univariate(d: &Design<'_>) -> Vec<GlmWarning> {
     let offset = usize::from(d.intercept);
     let mut complete = Vec::new();
     let mut quasi = Vec::new();
-    for (j, c) in d.cols.iter().enumerate() {
-        match kind_of(ranges(d, |i| c[i])) {
+    let kinds: Vec<Option<SeparationKind>> = d
+        .cols
+        .par_iter()
+        .map(|c| kind_of(ranges(d, |i| c[i])))
+        .collect();
+    for (j, kind) in kinds.into_iter().enumerate() {
+        match kind {
             Some(SeparationKind::Complete) => complete.push(d.names[j + offset].clone()),
             Some(SeparationKind::QuasiComplete) => quasi.push(d.names[j + offset].clone()),
             None => {}

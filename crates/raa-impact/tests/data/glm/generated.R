@@ -55,3 +55,12 @@ d$w <- 1
 d <- save_data("nearsep", d)
 write_fit("nearsep", d, "logit", FALSE)
 write_fit("nearsep", d, "probit", FALSE)
+
+# 4. Integer and zero prior weights (zero-weight rows are left out of the fit, as R does).
+n <- 250
+d <- data.frame(x1 = rnorm(n), x2 = rbinom(n, 1, 0.5), x3 = rpois(n, 3))
+d$y <- rbinom(n, 1, plogis(-0.2 + 0.7 * d$x1 + 0.5 * d$x2 - 0.2 * d$x3))
+d$w <- sample(c(0, 1, 2, 3), n, replace = TRUE, prob = c(0.1, 0.5, 0.3, 0.1))
+d <- save_data("zeroweight", d)
+write_fit("zeroweight", d, "logit", TRUE)
+write_fit("zeroweight", d, "probit", TRUE)
