@@ -125,8 +125,16 @@ fn ipw_matches_r_for_every_scheme_and_se() {
                     .map(|(w, _)| w)
                     .sum::<f64>()
             };
-            close(&format!("{key} Σw treated"), sum(true), get("sum_w_treated"));
-            close(&format!("{key} Σw control"), sum(false), get("sum_w_control"));
+            close(
+                &format!("{key} Σw treated"),
+                sum(true),
+                get("sum_w_treated"),
+            );
+            close(
+                &format!("{key} Σw control"),
+                sum(false),
+                get("sum_w_control"),
+            );
             close(&format!("{key} w[0]"), w[0], get("w_first"));
             close(&format!("{key} w[n-1]"), w[w.len() - 1], get("w_last"));
             let z = e.estimate / e.se;
@@ -166,10 +174,8 @@ fn aipw_matches_r_formulas() {
                 cluster: cluster.then(|| d.educ.clone()),
                 ..Default::default()
             };
-            let e = aipw_effect(
-                &d.y, &d.treated, &cols, &d.names, &cols, &d.names, &options,
-            )
-            .unwrap();
+            let e =
+                aipw_effect(&d.y, &d.treated, &cols, &d.names, &cols, &d.names, &options).unwrap();
             close(&format!("{key} estimate"), e.estimate, get("estimate"));
             close(&format!("{key} {q}"), e.se, get(q));
             assert_eq!(e.estimand, estimand);

@@ -70,7 +70,10 @@ pub(crate) fn fit_ps(columns: &[&[f64]], names: &[String], treated: &[bool]) -> 
         if let GlmWarning::NotConverged { iterations } = w {
             return Err(Error::argument(
                 "ps_model_columns",
-                format!("the propensity-score logit did not converge in {iterations} iterations"),
+                format!(
+                    "the propensity-score logit did not converge in {iterations} iterations \
+                     (separation?): trim the sample to common support or drop perfectly predicting covariates"
+                ),
             ));
         }
     }

@@ -61,9 +61,9 @@ pub(crate) fn finish(e: Estimate, level: f64, treated: &[bool]) -> Effect {
 /// The clause of `se_method` describing the clustering.
 pub(crate) fn cluster_clause(n_clusters: Option<usize>) -> String {
     match n_clusters {
-        Some(g) => format!(
-            ", clustered: estimating functions summed within {g} clusters, times G/(G−1)"
-        ),
+        Some(g) => {
+            format!(", clustered: estimating functions summed within {g} clusters, times G/(G−1)")
+        }
         None => String::new(),
     }
 }
