@@ -83,8 +83,8 @@ impl WeightScheme {
 ///
 /// ```
 /// use raa_impact::weighting::{ps_weights, WeightScheme};
-/// let w = ps_weights(&[0.5, 0.2, 0.8], &[true, false, false], WeightScheme::Ate).unwrap();
-/// assert_eq!(w, vec![2.0, 1.25, 5.0]);
+/// let w = ps_weights(&[0.5, 0.2, 0.75], &[true, false, false], WeightScheme::Ate).unwrap();
+/// assert_eq!(w, vec![2.0, 1.25, 4.0]);
 /// assert!(ps_weights(&[1.0], &[true], WeightScheme::Ate).is_err());
 /// ```
 pub fn ps_weights(ps: &[f64], treated: &[bool], scheme: WeightScheme) -> Result<Vec<f64>> {
