@@ -206,3 +206,45 @@ fn outcome_column_constant_within_an_arm() {
     .map(|e| e.estimate);
     assert_argument(r, &["outcome_columns", "control arm"]);
 }
+
+/// One extra control whose covariate puts its score near `target` under the base fit.
+fn with_extreme_control(target: f64) -> Data {
+    use raa_impact::glm::{fit_binomial, GlmOptions};
+    let mut d = data();
+    let t: Vec<f64> = d.treated.iter().map(|&b| f64::from(u8::from(b))).collect();
+    let fit = fit_binomial(&[&d.x], &["x".to_string()], &t, &GlmOptions::default()).unwrap();
+    let (b0, b1) = (fit.coefficients[0], fit.coefficients[1]);
+    let x = ((target / (1.0 - target)).ln() - b0) / b1;
+    d.x.push(x);
+    d.z.push(0.0);
+    d.treated.push(false);
+    d.y.push(0.0);
+    d
+}
+
+#[test]
+fn scores_near_the_boundary_warn_and_numerically_zero_scores_fail() {
+    let one = |d: &Data| {
+        ipw_effect(
+            &d.y,
+            &d.treated,
+            &[&d.x],
+            &["x".to_string()],
+            &Default::default(),
+        )
+    };
+    let d = with_extreme_control(1e-6);
+    let (e, _) = one(&d).unwrap();
+    assert!(
+        e.se_method.contains("warning: 1 propensity scores"),
+        "{}",
+        e.se_method
+    );
+    let clean = one(&data()).unwrap().0;
+    assert!(!clean.se_method.contains("warning"), "{}", clean.se_method);
+    let d = with_extreme_control(1e-11);
+    assert_argument(
+        one(&d).map(|(e, _)| e.estimate),
+        &["row 40", "numerically 0 or 1", "trim"],
+    );
+}

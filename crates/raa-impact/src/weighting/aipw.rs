@@ -1,6 +1,6 @@
 //! Augmented inverse probability weighting (doubly robust) with influence-function standard errors.
 
-use super::input::{fit_ps, validate};
+use super::input::{extreme_score_note, fit_ps, validate};
 use super::variance::{cluster_clause, finish, se_from_influence, Estimate};
 use super::{WeightScheme, WeightingOptions};
 use crate::inference::wls;
@@ -124,8 +124,9 @@ pub fn aipw_effect(
             estimate,
             se,
             se_method: format!(
-                "efficient influence function (nuisance estimation ignored){}",
-                cluster_clause(n_clusters)
+                "efficient influence function (nuisance estimation ignored){}{}",
+                cluster_clause(n_clusters),
+                extreme_score_note(&e)
             ),
             n_clusters,
         },

@@ -62,6 +62,26 @@ pub(crate) fn validate(
     Ok(n)
 }
 
+/// Scores closer than this to 0 or 1 (R's and the GLM's "fitted at boundary" threshold) are
+/// accepted but flagged in `se_method`: their weights dominate the estimate.
+pub(crate) const PS_WARN: f64 = 1e-5;
+
+/// The `se_method` suffix warning about scores within [`PS_WARN`] of 0 or 1 (empty when none).
+pub(crate) fn extreme_score_note(e: &[f64]) -> String {
+    let k = e
+        .iter()
+        .filter(|e| **e < PS_WARN || **e > 1.0 - PS_WARN)
+        .count();
+    if k == 0 {
+        String::new()
+    } else {
+        format!(
+            "; warning: {k} propensity scores within {PS_WARN:e} of 0 or 1 give extreme weights, \
+             consider trimming to common support"
+        )
+    }
+}
+
 /// Fit the logit propensity model `treated ~ 1 + columns` and refuse scores numerically at 0 or 1.
 pub(crate) fn fit_ps(columns: &[&[f64]], names: &[String], treated: &[bool]) -> Result<GlmFit> {
     let t: Vec<f64> = treated.iter().map(|&b| f64::from(u8::from(b))).collect();

@@ -2,7 +2,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
-use super::input::{fit_ps, validate};
+use super::input::{extreme_score_note, fit_ps, validate};
 use super::variance::{cluster_clause, finish, se_from_influence, Estimate};
 use super::{ps_weights, WeightScheme, WeightingOptions};
 use crate::psm::effect::Effect;
@@ -79,7 +79,11 @@ pub fn ipw_effect(
             method: method_name(scheme).to_string(),
             estimate: arm.mu1 - arm.mu0,
             se,
-            se_method: format!("{se_method}{}", cluster_clause(n_clusters)),
+            se_method: format!(
+                "{se_method}{}{}",
+                cluster_clause(n_clusters),
+                extreme_score_note(e)
+            ),
             n_clusters,
         },
         options.level,
