@@ -29,6 +29,7 @@ pub mod psm;
 pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;
+pub mod weighting;
 
 pub use error::{Error, Result};
 
