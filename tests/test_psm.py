@@ -157,3 +157,14 @@ def test_separation_is_reported(lalonde):
     d = lalonde.assign(flag=lalonde["treat"])  # perfectly predicts treatment
     m = ri.match(d, "treat", ["age", "flag"])
     assert any("flag" in w and "separation" in w.lower() for w in m.warnings)
+
+
+def test_weighted_estimates_sit_beside_the_matched_one(lalonde):
+    # WeightIt's ATT on lalonde with this score model is 1214.07 (the Rust tests pin the SEs to R).
+    m = ri.match(lalonde, "treat", COVS)
+    att = m.weighting("re78", "ATT")
+    assert abs(att.estimate - 1214.07) < 0.01
+    table = pd.concat([m.effect("re78").to_frame(), att.to_frame(), m.weighting("re78", "overlap").to_frame(),
+                       m.weighting("re78", "ATE", aipw=True).to_frame()])
+    assert list(table["estimand"]) == ["ATT", "ATT", "ATO", "ATE"]
+    assert table["se"].gt(0).all()

@@ -12,6 +12,7 @@ mod psm;
 mod registry;
 mod returns;
 mod synthetic;
+mod weighting;
 
 use pyo3::prelude::*;
 
@@ -24,6 +25,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<synthetic::PySynthetic>()?;
     m.add_class::<psm::PyMatchSet>()?;
     m.add_function(wrap_pyfunction!(psm::match_units, m)?)?;
+    m.add_function(wrap_pyfunction!(weighting::weighting_effect, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;
