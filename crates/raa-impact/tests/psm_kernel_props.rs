@@ -114,7 +114,10 @@ fn with_threads<T: Send>(k: usize, f: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Matches keyed by unit key, for comparison across row permutations.
-fn by_key(m: &Matches, key: &[u64]) -> (BTreeMap<u64, Vec<u64>>, Vec<(u64, String)>, Vec<u64>) {
+/// (controls by focal key, unmatched (key, reason), order as keys).
+type Keyed = (BTreeMap<u64, Vec<u64>>, Vec<(u64, String)>, Vec<u64>);
+
+fn by_key(m: &Matches, key: &[u64]) -> Keyed {
     let mut c = BTreeMap::new();
     for (i, f) in m.focal.iter().enumerate() {
         c.insert(

@@ -122,13 +122,12 @@ impl Ctx<'_> {
         None
     }
 
-    /// Valid controls on one side from `from` outwards with distance <= `limit`.
+    /// Valid controls on one side (`go_left`) from `from` outwards with distance <= `limit`.
     fn collect_side(
         &self,
         av: &mut impl Avail,
         t: usize,
-        from: usize,
-        go_left: bool,
+        (from, go_left): (usize, bool),
         limit: f64,
         excluded: &[u32],
         out: &mut Vec<(u64, u32)>,
@@ -173,10 +172,10 @@ impl Ctx<'_> {
         };
         let limit = best + self.opts.tolerance;
         if let Some((x, _)) = l {
-            self.collect_side(av, t, x, true, limit, excluded, out);
+            self.collect_side(av, t, (x, true), limit, excluded, out);
         }
         if let Some((x, _)) = r {
-            self.collect_side(av, t, x, false, limit, excluded, out);
+            self.collect_side(av, t, (x, false), limit, excluded, out);
         }
         out.sort_unstable();
         Some(best)
