@@ -92,7 +92,7 @@ pub(crate) fn match_block(ctx: &Ctx, order: &[u32]) -> Out {
                 if track {
                     mine[i].push(j as u32);
                 }
-                out.events.push((ctx.p.trow[t], ctx.p.crow[b.c0 + j]));
+                out.events.push((ctx.p.trow[t], ctx.p.crow(b.c0 + j)));
             } else if round == 0 {
                 active[i] = false;
                 out.unmatched.push((ctx.p.trow[t], reason(ctx, t)));
@@ -139,7 +139,7 @@ fn closest_round(
                 if track {
                     mine[i].push(j as u32);
                 }
-                out.events.push((ctx.p.trow[t], ctx.p.crow[b.c0 + j]));
+                out.events.push((ctx.p.trow[t], ctx.p.crow(b.c0 + j)));
                 if round == 0 {
                     out.order.push(ctx.p.trow[t]);
                 }
@@ -184,7 +184,7 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
             let limit = last_best.unwrap_or(0.0) + ctx.opts.tolerance;
             let extra: Vec<u32> = buf
                 .iter()
-                .filter(|(_, j)| (ctx.p.td[t] - ctx.p.cd[b.c0 + *j as usize]).abs() <= limit)
+                .filter(|(_, j)| (ctx.p.td[t] - ctx.p.cd(b.c0 + *j as usize)).abs() <= limit)
                 .map(|(_, j)| *j)
                 .collect();
             taken.extend(extra);
@@ -192,6 +192,6 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
     }
     for j in taken {
         out.events
-            .push((ctx.p.trow[t], ctx.p.crow[b.c0 + j as usize]));
+            .push((ctx.p.trow[t], ctx.p.crow(b.c0 + j as usize)));
     }
 }

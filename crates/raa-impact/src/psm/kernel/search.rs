@@ -78,17 +78,17 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn ckey(&self, j: usize) -> u64 {
-        key_of(self.input, self.p.crow[self.b.c0 + j])
+        key_of(self.input, self.p.crow(self.b.c0 + j))
     }
     fn cov_ok(&self, trow: usize, j: usize) -> bool {
-        let crow = self.p.crow[self.b.c0 + j] as usize;
+        let crow = self.p.crow(self.b.c0 + j) as usize;
         self.input
             .covariate_calipers
             .iter()
             .all(|(x, w)| (x[trow] - x[crow]).abs() <= *w)
     }
     fn dist(&self, t: usize, j: usize) -> f64 {
-        (self.p.td[t] - self.p.cd[self.b.c0 + j]).abs()
+        (self.p.td[t] - self.p.cd(self.b.c0 + j)).abs()
     }
     fn in_caliper(&self, d: f64) -> bool {
         self.opts.caliper.is_none_or(|c| d <= c)
