@@ -399,3 +399,27 @@ fn larger_random_inputs_equal_reference() {
         assert!(got.controls.len() > 100);
     }
 }
+
+/// Massive ties (a discrete score): every focal unit and control has the same distance. Focal
+/// units go in key order and each takes the smallest-key available control, so the i-th focal
+/// unit gets the i-th control. Runs of equal distances are skipped as a whole, so this is fast
+/// (a per-tie scan would take minutes here).
+#[test]
+fn massive_ties_are_linear_and_follow_keys() {
+    let (nt, nc) = (20_000usize, 200_000usize);
+    let t: Vec<bool> = (0..nt + nc).map(|i| i % 11 == 0 && i / 11 < nt).collect();
+    let d = vec![0.5; t.len()];
+    let m = run(
+        &d,
+        &t,
+        KernelOptions {
+            caliper: Some(0.1),
+            ..Default::default()
+        },
+    );
+    let controls: Vec<u32> = (0..t.len() as u32).filter(|&i| !t[i as usize]).collect();
+    assert!(m.unmatched.is_empty());
+    for (i, &f) in m.focal.iter().enumerate() {
+        assert_eq!(m.controls_of(i), &[controls[i]], "focal row {f}");
+    }
+}

@@ -88,7 +88,16 @@ fn case_strategy() -> impl Strategy<Value = Case> {
         )
             .prop_map(
                 move |(d, treated, stratum, keyed, eligible, cov, opts, salt)| Case {
-                    d: d.iter().map(|(k, j)| *k as f64 / 16.0 + j).collect(),
+                    // Negative values, and -0.0 next to 0.0, which must count as the same distance.
+                    d: d.iter()
+                        .map(|(k, j)| {
+                            if *k == 13 {
+                                -0.0
+                            } else {
+                                *k as f64 / 16.0 - 0.75 + j
+                            }
+                        })
+                        .collect(),
                     treated,
                     stratum,
                     // Unique keys that are not the row order.

@@ -150,13 +150,61 @@ impl Ctx<'_> {
         }
     }
 
+    /// The smallest-key valid control on one side with distance <= `limit`, visiting one run of
+    /// equal distances at a time: inside a run positions are in key order, so the first valid
+    /// available position of the run is its best, and the rest of the run is skipped. This keeps
+    /// heavily tied (discrete) scores linear instead of scanning every tied control.
+    fn min_key_side(
+        &self,
+        av: &mut impl Avail,
+        t: usize,
+        (from, go_left): (usize, bool),
+        limit: f64,
+        excluded: &[u32],
+    ) -> Option<(u64, u32)> {
+        let trow = self.p.trow[t] as usize;
+        let block = &self.p.c[self.b.c0..self.b.c1];
+        let ok = |y: usize| !excluded.contains(&(y as u32)) && self.cov_ok(trow, y);
+        let mut best: Option<(u64, u32)> = None;
+        let mut x = Some(from);
+        while let Some(xx) = x {
+            let d = self.dist(t, xx);
+            if d > limit || !self.in_caliper(d) {
+                break;
+            }
+            let bits = block[xx].0;
+            let (lo, hi) = if go_left {
+                (block[..xx].partition_point(|e| e.0 < bits), xx + 1)
+            } else {
+                (xx, xx + block[xx..].partition_point(|e| e.0 <= bits))
+            };
+            let mut y = av.right(lo);
+            while let Some(yy) = y.filter(|&v| v < hi) {
+                if ok(yy) {
+                    let cand = (self.ckey(yy), yy as u32);
+                    best = Some(best.map_or(cand, |b| b.min(cand)));
+                    break;
+                }
+                y = av.right(yy + 1);
+            }
+            x = if go_left {
+                lo.checked_sub(1).and_then(|v| av.left(v))
+            } else {
+                av.right(hi)
+            };
+        }
+        best
+    }
+
     /// Best distance `D` of focal `t` (sorted position) and the valid controls within `D + tol`,
-    /// as (key, local position) sorted by key. Empty if none.
+    /// as (key, local position) sorted by key; with `all == false` only the smallest-key one of
+    /// each side (so `out[0]` is the choice). Empty if none.
     pub fn candidates(
         &self,
         av: &mut impl Avail,
         t: usize,
         excluded: &[u32],
+        all: bool,
         out: &mut Vec<(u64, u32)>,
     ) -> Option<f64> {
         out.clear();
@@ -172,10 +220,18 @@ impl Ctx<'_> {
         };
         let limit = best + self.opts.tolerance;
         if let Some((x, _)) = l {
-            self.collect_side(av, t, (x, true), limit, excluded, out);
+            if all {
+                self.collect_side(av, t, (x, true), limit, excluded, out);
+            } else {
+                out.extend(self.min_key_side(av, t, (x, true), limit, excluded));
+            }
         }
         if let Some((x, _)) = r {
-            self.collect_side(av, t, (x, false), limit, excluded, out);
+            if all {
+                self.collect_side(av, t, (x, false), limit, excluded, out);
+            } else {
+                out.extend(self.min_key_side(av, t, (x, false), limit, excluded));
+            }
         }
         out.sort_unstable();
         Some(best)
