@@ -68,6 +68,41 @@ impl Avail for UnionFind {
     }
 }
 
+/// First position of the run of equal bits containing `x`: galloping from `x`, so a run of
+/// length r costs O(log r) (usually one comparison).
+fn run_start(block: &[(u64, u32)], x: usize) -> usize {
+    let bits = block[x].0;
+    let mut step = 1;
+    let mut hi = x; // block[hi] has `bits`
+    loop {
+        let probe = hi.saturating_sub(step);
+        if block[probe].0 < bits {
+            return probe + 1 + block[probe + 1..hi].partition_point(|e| e.0 < bits);
+        }
+        if probe == 0 {
+            return 0;
+        }
+        hi = probe;
+        step *= 2;
+    }
+}
+
+/// One past the last position of the run of equal bits containing `x` (galloping).
+fn run_end(block: &[(u64, u32)], x: usize) -> usize {
+    let bits = block[x].0;
+    let mut step = 1;
+    let mut lo = x; // block[lo] has `bits`
+    loop {
+        let probe = lo + step;
+        if probe >= block.len() || block[probe].0 > bits {
+            let end = probe.min(block.len());
+            return lo + 1 + block[lo + 1..end].partition_point(|e| e.0 <= bits);
+        }
+        lo = probe;
+        step *= 2;
+    }
+}
+
 /// Read-only context of a block search.
 pub(crate) struct Ctx<'a> {
     pub input: &'a KernelInput<'a>,
@@ -174,9 +209,9 @@ impl Ctx<'_> {
             }
             let bits = block[xx].0;
             let (lo, hi) = if go_left {
-                (block[..xx].partition_point(|e| e.0 < bits), xx + 1)
+                (run_start(block, xx), xx + 1)
             } else {
-                (xx, xx + block[xx..].partition_point(|e| e.0 <= bits))
+                (xx, run_end(block, xx))
             };
             let mut y = av.right(lo);
             while let Some(yy) = y.filter(|&v| v < hi) {
