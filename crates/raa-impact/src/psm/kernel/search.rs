@@ -207,7 +207,6 @@ impl Ctx<'_> {
             if d > limit || !self.in_caliper(d) {
                 break;
             }
-            let bits = block[xx].0;
             let (lo, hi) = if go_left {
                 (run_start(block, xx), xx + 1)
             } else {
