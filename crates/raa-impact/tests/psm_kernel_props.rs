@@ -88,7 +88,16 @@ fn case_strategy() -> impl Strategy<Value = Case> {
         )
             .prop_map(
                 move |(d, treated, stratum, keyed, eligible, cov, opts, salt)| Case {
-                    d: d.iter().map(|(k, j)| *k as f64 / 16.0 + j).collect(),
+                    // Negative values, and -0.0 next to 0.0, which must count as the same distance.
+                    d: d.iter()
+                        .map(|(k, j)| {
+                            if *k == 13 {
+                                -0.0
+                            } else {
+                                *k as f64 / 16.0 - 0.75 + j
+                            }
+                        })
+                        .collect(),
                     treated,
                     stratum,
                     // Unique keys that are not the row order.
@@ -114,7 +123,10 @@ fn with_threads<T: Send>(k: usize, f: impl FnOnce() -> T + Send) -> T {
 }
 
 /// Matches keyed by unit key, for comparison across row permutations.
-fn by_key(m: &Matches, key: &[u64]) -> (BTreeMap<u64, Vec<u64>>, Vec<(u64, String)>, Vec<u64>) {
+/// (controls by focal key, unmatched (key, reason), order as keys).
+type Keyed = (BTreeMap<u64, Vec<u64>>, Vec<(u64, String)>, Vec<u64>);
+
+fn by_key(m: &Matches, key: &[u64]) -> Keyed {
     let mut c = BTreeMap::new();
     for (i, f) in m.focal.iter().enumerate() {
         c.insert(

@@ -78,7 +78,8 @@ pub fn order(inp: &KernelInput, o: &KernelOptions) -> Vec<usize> {
     let n = inp.treated.len();
     let mut t: Vec<usize> = (0..n).filter(|&i| inp.treated[i] && elig(inp, i)).collect();
     let k = |i: usize| (key(inp, i), i);
-    let d = |i: usize| inp.distance[i];
+    // -0.0 and 0.0 are the same distance.
+    let d = |i: usize| inp.distance[i] + 0.0;
     match o.order {
         Order::Largest => t.sort_by(|a, b| d(*b).total_cmp(&d(*a)).then(k(*a).cmp(&k(*b)))),
         Order::Smallest | Order::Closest => {

@@ -203,7 +203,8 @@ struct Cov<'a> {
 impl Cov<'_> {
     fn sort_order(&self, t: &mut [u32]) {
         let key = |r: u32| (key_of(self.input, r), r);
-        let d = |r: u32| self.input.distance[r as usize];
+        // + 0.0 folds -0.0 onto 0.0, as the 1-D kernel does.
+        let d = |r: u32| self.input.distance[r as usize] + 0.0;
         match self.opts.order {
             Order::Largest => t.sort_by(|a, b| d(*b).total_cmp(&d(*a)).then(key(*a).cmp(&key(*b)))),
             Order::Smallest => {

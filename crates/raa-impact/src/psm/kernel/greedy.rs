@@ -21,7 +21,7 @@ fn reason(ctx: &Ctx, t: usize) -> UnmatchedReason {
     }
     let mut all = AllAvail(ctx.b.c1 - ctx.b.c0);
     let mut buf = Vec::new();
-    match ctx.candidates(&mut all, t, &[], &mut buf) {
+    match ctx.candidates(&mut all, t, &[], false, &mut buf) {
         Some(_) => UnmatchedReason::ControlsExhausted,
         None => UnmatchedReason::NoControlInCaliper,
     }
@@ -86,13 +86,16 @@ pub(crate) fn match_block(ctx: &Ctx, order: &[u32]) -> Out {
                 continue;
             }
             let excl: &[u32] = if track { &mine[i] } else { &[] };
-            if ctx.candidates(&mut pool.uf, t, excl, &mut buf).is_some() {
+            if ctx
+                .candidates(&mut pool.uf, t, excl, false, &mut buf)
+                .is_some()
+            {
                 let j = buf[0].1 as usize;
                 pool.take(j);
                 if track {
                     mine[i].push(j as u32);
                 }
-                out.events.push((ctx.p.trow[t], ctx.p.crow[b.c0 + j]));
+                out.events.push((ctx.p.trow[t], ctx.p.crow(b.c0 + j)));
             } else if round == 0 {
                 active[i] = false;
                 out.unmatched.push((ctx.p.trow[t], reason(ctx, t)));
@@ -124,7 +127,7 @@ fn closest_round(
             continue;
         }
         let excl: &[u32] = if track { &mine[i] } else { &[] };
-        match ctx.candidates(&mut pool.uf, t, excl, &mut buf) {
+        match ctx.candidates(&mut pool.uf, t, excl, false, &mut buf) {
             Some(d) => heap.push(Reverse((d.to_bits(), key_of(ctx.input, ctx.p.trow[t]), t))),
             None => failed.push(t),
         }
@@ -132,14 +135,14 @@ fn closest_round(
     while let Some(Reverse((bits, k, t))) = heap.pop() {
         let i = t - b.t0;
         let excl: &[u32] = if track { &mine[i] } else { &[] };
-        match ctx.candidates(&mut pool.uf, t, excl, &mut buf) {
+        match ctx.candidates(&mut pool.uf, t, excl, false, &mut buf) {
             Some(d) if d.to_bits() == bits => {
                 let j = buf[0].1 as usize;
                 pool.take(j);
                 if track {
                     mine[i].push(j as u32);
                 }
-                out.events.push((ctx.p.trow[t], ctx.p.crow[b.c0 + j]));
+                out.events.push((ctx.p.trow[t], ctx.p.crow(b.c0 + j)));
                 if round == 0 {
                     out.order.push(ctx.p.trow[t]);
                 }
@@ -166,7 +169,7 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
     let mut taken: Vec<u32> = Vec::with_capacity(ctx.opts.ratio);
     let mut last_best = None;
     for _ in 0..ctx.opts.ratio {
-        match ctx.candidates(&mut all, t, &taken, &mut buf) {
+        match ctx.candidates(&mut all, t, &taken, false, &mut buf) {
             Some(d) => {
                 taken.push(buf[0].1);
                 last_best = Some(d);
@@ -180,11 +183,14 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
     }
     if ctx.opts.ties == Ties::All {
         // Everything else within tolerance of the last chosen distance joins, by key.
-        if ctx.candidates(&mut all, t, &taken, &mut buf).is_some() {
+        if ctx
+            .candidates(&mut all, t, &taken, true, &mut buf)
+            .is_some()
+        {
             let limit = last_best.unwrap_or(0.0) + ctx.opts.tolerance;
             let extra: Vec<u32> = buf
                 .iter()
-                .filter(|(_, j)| (ctx.p.td[t] - ctx.p.cd[b.c0 + *j as usize]).abs() <= limit)
+                .filter(|(_, j)| (ctx.p.td[t] - ctx.p.cd(b.c0 + *j as usize)).abs() <= limit)
                 .map(|(_, j)| *j)
                 .collect();
             taken.extend(extra);
@@ -192,6 +198,6 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
     }
     for j in taken {
         out.events
-            .push((ctx.p.trow[t], ctx.p.crow[b.c0 + j as usize]));
+            .push((ctx.p.trow[t], ctx.p.crow(b.c0 + j as usize)));
     }
 }

@@ -14,6 +14,16 @@
 //! distance is within `tolerance` of the best one, the smallest key wins (`key`, else row index).
 //! Results are bit-identical for any thread count, and for permuted rows when unique keys are given.
 //!
+//! Departures from MatchIt, by design: ties use keys (above); `Order::Random` uses its own
+//! seeded shuffle (not R's stream); `-0.0` and `0.0` are the same distance; with `Order::Closest`
+//! the pair priority is recomputed when popped rather than reusing a stale control.
+//!
+//! Cost: sorting is a bucket sort on the value (8 fixed row parts, ≤ 8192 buckets, each bucket
+//! sorted by (distance, key)); peak extra memory ≈ 2 × 16 bytes per control during the sort, then
+//! 16 bytes per control plus two `u32` union-find arrays per block. Runs of equal distances are
+//! visited once per search, so discrete scores stay near-linear. Covariate calipers without a
+//! distance caliper may scan far (every control failing the covariate check is visited).
+//!
 //! Speed: both groups are sorted once; the nearest available control is found from the focal unit's
 //! insertion point with "next available to the left/right" union-find forests; exact strata and
 //! gaps in the sorted distances wider than the caliper split the units into independent blocks

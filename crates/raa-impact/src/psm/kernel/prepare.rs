@@ -20,8 +20,8 @@ pub(crate) struct Block {
 
 /// Eligible units sorted by (stratum, distance, key), plus blocks and the processing order.
 pub(crate) struct Prepared {
-    pub cd: Vec<f64>,
-    pub crow: Vec<u32>,
+    /// Eligible controls as (order bits of the distance, row), sorted.
+    pub c: Vec<(u64, u32)>,
     pub td: Vec<f64>,
     pub trow: Vec<u32>,
     /// For each sorted treated, the first sorted control of its stratum with distance >= its own.
@@ -150,12 +150,22 @@ fn from_ord_bits(b: u64) -> f64 {
     }
 }
 
-/// One group sorted by (stratum, distance, key, row): distances, rows and strata (empty when
-/// there are no strata).
+/// One group sorted by (stratum, distance, key, row): (order bits, row) pairs and strata (empty
+/// when there are no strata).
 struct Sorted {
-    d: Vec<f64>,
-    row: Vec<u32>,
+    pairs: Vec<(u64, u32)>,
     stratum: Vec<u32>,
+}
+
+impl Prepared {
+    /// Distance of sorted control `i`.
+    pub fn cd(&self, i: usize) -> f64 {
+        from_ord_bits(self.c[i].0)
+    }
+    /// Row of sorted control `i`.
+    pub fn crow(&self, i: usize) -> u32 {
+        self.c[i].1
+    }
 }
 
 fn in_group(input: &KernelInput, focal: bool, i: usize) -> bool {
@@ -181,8 +191,7 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
             .collect();
         v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(&(a.1, a.2), &(b.1, b.2))));
         return Sorted {
-            d: v.iter().map(|e| from_ord_bits(e.1)).collect(),
-            row: v.iter().map(|e| e.2).collect(),
+            pairs: v.iter().map(|e| (e.1, e.2)).collect(),
             stratum: v.iter().map(|e| e.0).collect(),
         };
     }
@@ -211,11 +220,8 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
     });
     drop(slices);
     drop(parts);
-    let d = pairs.par_iter().map(|e| from_ord_bits(e.0)).collect();
-    let row = pairs.par_iter().map(|e| e.1).collect();
     Sorted {
-        d,
-        row,
+        pairs,
         stratum: Vec::new(),
     }
 }
@@ -243,7 +249,7 @@ fn bucket_parts(
             || (f64::INFINITY, f64::NEG_INFINITY, 0),
             |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
         );
-    let nb = (m / 64).clamp(1, 1 << 16);
+    let nb = (m / 1024).clamp(1, 1 << 13);
     let width = hi - lo;
     let scale = if width > 0.0 && width.is_finite() {
         nb as f64 / width
@@ -282,12 +288,13 @@ const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let (c, t) = rayon::join(|| sorted_group(input, false), || sorted_group(input, true));
-    let (blocks, tins, tblock) = split_blocks(&c.d, &c.stratum, &t.d, &t.stratum, o.caliper);
+    let td: Vec<f64> = t.pairs.iter().map(|e| from_ord_bits(e.0)).collect();
+    let trow: Vec<u32> = t.pairs.iter().map(|e| e.1).collect();
+    let (blocks, tins, tblock) = split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper);
     Prepared {
-        cd: c.d,
-        crow: c.row,
-        td: t.d,
-        trow: t.row,
+        c: c.pairs,
+        td,
+        trow,
         tins,
         blocks,
         tblock,
@@ -297,14 +304,15 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
 /// Walk the merged sorted sequences once: strata boundaries, and (with a caliper) gaps wider than
 /// the caliper, end a block. Blocks without treated units are dropped.
 fn split_blocks(
-    cd: &[f64],
+    cpairs: &[(u64, u32)],
     cstr: &[u32],
     td: &[f64],
     tstr: &[u32],
     caliper: Option<f64>,
 ) -> (Vec<Block>, Vec<u32>, Vec<u32>) {
     let strat = |s: &[u32], i: usize| if s.is_empty() { 0 } else { s[i] };
-    let (nc, nt) = (cd.len(), td.len());
+    let cd = |i: usize| from_ord_bits(cpairs[i].0);
+    let (nc, nt) = (cpairs.len(), td.len());
     let mut blocks = Vec::new();
     let mut tins = vec![0u32; nt];
     let mut tblock = vec![0u32; nt];
@@ -340,8 +348,8 @@ fn split_blocks(
         for t in ti..te {
             let x = td[t];
             // Controls below this treated; a gap wider than the caliper ends the block.
-            while c < ce && cd[c] < x {
-                if cd[c] - last > cal {
+            while c < ce && cd(c) < x {
+                if cd(c) - last > cal {
                     b.c1 = c;
                     if b.t1 > b.t0 {
                         blocks.push(b);
@@ -354,7 +362,7 @@ fn split_blocks(
                         empty_stratum: empty,
                     };
                 }
-                last = cd[c];
+                last = cd(c);
                 c += 1;
             }
             if x - last > cal {
@@ -376,8 +384,8 @@ fn split_blocks(
             b.t1 = t + 1;
         }
         // Controls above the last treated join its block up to the first wide gap.
-        while c < ce && cd[c] - last <= cal {
-            last = cd[c];
+        while c < ce && cd(c) - last <= cal {
+            last = cd(c);
             c += 1;
         }
         b.c1 = c;

@@ -68,6 +68,41 @@ impl Avail for UnionFind {
     }
 }
 
+/// First position of the run of equal bits containing `x`: galloping from `x`, so a run of
+/// length r costs O(log r) (usually one comparison).
+fn run_start(block: &[(u64, u32)], x: usize) -> usize {
+    let bits = block[x].0;
+    let mut step = 1;
+    let mut hi = x; // block[hi] has `bits`
+    loop {
+        let probe = hi.saturating_sub(step);
+        if block[probe].0 < bits {
+            return probe + 1 + block[probe + 1..hi].partition_point(|e| e.0 < bits);
+        }
+        if probe == 0 {
+            return 0;
+        }
+        hi = probe;
+        step *= 2;
+    }
+}
+
+/// One past the last position of the run of equal bits containing `x` (galloping).
+fn run_end(block: &[(u64, u32)], x: usize) -> usize {
+    let bits = block[x].0;
+    let mut step = 1;
+    let mut lo = x; // block[lo] has `bits`
+    loop {
+        let probe = lo + step;
+        if probe >= block.len() || block[probe].0 > bits {
+            let end = probe.min(block.len());
+            return lo + 1 + block[lo + 1..end].partition_point(|e| e.0 <= bits);
+        }
+        lo = probe;
+        step *= 2;
+    }
+}
+
 /// Read-only context of a block search.
 pub(crate) struct Ctx<'a> {
     pub input: &'a KernelInput<'a>,
@@ -78,17 +113,17 @@ pub(crate) struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn ckey(&self, j: usize) -> u64 {
-        key_of(self.input, self.p.crow[self.b.c0 + j])
+        key_of(self.input, self.p.crow(self.b.c0 + j))
     }
     fn cov_ok(&self, trow: usize, j: usize) -> bool {
-        let crow = self.p.crow[self.b.c0 + j] as usize;
+        let crow = self.p.crow(self.b.c0 + j) as usize;
         self.input
             .covariate_calipers
             .iter()
             .all(|(x, w)| (x[trow] - x[crow]).abs() <= *w)
     }
     fn dist(&self, t: usize, j: usize) -> f64 {
-        (self.p.td[t] - self.p.cd[self.b.c0 + j]).abs()
+        (self.p.td[t] - self.p.cd(self.b.c0 + j)).abs()
     }
     fn in_caliper(&self, d: f64) -> bool {
         self.opts.caliper.is_none_or(|c| d <= c)
@@ -122,13 +157,12 @@ impl Ctx<'_> {
         None
     }
 
-    /// Valid controls on one side from `from` outwards with distance <= `limit`.
+    /// Valid controls on one side (`go_left`) from `from` outwards with distance <= `limit`.
     fn collect_side(
         &self,
         av: &mut impl Avail,
         t: usize,
-        from: usize,
-        go_left: bool,
+        (from, go_left): (usize, bool),
         limit: f64,
         excluded: &[u32],
         out: &mut Vec<(u64, u32)>,
@@ -151,13 +185,60 @@ impl Ctx<'_> {
         }
     }
 
+    /// The smallest-key valid control on one side with distance <= `limit`, visiting one run of
+    /// equal distances at a time: inside a run positions are in key order, so the first valid
+    /// available position of the run is its best, and the rest of the run is skipped. This keeps
+    /// heavily tied (discrete) scores linear instead of scanning every tied control.
+    fn min_key_side(
+        &self,
+        av: &mut impl Avail,
+        t: usize,
+        (from, go_left): (usize, bool),
+        limit: f64,
+        excluded: &[u32],
+    ) -> Option<(u64, u32)> {
+        let trow = self.p.trow[t] as usize;
+        let block = &self.p.c[self.b.c0..self.b.c1];
+        let ok = |y: usize| !excluded.contains(&(y as u32)) && self.cov_ok(trow, y);
+        let mut best: Option<(u64, u32)> = None;
+        let mut x = Some(from);
+        while let Some(xx) = x {
+            let d = self.dist(t, xx);
+            if d > limit || !self.in_caliper(d) {
+                break;
+            }
+            let (lo, hi) = if go_left {
+                (run_start(block, xx), xx + 1)
+            } else {
+                (xx, run_end(block, xx))
+            };
+            let mut y = av.right(lo);
+            while let Some(yy) = y.filter(|&v| v < hi) {
+                if ok(yy) {
+                    let cand = (self.ckey(yy), yy as u32);
+                    best = Some(best.map_or(cand, |b| b.min(cand)));
+                    break;
+                }
+                y = av.right(yy + 1);
+            }
+            x = if go_left {
+                lo.checked_sub(1).and_then(|v| av.left(v))
+            } else {
+                av.right(hi)
+            };
+        }
+        best
+    }
+
     /// Best distance `D` of focal `t` (sorted position) and the valid controls within `D + tol`,
-    /// as (key, local position) sorted by key. Empty if none.
+    /// as (key, local position) sorted by key; with `all == false` only the smallest-key one of
+    /// each side (so `out[0]` is the choice). Empty if none.
     pub fn candidates(
         &self,
         av: &mut impl Avail,
         t: usize,
         excluded: &[u32],
+        all: bool,
         out: &mut Vec<(u64, u32)>,
     ) -> Option<f64> {
         out.clear();
@@ -173,10 +254,18 @@ impl Ctx<'_> {
         };
         let limit = best + self.opts.tolerance;
         if let Some((x, _)) = l {
-            self.collect_side(av, t, x, true, limit, excluded, out);
+            if all {
+                self.collect_side(av, t, (x, true), limit, excluded, out);
+            } else {
+                out.extend(self.min_key_side(av, t, (x, true), limit, excluded));
+            }
         }
         if let Some((x, _)) = r {
-            self.collect_side(av, t, x, false, limit, excluded, out);
+            if all {
+                self.collect_side(av, t, (x, false), limit, excluded, out);
+            } else {
+                out.extend(self.min_key_side(av, t, (x, false), limit, excluded));
+            }
         }
         out.sort_unstable();
         Some(best)
