@@ -35,7 +35,7 @@ def _choice(name: str, value: str, table: Dict[str, str]) -> str:
 def _options(
     model: str, distance: str, estimand: str, ratio: int, replace: bool, reuse_max: Optional[int],
     caliper: Union[None, float, Dict[str, float]], caliper_scale: str, order: str, ties: str,
-    tolerance: float, discard: str, crump_alpha: Optional[float], seed: Optional[int],
+    tolerance: Optional[float], discard: str, crump_alpha: Optional[float], seed: Optional[int],
 ) -> Dict[str, Any]:
     if order == "random":
         if seed is None:
@@ -70,7 +70,7 @@ def _options(
         "covariate_calipers": covariate_calipers,
         "order": order_json,
         "ties": ties.capitalize(),
-        "tolerance": float(tolerance),
+        "tolerance": None if tolerance is None else float(tolerance),
         "discard": _choice("discard", discard, _DISCARD),
         "crump_alpha": crump_alpha,
     }
@@ -93,7 +93,7 @@ def match(
     exact: Union[None, str, Sequence[str]] = None,
     order: str = "largest",
     ties: str = "first",
-    tolerance: float = 1e-10,
+    tolerance: Optional[float] = None,
     discard: str = "none",
     crump_alpha: Optional[float] = None,
     id: Optional[str] = None,
@@ -112,7 +112,10 @@ def match(
     sets calipers on covariates too (key "distance" for the distance). ``exact`` names columns to match
     exactly on. ``order``: "largest", "smallest", "closest", "data" or "random" (with ``seed``).
     ``ties="all"`` (with ``replace=True``) keeps every tied control with fractional weights. Ties are
-    broken by ``id`` when given, else by row order. ``missing="drop"`` drops rows with missing
+    broken by ``id`` when given, else by row order, as MatchIt's sort positions do (``tolerance``:
+    sides closer than this count as equally far, default 0); with ``ties="all"`` a control is tied
+    when its squared standardised distance is within ``tolerance`` (default 1e-5) of the best, as in
+    R Matching. ``missing="drop"`` drops rows with missing
     covariates and reports how many.
 
     Returns a :class:`MatchResult`.
@@ -175,7 +178,7 @@ def match_arrays(
     treated = np.ascontiguousarray(treated, dtype=bool)
     score = np.ascontiguousarray(score, dtype=np.float64)
     keys = dict(model="logit", distance="logit", estimand="ATT", ratio=1, replace=False, reuse_max=None,
-                caliper=None, caliper_scale="pooled_sd", order="largest", ties="first", tolerance=1e-10,
+                caliper=None, caliper_scale="pooled_sd", order="largest", ties="first", tolerance=None,
                 discard="none", crump_alpha=None, seed=None)
     unknown = set(options) - set(keys)
     if unknown:

@@ -148,22 +148,32 @@ fn replacement_and_reuse_max() {
     assert_eq!((ctl(&m, 0), ctl(&m, 1)), (vec![2], vec![2]));
 }
 
-/// A control exactly as far below as another is above: the smaller key wins (row order without
-/// keys, which here is also MatchIt's "left first" choice); `Ties::All` keeps both.
+/// MatchIt's tie rule. A control exactly as far below as another is above: the lower one wins,
+/// whatever the keys. Controls at one distance below the focal unit: the nearest in (distance,
+/// key) order, i.e. the largest key. `Ties::All` keeps both equally far controls.
 #[test]
-fn ties_by_key_and_ties_all() {
+fn ties_follow_matchit_sort_positions_and_ties_all() {
     let d = [0.5, 0.25, 0.75];
     let t = [T, C, C];
     assert_eq!(ctl(&run(&d, &t, KernelOptions::default()), 0), vec![1]);
     let key = [10u64, 30, 20];
-    let input = KernelInput {
-        distance: &d,
-        treated: &t,
-        key: Some(&key),
-        ..Default::default()
+    let keyed = |d: &[f64], key: &[u64]| {
+        let input = KernelInput {
+            distance: d,
+            treated: &t,
+            key: Some(key),
+            ..Default::default()
+        };
+        match_nearest(&input, &KernelOptions::default()).expect("valid")
     };
-    let m = match_nearest(&input, &KernelOptions::default()).expect("valid");
-    assert_eq!(ctl(&m, 0), vec![2]);
+    assert_eq!(ctl(&keyed(&d, &key), 0), vec![1]);
+    // Both controls below at the same distance: the larger key sits nearer the focal unit.
+    let below = [0.5, 0.25, 0.25];
+    assert_eq!(ctl(&keyed(&below, &key), 0), vec![1]);
+    assert_eq!(ctl(&keyed(&below, &[10, 20, 30]), 0), vec![2]);
+    // Both above: the smaller key is nearer.
+    let above = [0.5, 0.75, 0.75];
+    assert_eq!(ctl(&keyed(&above, &key), 0), vec![2]);
     let all = KernelOptions {
         replace: true,
         ties: Ties::All,
@@ -401,9 +411,9 @@ fn larger_random_inputs_equal_reference() {
 }
 
 /// Massive ties (a discrete score): every focal unit and control has the same distance. Focal
-/// units go in key order and each takes the smallest-key available control, so the i-th focal
-/// unit gets the i-th control. Runs of equal distances are skipped as a whole, so this is fast
-/// (a per-tie scan would take minutes here).
+/// units go in key order; by MatchIt's rule each takes the available control just before it in
+/// key order, else the first one after it. Runs of equal distances are skipped as a whole, so this
+/// is fast (a per-tie scan would take minutes here).
 #[test]
 fn massive_ties_are_linear_and_follow_keys() {
     let (nt, nc) = (20_000usize, 200_000usize);
@@ -417,9 +427,15 @@ fn massive_ties_are_linear_and_follow_keys() {
             ..Default::default()
         },
     );
-    let controls: Vec<u32> = (0..t.len() as u32).filter(|&i| !t[i as usize]).collect();
+    let mut free: std::collections::BTreeSet<u32> =
+        (0..t.len() as u32).filter(|&i| !t[i as usize]).collect();
     assert!(m.unmatched.is_empty());
     for (i, &f) in m.focal.iter().enumerate() {
-        assert_eq!(m.controls_of(i), &[controls[i]], "focal row {f}");
+        let want = match free.range(..f).next_back() {
+            Some(&c) => c,
+            None => *free.range(f..).next().expect("a control is left"),
+        };
+        free.remove(&want);
+        assert_eq!(m.controls_of(i), &[want], "focal row {f}");
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::caliper::{raw_width, sd};
 use super::input::MatchInput;
 use super::kernel::{self, KernelInput, KernelOptions, Matches, Unmatched};
-use super::options::{Distance, Estimand, MatchOptions};
+use super::options::{Distance, Estimand, MatchOptions, Ties};
 use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, propensity, Score};
 use super::support::eligible;
@@ -119,7 +119,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             caliper: caliper_width,
             order: options.order,
             ties: options.ties,
-            tolerance: options.tolerance,
+            tolerance: kernel_tolerance(options, &distance),
         };
         if options.distance.uses_score() {
             kernel::match_nearest(&kernel_input, &kernel_options)
@@ -165,6 +165,22 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         balance,
         warnings,
     })
+}
+
+/// The kernel's tolerance in raw units: for `Ties::All`, Matching's tolerance on squared
+/// standardised distances times the distance's variance (`d²/s² ≤ D²/s² + tol`).
+fn kernel_tolerance(options: &MatchOptions, distance: &[f64]) -> f64 {
+    match options.ties {
+        Ties::First => options.tolerance.unwrap_or(0.0),
+        Ties::All => {
+            let scale = if distance.is_empty() {
+                1.0
+            } else {
+                sd(distance, |_| true).powi(2)
+            };
+            options.tolerance.unwrap_or(1e-5) * scale
+        }
+    }
 }
 
 /// Mahalanobis, or R Matching's default: each covariate weighted by its inverse sample variance.

@@ -92,8 +92,10 @@ pub struct MatchOptions {
     pub order: Order,
     /// Tie handling (`All` needs `replace`).
     pub ties: Ties,
-    /// Distances closer than this are ties (raw distance units).
-    pub tolerance: f64,
+    /// Ties. `Ties::First`: two sides of a unit closer than this in raw distance count as equally
+    /// far (default 0, MatchIt's exact comparison). `Ties::All`: R Matching's `distance.tolerance`
+    /// on squared distances standardised by the distance's SD (default 1e-5, Matching's).
+    pub tolerance: Option<f64>,
     /// Common-support rule.
     pub discard: Discard,
     /// Crump et al. (2009) trimming: drop units whose score is outside `[α, 1 − α]`.
@@ -114,7 +116,7 @@ impl Default for MatchOptions {
             covariate_calipers: Vec::new(),
             order: Order::Largest,
             ties: Ties::First,
-            tolerance: 1e-10,
+            tolerance: None,
             discard: Discard::None,
             crump_alpha: None,
         }

@@ -118,7 +118,7 @@ fn option_rules(o: &MatchOptions) -> Result<()> {
             ));
         }
     }
-    if !(o.tolerance >= 0.0 && o.tolerance.is_finite()) {
+    if o.tolerance.is_some_and(|t| !(t >= 0.0 && t.is_finite())) {
         return Err(Error::argument("tolerance", "expected a finite value ≥ 0"));
     }
     Ok(())

@@ -36,7 +36,9 @@ fn valid(inp: &KernelInput, o: &KernelOptions, t: usize, c: usize) -> Option<f64
     Some(d)
 }
 
-/// (best distance, valid controls within tolerance of it sorted by key).
+/// (best distance, candidates): `v[0]` is MatchIt's choice (nearest valid control on each side of
+/// the focal unit in (distance, key) order, the lower side when equally far within `tolerance`);
+/// the rest are the other controls tied with the best by R Matching's rule `d² ≤ best² + tol`.
 fn cands(
     inp: &KernelInput,
     o: &KernelOptions,
@@ -48,16 +50,54 @@ fn cands(
         .filter(|&c| !inp.treated[c] && elig(inp, c) && ok(c))
         .filter_map(|c| valid(inp, o, t, c).map(|d| (c, d)))
         .collect();
-    let best = ds.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
     if ds.is_empty() {
         return None;
     }
-    let mut v: Vec<usize> = ds
+    let best = ds.iter().map(|x| x.1).fold(f64::INFINITY, f64::min);
+    // -0.0 and 0.0 are the same distance.
+    let place = |i: usize| (inp.distance[i] + 0.0, key(inp, i), i);
+    let before = |a: (f64, u64, usize), b: (f64, u64, usize)| {
+        a.0.total_cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+            .is_lt()
+    };
+    let own = place(t);
+    let left = ds
         .iter()
-        .filter(|x| x.1 <= best + o.tolerance)
+        .filter(|x| before(place(x.0), own))
+        .max_by(|a, b| {
+            if before(place(a.0), place(b.0)) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+    let right = ds
+        .iter()
+        .filter(|x| before(own, place(x.0)))
+        .min_by(|a, b| {
+            if before(place(a.0), place(b.0)) {
+                std::cmp::Ordering::Less
+            } else {
+                std::cmp::Ordering::Greater
+            }
+        });
+    let pick = match (left, right) {
+        (Some(a), Some(b)) if a.1 <= b.1 + o.tolerance => a.0,
+        (Some(a), None) => a.0,
+        (_, Some(b)) => b.0,
+        (None, None) => return None,
+    };
+    let limit = (best * best + o.tolerance).sqrt();
+    let mut rest: Vec<usize> = ds
+        .iter()
+        .filter(|x| x.0 != pick && x.1 <= limit)
         .map(|x| x.0)
         .collect();
-    v.sort_by_key(|&c| (key(inp, c), c));
+    rest.sort_by_key(|&c| (key(inp, c), c));
+    let mut v = vec![pick];
+    v.extend(rest);
     Some((best, v))
 }
 
@@ -118,9 +158,12 @@ pub fn reference(inp: &KernelInput, o: &KernelOptions) -> Matches {
                 reasons[t] = Some(reason(inp, o, t));
             } else if o.ties == Ties::All {
                 let taken = ctl[t].clone();
-                if let Some((_, v)) = cands(inp, o, t, &|c| !taken.contains(&(c as u32))) {
+                if let Some((_, mut v)) = cands(inp, o, t, &|c| !taken.contains(&(c as u32))) {
+                    // The extra ties follow the chosen controls in key order.
+                    v.sort_by_key(|&c| (key(inp, c), c));
                     for c in v {
-                        if (inp.distance[t] - inp.distance[c]).abs() <= last + o.tolerance {
+                        let d = (inp.distance[t] - inp.distance[c]).abs();
+                        if d * d <= last * last + o.tolerance {
                             ctl[t].push(c as u32);
                         }
                     }

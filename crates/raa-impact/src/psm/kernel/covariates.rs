@@ -262,12 +262,20 @@ impl Cov<'_> {
         if ds.is_empty() {
             return None;
         }
-        let lim = best + self.opts.tolerance;
-        // `controls` is in key order, so the kept list is too.
-        Some((
-            best,
-            ds.iter().filter(|x| x.1 <= lim).map(|x| x.0).collect(),
-        ))
+        // On covariate distances the first choice is the smallest key among the equally near
+        // (within `tolerance`); ties to keep use R Matching's squared rule.
+        let lim = if self.opts.ties == Ties::All {
+            super::search::tie_limit(best, self.opts.tolerance)
+        } else {
+            best + self.opts.tolerance
+        };
+        // `controls` is in key order, so the kept list is too; the nearest (smallest key among
+        // the nearest) goes first, as it is the one taken.
+        let mut kept: Vec<(u32, f64)> = ds.into_iter().filter(|x| x.1 <= lim).collect();
+        if let Some(first) = kept.iter().position(|x| x.1 == best) {
+            kept[..=first].rotate_right(1);
+        }
+        Some((best, kept.into_iter().map(|x| x.0).collect()))
     }
 
     fn reason(&self, t: u32, controls: &[u32]) -> UnmatchedReason {
@@ -304,7 +312,7 @@ impl Cov<'_> {
                 if taken.is_empty() {
                     out.unmatched.push((t, self.reason(t, controls)));
                 } else if self.opts.ties == Ties::All {
-                    let lim = last + self.opts.tolerance;
+                    let lim = super::search::tie_limit(last, self.opts.tolerance);
                     let extra: Vec<u32> = controls
                         .iter()
                         .copied()

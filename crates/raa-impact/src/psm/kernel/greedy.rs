@@ -1,7 +1,7 @@
 //! Greedy matching inside one block, and the independent (unlimited replacement) case.
 
 use super::prepare::key_of;
-use super::search::{AllAvail, Ctx, UnionFind};
+use super::search::{tie_limit, AllAvail, Ctx, UnionFind};
 use super::types::{Order, Ties, UnmatchedReason};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -187,7 +187,7 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
             .candidates(&mut all, t, &taken, true, &mut buf)
             .is_some()
         {
-            let limit = last_best.unwrap_or(0.0) + ctx.opts.tolerance;
+            let limit = tie_limit(last_best.unwrap_or(0.0), ctx.opts.tolerance);
             let extra: Vec<u32> = buf
                 .iter()
                 .filter(|(_, j)| (ctx.p.td[t] - ctx.p.cd(b.c0 + *j as usize)).abs() <= limit)

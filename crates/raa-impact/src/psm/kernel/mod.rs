@@ -10,11 +10,11 @@
 //! - with unlimited replacement every focal unit independently takes its `k` nearest controls (the
 //!   order is irrelevant; MatchIt forces `"data"`).
 //!
-//! Ties (this crate's rule, where MatchIt depends on sort positions): among valid controls whose
-//! distance is within `tolerance` of the best one, the smallest key wins (`key`, else row index).
+//! Ties follow MatchIt's sort positions with the unit key (`key`, else row index) standing for the
+//! row order of R's stable sort: see [`Ties::First`]; `Ties::All` keeps R Matching's ties.
 //! Results are bit-identical for any thread count, and for permuted rows when unique keys are given.
 //!
-//! Departures from MatchIt, by design: ties use keys (above); `Order::Random` uses its own
+//! Departures from MatchIt, by design: `Order::Random` uses its own
 //! seeded shuffle (not R's stream); `-0.0` and `0.0` are the same distance; with `Order::Closest`
 //! the pair priority is recomputed when popped rather than reusing a stale control.
 //!

@@ -32,7 +32,7 @@ pub(crate) struct Prepared {
 }
 
 /// Sort key of an f64 that orders like the number (−0.0 folded onto 0.0).
-fn ord_bits(x: f64) -> u64 {
+pub(crate) fn ord_bits(x: f64) -> u64 {
     let b = (x + 0.0).to_bits();
     if b >> 63 == 1 {
         !b

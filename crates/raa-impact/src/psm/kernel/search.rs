@@ -1,6 +1,6 @@
 //! Nearest available control of one focal unit inside a block.
 
-use super::prepare::{key_of, Block, Prepared};
+use super::prepare::{key_of, ord_bits, Block, Prepared};
 use super::types::{KernelInput, KernelOptions};
 
 /// Which control positions (local to a block) are still available.
@@ -65,25 +65,6 @@ impl Avail for UnionFind {
         }
         let x = Self::find(&mut self.r, j);
         (x < m).then_some(x)
-    }
-}
-
-/// First position of the run of equal bits containing `x`: galloping from `x`, so a run of
-/// length r costs O(log r) (usually one comparison).
-fn run_start(block: &[(u64, u32)], x: usize) -> usize {
-    let bits = block[x].0;
-    let mut step = 1;
-    let mut hi = x; // block[hi] has `bits`
-    loop {
-        let probe = hi.saturating_sub(step);
-        if block[probe].0 < bits {
-            return probe + 1 + block[probe + 1..hi].partition_point(|e| e.0 < bits);
-        }
-        if probe == 0 {
-            return 0;
-        }
-        hi = probe;
-        step *= 2;
     }
 }
 
@@ -185,54 +166,24 @@ impl Ctx<'_> {
         }
     }
 
-    /// The smallest-key valid control on one side with distance <= `limit`, visiting one run of
-    /// equal distances at a time: inside a run positions are in key order, so the first valid
-    /// available position of the run is its best, and the rest of the run is skipped. This keeps
-    /// heavily tied (discrete) scores linear instead of scanning every tied control.
-    fn min_key_side(
-        &self,
-        av: &mut impl Avail,
-        t: usize,
-        (from, go_left): (usize, bool),
-        limit: f64,
-        excluded: &[u32],
-    ) -> Option<(u64, u32)> {
-        let trow = self.p.trow[t] as usize;
+    /// Local position where focal `t` sits among the block's controls in (distance, key) order:
+    /// controls at the same distance with a smaller key come before it, as in MatchIt's stable
+    /// sort of all units.
+    fn insertion(&self, t: usize) -> usize {
+        let ins = self.p.tins[t] as usize - self.b.c0;
         let block = &self.p.c[self.b.c0..self.b.c1];
-        let ok = |y: usize| !excluded.contains(&(y as u32)) && self.cov_ok(trow, y);
-        let mut best: Option<(u64, u32)> = None;
-        let mut x = Some(from);
-        while let Some(xx) = x {
-            let d = self.dist(t, xx);
-            if d > limit || !self.in_caliper(d) {
-                break;
-            }
-            let (lo, hi) = if go_left {
-                (run_start(block, xx), xx + 1)
-            } else {
-                (xx, run_end(block, xx))
-            };
-            let mut y = av.right(lo);
-            while let Some(yy) = y.filter(|&v| v < hi) {
-                if ok(yy) {
-                    let cand = (self.ckey(yy), yy as u32);
-                    best = Some(best.map_or(cand, |b| b.min(cand)));
-                    break;
-                }
-                y = av.right(yy + 1);
-            }
-            x = if go_left {
-                lo.checked_sub(1).and_then(|v| av.left(v))
-            } else {
-                av.right(hi)
-            };
+        let bits = ord_bits(self.p.td[t]);
+        if block.get(ins).is_none_or(|e| e.0 != bits) {
+            return ins;
         }
-        best
+        let end = run_end(block, ins);
+        let own = (key_of(self.input, self.p.trow[t]), self.p.trow[t]);
+        ins + block[ins..end].partition_point(|e| (key_of(self.input, e.1), e.1) < own)
     }
 
-    /// Best distance `D` of focal `t` (sorted position) and the valid controls within `D + tol`,
-    /// as (key, local position) sorted by key; with `all == false` only the smallest-key one of
-    /// each side (so `out[0]` is the choice). Empty if none.
+    /// Best distance `D` of focal `t` (sorted position). With `all == false`, `out[0]` is the
+    /// control MatchIt would take; with `all == true`, every valid control tied with `D` by
+    /// [`tie_limit`], as (key, local position) sorted by key. `None` (and `out` empty) if none.
     pub fn candidates(
         &self,
         av: &mut impl Avail,
@@ -242,7 +193,7 @@ impl Ctx<'_> {
         out: &mut Vec<(u64, u32)>,
     ) -> Option<f64> {
         out.clear();
-        let ins = self.p.tins[t] as usize - self.b.c0;
+        let ins = self.insertion(t);
         let m = self.b.c1 - self.b.c0;
         let l = self.nearest_side(av, t, ins.checked_sub(1), true, excluded);
         let r = self.nearest_side(av, t, (ins < m).then_some(ins), false, excluded);
@@ -252,22 +203,33 @@ impl Ctx<'_> {
             (None, Some(b)) => b.1,
             (None, None) => return None,
         };
-        let limit = best + self.opts.tolerance;
+        if !all {
+            // MatchIt's rule: the nearest available control on each side of the focal unit's place
+            // in the (distance, key) order, the left (smaller distance) one when the two are
+            // equally far (within `tolerance`, 0 by default for MatchIt's exact comparison).
+            let pick = match (l, r) {
+                (Some(a), Some(b)) if a.1 <= b.1 + self.opts.tolerance => a,
+                (Some(a), None) => a,
+                (_, Some(b)) => b,
+                (None, None) => return None,
+            };
+            out.push((self.ckey(pick.0), pick.0 as u32));
+            return Some(best);
+        }
+        // Every control tied with the best, by R Matching's rule on squared distances.
+        let limit = tie_limit(best, self.opts.tolerance);
         if let Some((x, _)) = l {
-            if all {
-                self.collect_side(av, t, (x, true), limit, excluded, out);
-            } else {
-                out.extend(self.min_key_side(av, t, (x, true), limit, excluded));
-            }
+            self.collect_side(av, t, (x, true), limit, excluded, out);
         }
         if let Some((x, _)) = r {
-            if all {
-                self.collect_side(av, t, (x, false), limit, excluded, out);
-            } else {
-                out.extend(self.min_key_side(av, t, (x, false), limit, excluded));
-            }
+            self.collect_side(av, t, (x, false), limit, excluded, out);
         }
         out.sort_unstable();
         Some(best)
     }
+}
+
+/// Largest distance tied with `best`: R Matching's rule, `d² ≤ best² + tolerance`.
+pub(crate) fn tie_limit(best: f64, tolerance: f64) -> f64 {
+    (best * best + tolerance).sqrt()
 }

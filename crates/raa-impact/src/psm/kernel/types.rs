@@ -29,11 +29,14 @@ pub enum Order {
 /// What to do with controls tied at the best distance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Ties {
-    /// Keep one control: among those within `tolerance` of the best distance, the smallest key.
+    /// Keep one control, as MatchIt does: units are placed in (distance, key) order; the nearest
+    /// available control on each side of the focal unit is found, and the nearer one is taken,
+    /// the one with the smaller distance when both are equally far (within `tolerance`). So among
+    /// controls at one distance below the focal unit the largest key wins, above it the smallest.
     #[default]
     First,
-    /// Keep every control within `tolerance` of the `ratio`-th chosen distance (with replacement and
-    /// no `reuse_max` only); weights are split later.
+    /// Keep every control tied with the `ratio`-th chosen one by R Matching's rule,
+    /// `d² ≤ D² + tolerance` (with replacement and no `reuse_max` only); weights are split later.
     All,
 }
 
@@ -61,7 +64,9 @@ pub struct KernelOptions {
     pub order: Order,
     /// Tie handling.
     pub ties: Ties,
-    /// Two distances closer than this are tied (default 1e-10, in raw distance units).
+    /// `Ties::First`: two sides closer than this count as equally far (default 0: MatchIt's exact
+    /// comparison). `Ties::All`: R Matching's `distance.tolerance` on squared distances, in the
+    /// distance's units squared.
     pub tolerance: f64,
 }
 
@@ -74,7 +79,7 @@ impl Default for KernelOptions {
             caliper: None,
             order: Order::Largest,
             ties: Ties::First,
-            tolerance: 1e-10,
+            tolerance: 0.0,
         }
     }
 }
