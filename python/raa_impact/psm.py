@@ -251,17 +251,32 @@ class MatchResult:
         self.options = options
         self.treatment = design.treatment
         self.n_dropped_missing = design.dropped
-        index = None if data is None else data.index[design.rows]
-        self.weights = pd.Series(inner.weights(), index=index, name="weights")
-        sub = inner.subclass()
-        self.subclass = pd.Series(pd.array(np.where(sub < 0, 0, sub), dtype="Int64"), index=index, name="subclass")
-        self.subclass[sub < 0] = pd.NA
-        d = inner.distance()
-        self.distance = pd.Series(d, index=index, name="distance") if len(d) else None
-        ps = inner.ps()
-        self.ps = None if ps is None else pd.Series(ps, index=index, name="ps")
+        self._index = None if data is None else data.index[design.rows]
+        self.weights = pd.Series(inner.weights(), index=self._index, name="weights")
         self.warnings: List[str] = list(inner.warnings())
         self.caliper_width: Optional[float] = inner.caliper_width()
+
+    @property
+    def subclass(self) -> pd.Series:
+        """Matched pair (subclass) of every unit, <NA> outside the matched set or with replacement."""
+        if not hasattr(self, "_subclass"):
+            sub = self._inner.subclass()
+            values = pd.array(np.where(sub < 0, 0, sub), dtype="Int64")
+            values[sub < 0] = pd.NA
+            self._subclass = pd.Series(values, index=self._index, name="subclass")
+        return self._subclass
+
+    @property
+    def distance(self) -> Optional[pd.Series]:
+        """The matching distance of every unit (None for covariate distances)."""
+        d = self._inner.distance()
+        return pd.Series(d, index=self._index, name="distance") if len(d) else None
+
+    @property
+    def ps(self) -> Optional[pd.Series]:
+        """The propensity score of every unit (None for covariate distances without a score)."""
+        ps = self._inner.ps()
+        return None if ps is None else pd.Series(ps, index=self._index, name="ps")
 
     @property
     def n_matched(self) -> int:

@@ -6,12 +6,30 @@
 /// sample, rows of zero weight included (they add no mass), as MatchIt does: the eCDF mean after
 /// matching is then an average over the same grid as before.
 pub fn ecdf_differences(x: &[f64], w: &[f64], treated: &[bool]) -> (f64, f64) {
-    let mut rows: Vec<usize> = (0..x.len()).collect();
-    rows.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    ecdf_differences_sorted(x, w, treated, &sort_order(x))
+}
+
+/// Row indices in ascending order of `x` (a parallel sort: large samples spend most of the
+/// balance table's time here, and the order serves the before and after statistics alike).
+pub fn sort_order(x: &[f64]) -> Vec<u32> {
+    use rayon::prelude::*;
+    let mut rows: Vec<u32> = (0..x.len() as u32).collect();
+    rows.par_sort_unstable_by(|&a, &b| x[a as usize].total_cmp(&x[b as usize]));
+    rows
+}
+
+/// [`ecdf_differences`] given the order of `x` from [`sort_order`].
+pub fn ecdf_differences_sorted(
+    x: &[f64],
+    w: &[f64],
+    treated: &[bool],
+    order: &[u32],
+) -> (f64, f64) {
+    let rows = order;
     let total = |t: bool| -> f64 {
         rows.iter()
-            .filter(|&&i| treated[i] == t)
-            .map(|&i| w[i])
+            .filter(|&&i| treated[i as usize] == t)
+            .map(|&i| w[i as usize])
             .sum()
     };
     let (tt, tc) = (total(true), total(false));
@@ -22,9 +40,9 @@ pub fn ecdf_differences(x: &[f64], w: &[f64], treated: &[bool]) -> (f64, f64) {
     let (mut sum, mut max, mut count) = (0.0_f64, 0.0_f64, 0usize);
     let mut k = 0;
     while k < rows.len() {
-        let value = x[rows[k]];
-        while k < rows.len() && x[rows[k]] == value {
-            let i = rows[k];
+        let value = x[rows[k] as usize];
+        while k < rows.len() && x[rows[k] as usize] == value {
+            let i = rows[k] as usize;
             if treated[i] {
                 ct += w[i];
             } else {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ecdf::ecdf_differences, moments};
+use super::{ecdf, moments};
 use crate::inference::check;
 use crate::Result;
 
@@ -84,8 +84,9 @@ pub fn balance_table(
             check::finite(name, x, n)?;
             let binary = moments::is_binary(x);
             let sd = scale(x, base, treated, binary, basis);
-            let before = stats(x, base, treated, binary, sd);
-            let after = adjusted.map(|w| stats(x, w, treated, binary, sd));
+            let order = (!binary).then(|| ecdf::sort_order(x));
+            let before = stats(x, base, treated, binary, sd, order.as_deref());
+            let after = adjusted.map(|w| stats(x, w, treated, binary, sd, order.as_deref()));
             Ok(BalanceRow {
                 covariate: name.to_string(),
                 binary,
@@ -105,16 +106,22 @@ fn scale(x: &[f64], w: &[f64], treated: &[bool], binary: bool, basis: SdBasis) -
     }
 }
 
-fn stats(x: &[f64], w: &[f64], treated: &[bool], binary: bool, sd: f64) -> BalanceStats {
+fn stats(
+    x: &[f64],
+    w: &[f64],
+    treated: &[bool],
+    binary: bool,
+    sd: f64,
+    order: Option<&[u32]>,
+) -> BalanceStats {
     let mean = |t: bool| moments::mean(x, w, |i| treated[i] == t).unwrap_or(f64::NAN);
     let var = |t: bool| moments::variance(x, w, |i| treated[i] == t, false).unwrap_or(f64::NAN);
     let (mt, mc) = (mean(true), mean(false));
     // For a binary covariate both eCDF statistics are the difference in proportions (MatchIt's
     // convention): the eCDFs differ at 0 only.
-    let (ecdf_mean, ecdf_max) = if binary {
-        ((mt - mc).abs(), (mt - mc).abs())
-    } else {
-        ecdf_differences(x, w, treated)
+    let (ecdf_mean, ecdf_max) = match order {
+        Some(order) if !binary => ecdf::ecdf_differences_sorted(x, w, treated, order),
+        _ => ((mt - mc).abs(), (mt - mc).abs()),
     };
     BalanceStats {
         mean_treated: mt,

@@ -4,13 +4,20 @@ use super::options::CaliperScale;
 
 /// Sample standard deviation (`n − 1`), as R's `sd`, over the rows where `keep` holds.
 pub fn sd(x: &[f64], keep: impl Fn(usize) -> bool) -> f64 {
-    let rows: Vec<usize> = (0..x.len()).filter(|&i| keep(i)).collect();
-    let n = rows.len() as f64;
+    let (mut n, mut sum) = (0.0, 0.0);
+    for i in (0..x.len()).filter(|&i| keep(i)) {
+        n += 1.0;
+        sum += x[i];
+    }
     if n < 2.0 {
         return 0.0;
     }
-    let mean = rows.iter().map(|&i| x[i]).sum::<f64>() / n;
-    (rows.iter().map(|&i| (x[i] - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    let mean = sum / n;
+    let ss: f64 = (0..x.len())
+        .filter(|&i| keep(i))
+        .map(|i| (x[i] - mean).powi(2))
+        .sum();
+    (ss / (n - 1.0)).sqrt()
 }
 
 /// The raw width of a caliper of `width` units of `scale` on `distance`.

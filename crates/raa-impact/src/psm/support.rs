@@ -12,6 +12,9 @@ pub fn eligible(
     discard: Discard,
     crump_alpha: Option<f64>,
 ) -> Option<Vec<bool>> {
+    if discard == Discard::None && crump_alpha.is_none() {
+        return None;
+    }
     let range = |t: bool| {
         let values = distance.iter().zip(treated).filter(|(_, g)| **g == t);
         values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (d, _)| {
