@@ -13,9 +13,25 @@ pub fn ecdf_differences(x: &[f64], w: &[f64], treated: &[bool]) -> (f64, f64) {
 /// balance table's time here, and the order serves the before and after statistics alike).
 pub fn sort_order(x: &[f64]) -> Vec<u32> {
     use rayon::prelude::*;
-    let mut rows: Vec<u32> = (0..x.len() as u32).collect();
-    rows.par_sort_unstable_by(|&a, &b| x[a as usize].total_cmp(&x[b as usize]));
-    rows
+    // Sorting (order-preserving bits, row) pairs keeps the comparisons in cache, several times
+    // faster than comparing through the index on millions of rows.
+    let mut keyed: Vec<(u64, u32)> = x
+        .par_iter()
+        .enumerate()
+        .map(|(i, v)| (ordered_bits(*v), i as u32))
+        .collect();
+    keyed.par_sort_unstable();
+    keyed.into_par_iter().map(|(_, i)| i).collect()
+}
+
+/// Bits of a finite f64 that sort like the number (−0.0 folded onto 0.0).
+fn ordered_bits(x: f64) -> u64 {
+    let b = (x + 0.0).to_bits();
+    if b >> 63 == 1 {
+        !b
+    } else {
+        b | (1 << 63)
+    }
 }
 
 /// [`ecdf_differences`] given the order of `x` from [`sort_order`].
