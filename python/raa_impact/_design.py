@@ -124,30 +124,21 @@ def build(
     treated = treated_all[rows]
     if formula_rhs is None:
         model = _list_columns(kept, variables)
-        balance = _balance_columns(kept, variables)
+        balance = _list_columns(kept, variables, drop_first=False)
     else:
         model = _formula_columns(kept, formula_rhs)
         balance = _formula_balance(model, kept, variables)
     return Design(treatment, treated, model, balance, rows, dropped, variables)
 
 
-def _list_columns(data: pd.DataFrame, variables: Sequence[str]) -> Named:
+def _list_columns(data: pd.DataFrame, variables: Sequence[str], drop_first: bool = True) -> Named:
+    """Numeric columns as they are; categorical ones as dummies (without the reference level for
+    the score model, with every level for the balance table)."""
     out: Named = []
     for c in variables:
         s = data[c]
         if _is_categorical(s):
-            out.extend(_dummies(c, s, drop_first=True))
-        else:
-            out.append((c, s.to_numpy(dtype=np.float64)))
-    return out
-
-
-def _balance_columns(data: pd.DataFrame, variables: Sequence[str]) -> Named:
-    out: Named = []
-    for c in variables:
-        s = data[c]
-        if _is_categorical(s):
-            out.extend(_dummies(c, s, drop_first=False))
+            out.extend(_dummies(c, s, drop_first=drop_first))
         else:
             out.append((c, s.to_numpy(dtype=np.float64)))
     return out

@@ -96,7 +96,8 @@ impl<'a> Design<'a> {
     }
 }
 
-fn check_column(c: &[f64], name: &str, n: usize) -> Result<()> {
+/// Error unless column `name` has `n` rows, all finite (shared by fitting and prediction).
+pub(super) fn check_column(c: &[f64], name: &str, n: usize) -> Result<()> {
     if c.len() != n {
         return Err(Error::argument(
             "columns",

@@ -70,24 +70,7 @@ impl GlmFit {
         }
         let n = columns.first().map_or(0, |c| c.len());
         for (c, name) in columns.iter().zip(&self.names[offset..]) {
-            if c.len() != n {
-                return Err(Error::argument(
-                    "columns",
-                    format!(
-                        "column `{name}` has {} rows; expected {n} like the first",
-                        c.len()
-                    ),
-                ));
-            }
-            if let Some(i) = c.iter().position(|v| !v.is_finite()) {
-                return Err(Error::argument(
-                    "columns",
-                    format!(
-                        "column `{name}` row {i} (0-based) is {}; expected a finite number",
-                        c[i]
-                    ),
-                ));
-            }
+            super::design::check_column(c, name, n)?;
         }
         let b0 = if offset == 1 {
             self.coefficients[0]
