@@ -1,18 +1,27 @@
 """Does child-level matching recover the true RAA effect on synthetic England?
 
 For seeds 0..R-1: generate synthetic England, derive journeys and ``ri.child_design``, match under
-each design below, and estimate the difference in restricted mean PO→placed days up to ``tau``
-(treated minus control, weighted Kaplan–Meier in the matched set, pair-clustered SE; competing
-exits censored), for all children and for harder-to-place children (matched separately).
+each design below, and estimate differences in restricted mean days up to ``tau`` (treated minus
+control, weighted Kaplan–Meier in the matched set, pair-clustered SE), for all children and for
+harder-to-place children (matched separately). Two outcomes, each with its own truth computed from
+the generator's potential outcomes for the SAME matched treated children (the ATT in the matched
+set; a mean over the treated matched, since the treated differ by design):
 
-The truth compared with, for the same matched treated children (the ATT in the matched set):
-``mean(min(y1, tau)) - mean(min(y0, tau))`` from the generator's potential outcomes, where y0 / y1
-are the latent PO→placed days without / with the RAA. Latent because a child whose plan changed
-(reversal, SGO) has both too; the KM curve with competing exits censored estimates the same
-latent distribution (under independent censoring, which the generator nearly gives: the reversal
-date is drawn as a share of the counterfactual wait). The difference in means among completed
-journeys is NOT reported: completion depends on the data cut and on the treatment (a shorter wait
-completes sooner), so that difference has no potential-outcome truth to compare with.
+* ``placed`` (PO → placed, competing exits censored): truth ``mean(min(y1, tau)) - mean(min(y0,
+  tau))`` with y0 / y1 the latent PO→placed days without / with the RAA (``truth`` table). Latent,
+  because a child whose plan changed (reversal, SGO) has both. The KM curve with competing exits
+  censored estimates that latent distribution only under independent censoring, and the generator
+  times a reversal as a share of the COUNTERFACTUAL wait y0: a treated child with a shorter y1 can
+  stay "at risk" past its latent placement, so this target is attenuated, the more so the larger
+  the effect (about 15 of 140 days with a −200-day effect).
+* ``wait`` (PO → end of the wait, placed OR another exit; only the data cut censors): truth
+  ``mean(min(W1, tau)) - mean(min(W0, tau))`` with ``W = y`` for children placed (adopted or
+  disrupted) and ``W = ceased - po`` in both worlds for a reversal or SGO (the generator makes the
+  effect change nothing for children never placed). Identifiable with independent censoring.
+
+The difference in means among completed journeys is NOT reported: completion depends on the data
+cut and on the treatment (a shorter wait completes sooner), so that difference has no
+potential-outcome truth to compare with.
 
 Designs (all 1:1 nearest neighbour on the logit of a logistic score, without replacement):
 
@@ -63,22 +72,33 @@ def designs(d: pd.DataFrame) -> Dict[str, dict]:
     }
 
 
-def estimate(d: pd.DataFrame, spec: dict, tau: float, subgroup: str) -> dict:
+def _truth(d: pd.DataFrame, focal: np.ndarray, tau: float, a: str, b: str) -> float:
+    return float(np.mean(np.minimum(d[a].to_numpy()[focal], tau)) - np.mean(np.minimum(d[b].to_numpy()[focal], tau)))
+
+
+def estimate(d: pd.DataFrame, spec: dict, tau: float, subgroup: str) -> List[dict]:
     covs = [c for c in spec["covariates"] if not (subgroup == "htp" and c == "harder_to_place")]
+    t1 = time.perf_counter()
     m = ri.match(d, "treated", covs, exact=spec["exact"], caliper=spec["caliper"])
     w = m.weights.to_numpy()
     t = d["treated"].to_numpy() == 1
     focal = t & (w > 0)
-    truth = float(np.mean(np.minimum(d["y1"].to_numpy()[focal], tau)) - np.mean(np.minimum(d["y0"].to_numpy()[focal], tau)))
-    row = {"n_treated": int(t.sum()), "n_matched": int(focal.sum()), "truth": truth,
-           "estimate": np.nan, "se": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "error": ""}
-    try:
-        s = m.survival("time", "event", tau=tau, competing="competing")
-        r = s.rmst
-        row.update(estimate=r["estimate"], se=r["se"], ci_lower=r["ci"][0], ci_upper=r["ci"][1])
-    except ri.RaaImpactError as exc:  # e.g. tau beyond the follow-up of a small arm
-        row["error"] = str(exc)[:200]
-    return row
+    rows = []
+    for outcome, truth_cols, event, competing in (
+        ("placed", ("y1", "y0"), "event", "competing"),
+        ("wait", ("w1", "w0"), "any_exit", None),
+    ):
+        row = {"outcome": outcome, "n_treated": int(t.sum()), "n_matched": int(focal.sum()),
+               "truth": _truth(d, focal, tau, *truth_cols),
+               "estimate": np.nan, "se": np.nan, "ci_lower": np.nan, "ci_upper": np.nan, "error": ""}
+        try:
+            r = m.survival("time", event, tau=tau, competing=competing).rmst
+            row.update(estimate=r["estimate"], se=r["se"], ci_lower=r["ci"][0], ci_upper=r["ci"][1])
+        except ri.RaaImpactError as exc:  # e.g. tau beyond the follow-up of a small arm
+            row["error"] = str(exc)[:200]
+        row["seconds_match"] = time.perf_counter() - t1
+        rows.append(row)
+    return rows
 
 
 def replication(seed: int, scale: float, tau: float, effect: float, effect_htp: float) -> List[dict]:
@@ -87,33 +107,38 @@ def replication(seed: int, scale: float, tau: float, effect: float, effect_htp: 
                                effect_htp_po_to_placed_days=effect_htp)
     j = ri.journeys(syn.returns)
     d = ri.child_design(j, syn.registry)
-    truth = syn.truth[["la", "child", "y0_po_to_placed", "y1_po_to_placed"]]
+    truth = syn.truth[["la", "child", "y0_po_to_placed", "y1_po_to_placed", "outcome", "po_date", "ceased_date"]]
+    truth = truth.rename(columns={"po_date": "po_date_truth"})
     d = d.merge(truth, on=["la", "child"], how="left", validate="one_to_one")
     if d["y0_po_to_placed"].isna().any():
         raise RuntimeError(f"seed {seed}: {int(d['y0_po_to_placed'].isna().sum())} design rows without a truth row")
     d["y0"] = d["y0_po_to_placed"].astype(np.float64)
     d["y1"] = d["y1_po_to_placed"].astype(np.float64)
+    # the wait ends at placement, or at the reversal / SGO date in both worlds for children never placed
+    never_placed = d["outcome"].isin(["reversed", "specialguardianship"]).to_numpy()
+    ended = (d["ceased_date"] - d["po_date_truth"]).dt.days.to_numpy(dtype=np.float64, na_value=np.nan)
+    d["w0"] = np.where(never_placed, ended, d["y0"])
+    d["w1"] = np.where(never_placed, ended, d["y1"])
+    d["any_exit"] = d["event"] + d["competing"]
     t_data = time.perf_counter() - t0
     rows = []
     for name, spec in designs(d).items():
         for subgroup, sub in (("all", d), ("htp", d.loc[d["harder_to_place"] == 1].reset_index(drop=True))):
-            t1 = time.perf_counter()
-            row = estimate(sub, spec, tau, subgroup)
-            row.update(seed=seed, design=name, target=subgroup, seconds_match=time.perf_counter() - t1,
-                       seconds_data=t_data)
-            rows.append(row)
+            for row in estimate(sub, spec, tau, subgroup):
+                row.update(seed=seed, design=name, target=subgroup, seconds_data=t_data)
+                rows.append(row)
     return rows
 
 
 def summarise(res: pd.DataFrame) -> pd.DataFrame:
     out = []
-    for (design, target), g in res.groupby(["design", "target"], sort=False):
+    for (design, target, outcome), g in res.groupby(["design", "target", "outcome"], sort=False):
         ok = g.dropna(subset=["estimate"])
         sd = ok["estimate"].std(ddof=1)
         bias = (ok["estimate"] - ok["truth"]).mean()
         cover = ((ok["ci_lower"] <= ok["truth"]) & (ok["truth"] <= ok["ci_upper"])).mean()
         out.append({
-            "design": design, "target": target, "replications": len(ok), "failed": len(g) - len(ok),
+            "design": design, "target": target, "outcome": outcome, "replications": len(ok), "failed": len(g) - len(ok),
             "matched_treated": ok["n_matched"].mean(), "of_treated": ok["n_treated"].mean(),
             "mean_estimate": ok["estimate"].mean(), "mean_truth": ok["truth"].mean(), "bias": bias,
             "sd_estimate": sd, "abs_bias_over_sd": abs(bias) / sd if sd > 0 else np.nan,
