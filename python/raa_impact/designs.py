@@ -77,7 +77,13 @@ def child_design(
     True
     >>> bool(((d.event + d.competing + d.censored) == 1).all())
     True
-    >>> m = ri.match(d, "treated", list(ri.designs.COVARIATES), exact="la", caliper=0.2)
+
+    Within an LA the PO year separates treated from controls (after go-live against before it),
+    so compare children with a placement order in the same half-year, across LAs (controls from
+    LAs not yet live); ``benches/psm_recovery.py`` measures bias and coverage of each design.
+
+    >>> d["po_half"] = (d.po_year * 2).astype(int)
+    >>> m = ri.match(d, "treated", list(ri.designs.COVARIATES), exact="po_half", caliper=0.2)
     >>> s = m.survival("time", "event", tau=730, competing="competing")
     >>> s.rmst["se"] > 0
     True
