@@ -35,8 +35,10 @@ Designs (all 1:1 nearest neighbour on the logit of a logistic score, without rep
   with a placement order in the same half-year; PO year in the score; caliper 0.2 SD. Treated
   children with no control in their half-year (after the last go-live) are left unmatched, so the
   estimand is the ATT of the treated with contemporaneous controls.
+* ``same_time_nocal``: the same without a caliper (more treated matched, worse balance within the
+  half-year).
 
-Usage: python benches/psm_recovery.py [--replications 200] [--scale 0.25] [--tau 730]
+Usage: python benches/psm_recovery.py [--replications 200] [--scale 0.25] [--tau 730] [--designs ...]
 Writes benches/results/psm_recovery.csv (one row per replication × design × target) and prints the
 summary table (also written to benches/results/psm_recovery_summary.csv).
 """
@@ -69,6 +71,7 @@ def designs(d: pd.DataFrame) -> Dict[str, dict]:
         "la_exact": dict(covariates=NO_TREND, exact="la", caliper=0.2),
         "la_exact_trend": dict(covariates=list(COVARIATES), exact="la", caliper=None),
         "same_time": dict(covariates=list(COVARIATES), exact="po_half", caliper=0.2),
+        "same_time_nocal": dict(covariates=list(COVARIATES), exact="po_half", caliper=None),
     }
 
 
@@ -101,7 +104,8 @@ def estimate(d: pd.DataFrame, spec: dict, tau: float, subgroup: str) -> List[dic
     return rows
 
 
-def replication(seed: int, scale: float, tau: float, effect: float, effect_htp: float) -> List[dict]:
+def replication(seed: int, scale: float, tau: float, effect: float, effect_htp: float,
+                chosen: Optional[List[str]] = None) -> List[dict]:
     t0 = time.perf_counter()
     syn = ri.synthetic.england(seed=seed, scale=scale, effect_po_to_placed_days=effect,
                                effect_htp_po_to_placed_days=effect_htp)
@@ -123,6 +127,8 @@ def replication(seed: int, scale: float, tau: float, effect: float, effect_htp: 
     t_data = time.perf_counter() - t0
     rows = []
     for name, spec in designs(d).items():
+        if chosen and name not in chosen:
+            continue
         for subgroup, sub in (("all", d), ("htp", d.loc[d["harder_to_place"] == 1].reset_index(drop=True))):
             for row in estimate(sub, spec, tau, subgroup):
                 row.update(seed=seed, design=name, target=subgroup, seconds_data=t_data)
@@ -156,13 +162,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     p.add_argument("--tau", type=float, default=730.0)
     p.add_argument("--effect", type=float, default=-14.0)
     p.add_argument("--effect-htp", type=float, default=-35.0)
+    p.add_argument("--designs", nargs="*", default=None, help="subset of the designs (default: all)")
     p.add_argument("--out", default=os.path.join(HERE, "results", "psm_recovery.csv"))
     a = p.parse_args(argv)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
     rows: List[dict] = []
     start = time.perf_counter()
     for seed in range(a.first_seed, a.first_seed + a.replications):
-        rows.extend(replication(seed, a.scale, a.tau, a.effect, a.effect_htp))
+        rows.extend(replication(seed, a.scale, a.tau, a.effect, a.effect_htp, a.designs))
         res = pd.DataFrame(rows)
         res["scale"], res["tau"] = a.scale, a.tau
         res.to_csv(a.out, index=False)  # after every replication: a stopped run keeps what it did
