@@ -41,6 +41,8 @@ Designs (all 1:1 nearest neighbour on the logit of a logistic score, without rep
   shows matched treated placement orders ~30 days later than their controls' (more LAs are live
   at the end of a half-year than at its start, and the linear PO year in the score does not
   undo that within a band); in a month band the gap is ~1 day, with as many treated matched.
+* ``same_quarter_htp`` / ``same_month_htp``: also exact on harder-to-place (pairs never mix the
+  two effect sizes), to see whether the SE's shortfall in narrow bands comes from such mixing.
 
 Usage: python benches/psm_recovery.py [--replications 200] [--scale 0.25] [--tau 730] [--designs ...]
 Writes benches/results/psm_recovery.csv (one row per replication × design × target) and prints the
@@ -80,6 +82,8 @@ def designs(d: pd.DataFrame) -> Dict[str, dict]:
         "same_time_nocal": dict(covariates=list(COVARIATES), exact="po_half", caliper=None),
         "same_quarter": dict(covariates=list(COVARIATES), exact="po_quarter", caliper=0.2),
         "same_month": dict(covariates=list(COVARIATES), exact="po_month", caliper=0.2),
+        "same_quarter_htp": dict(covariates=list(COVARIATES), exact=["po_quarter", "harder_to_place"], caliper=0.2),
+        "same_month_htp": dict(covariates=list(COVARIATES), exact=["po_month", "harder_to_place"], caliper=0.2),
     }
 
 
@@ -89,8 +93,11 @@ def _truth(d: pd.DataFrame, focal: np.ndarray, tau: float, a: str, b: str) -> fl
 
 def estimate(d: pd.DataFrame, spec: dict, tau: float, subgroup: str) -> List[dict]:
     covs = [c for c in spec["covariates"] if not (subgroup == "htp" and c == "harder_to_place")]
+    exact = spec["exact"]
+    if subgroup == "htp" and isinstance(exact, list):
+        exact = [c for c in exact if c != "harder_to_place"]
     t1 = time.perf_counter()
-    m = ri.match(d, "treated", covs, exact=spec["exact"], caliper=spec["caliper"])
+    m = ri.match(d, "treated", covs, exact=exact, caliper=spec["caliper"])
     w = m.weights.to_numpy()
     t = d["treated"].to_numpy() == 1
     focal = t & (w > 0)
