@@ -44,6 +44,9 @@ Designs (all 1:1 nearest neighbour on the logit of a logistic score, without rep
 * ``same_quarter_htp`` / ``same_month_htp``: also exact on harder-to-place (pairs never mix the
   two effect sizes), to see whether the SE's shortfall in narrow bands comes from such mixing.
 
+Chosen: ``same_month_htp`` with the ``wait`` outcome (figures and reasons in
+benches/results/psm_recovery.md).
+
 Usage: python benches/psm_recovery.py [--replications 200] [--scale 0.25] [--tau 730] [--designs ...]
 Writes benches/results/psm_recovery.csv (one row per replication × design × target) and prints the
 summary table (also written to benches/results/psm_recovery_summary.csv).
