@@ -9,6 +9,7 @@ scorecard indicators and panels out, as pandas DataFrames.
 >>> a1 = ri.scorecard(j, "A1", period_end="2018-03-31", by=None)
 """
 from . import datasets, synthetic
+from .designs import child_design
 from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
 from .indicators import exposure, la_panel, scorecard, scorecard_before_after
@@ -30,6 +31,7 @@ __all__ = [
     "la_panel",
     "synthetic",
     "datasets",
+    "child_design",
     "match",
     "match_arrays",
     "MatchResult",
