@@ -14,7 +14,8 @@ import raa_impact as ri
 from raa_impact import cli
 
 MODULES = ["raa_impact", "raa_impact.ssda903", "raa_impact.journeys", "raa_impact.registry",
-           "raa_impact.indicators", "raa_impact.synthetic"]
+           "raa_impact.indicators", "raa_impact.synthetic", "raa_impact.psm", "raa_impact.datasets",
+           "raa_impact.designs"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,7 +3,7 @@
 >>> import raa_impact as ri
 >>> ri.datasets.lalonde().shape
 (614, 10)
->>> ri.datasets.nsw_dw()["t"].sum()
+>>> int(ri.datasets.nsw_dw()["t"].sum())
 185
 """
 from __future__ import annotations
