@@ -54,6 +54,15 @@ fn pscore() -> Vec<f64> {
         .collect()
 }
 
+/// A covariate that is 0 for every control (references.R's `zc`): makes the bias-adjustment
+/// regression among controls singular, which Matching resolves with a small ridge.
+fn zero_for_controls(tr: &[bool]) -> Vec<f64> {
+    tr.iter()
+        .enumerate()
+        .map(|(i, &t)| if t { ((i + 1) % 7) as f64 / 7.0 } else { 0.0 })
+        .collect()
+}
+
 fn rel_close(a: f64, b: f64, tol: f64) -> bool {
     ((a - b) / b).abs() <= tol
 }
@@ -187,6 +196,13 @@ fn case_options(case: &str) -> (Vec<&'static str>, AiOptions) {
             },
         ),
         "att_age_educ_m3" => (vec!["age", "educ"], AiOptions { m: 3, ..d }),
+        "att_zc_bias" => (
+            vec!["age", "educ", "zc"],
+            AiOptions {
+                bias_adjust: true,
+                ..d
+            },
+        ),
         other => panic!("unknown case {other}"),
     }
 }
@@ -204,7 +220,11 @@ fn every_r_reference_case_is_reproduced() {
         let (names, o) = case_options(f[0]);
         let cols: Vec<Vec<f64>> = names
             .iter()
-            .map(|&c| if c == "ps" { ps.clone() } else { d.col(c) })
+            .map(|&c| match c {
+                "ps" => ps.clone(),
+                "zc" => zero_for_controls(&tr),
+                _ => d.col(c),
+            })
             .collect();
         let x: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
         let r = ai_match(&y, &tr, &x, &o).unwrap();
@@ -239,5 +259,5 @@ fn every_r_reference_case_is_reproduced() {
         );
         n_cases += 1;
     }
-    assert_eq!(n_cases, 14);
+    assert_eq!(n_cases, 15);
 }

@@ -13,6 +13,12 @@ use crate::{Error, Result};
 /// differ, an empty group, a constant covariate under inverse-variance or Mahalanobis scaling,
 /// `m = 0`, a negative tolerance, or `ties = false` (random tie-breaking is not supported).
 ///
+/// Cost: one covariate, O(n log n) (sorted candidates, binary searches); several, O(n_focal ·
+/// n_candidates · p), parallel over focal units with results independent of the thread count.
+///
+/// Differences from `Match()`: no observation weights, calipers, exact matching or matching
+/// without replacement; a constant covariate is an error (Matching silently floors its sd).
+///
 /// ```
 /// use raa_impact::psm::abadie_imbens::{ai_match, AiOptions};
 /// let y = [5.0, 6.0, 1.0, 2.0, 3.0];

@@ -11,6 +11,7 @@ write.csv(data.frame(row = seq_along(ps), pscore = formatC(ps, digits = 17, form
           "nsw_dw_pscore.csv", row.names = FALSE, quote = FALSE)
 ps <- as.numeric(formatC(ps, digits = 17, format = "g"))
 X4 <- cbind(d$age, d$educ, d$re74, d$re75)
+zc <- ifelse(d$t == 1, (seq_len(nrow(d)) %% 7) / 7, 0)
 cases <- list(
   ate_age_sample = function() Match(Y = d$re78, Tr = d$t, X = d$age, estimand = "ATE", M = 1, sample = TRUE),
   ate_x4_sample = function() Match(Y = d$re78, Tr = d$t, X = X4, estimand = "ATE", M = 1, sample = TRUE),
@@ -25,6 +26,9 @@ cases <- list(
   att_x4_varcalc1 = function() Match(Y = d$re78, Tr = d$t, X = X4, Var.calc = 1),
   ate_x4_varcalc3 = function() Match(Y = d$re78, Tr = d$t, X = X4, estimand = "ATE", Var.calc = 3),
   att_x4_mahalanobis = function() Match(Y = d$re78, Tr = d$t, X = X4, Weight = 2),
+  # zc: zero for every control, so the bias-adjustment regression among controls is singular and
+  # Matching adds its small ridge (the slope of zc becomes 0).
+  att_zc_bias = function() Match(Y = d$re78, Tr = d$t, X = cbind(d$age, d$educ, zc), BiasAdjust = TRUE),
   att_age_educ_m3 = function() Match(Y = d$re78, Tr = d$t, X = cbind(d$age, d$educ), M = 3)
 )
 out <- do.call(rbind, lapply(names(cases), function(nm) {
