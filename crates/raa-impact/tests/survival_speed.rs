@@ -1,6 +1,6 @@
 //! Kaplan–Meier and the RMST difference on one million rows: one sort, then linear passes.
-//! Timed only in release builds (`cargo test --release -p raa-impact --test survival_speed`);
-//! a debug build is roughly ten times slower, so the test is ignored there.
+//! A timing run, ignored in the suite (speed is measured by benches, never by timed tests):
+//! `cargo test --release -p raa-impact --test survival_speed -- --ignored`.
 
 use std::time::Instant;
 
