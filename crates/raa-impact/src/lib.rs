@@ -23,6 +23,7 @@
 pub mod balance;
 pub mod data;
 pub mod error;
+pub mod float_order;
 pub mod glm;
 pub mod inference;
 pub mod psm;

@@ -18,20 +18,10 @@ pub fn sort_order(x: &[f64]) -> Vec<u32> {
     let mut keyed: Vec<(u64, u32)> = x
         .par_iter()
         .enumerate()
-        .map(|(i, v)| (ordered_bits(*v), i as u32))
+        .map(|(i, v)| (crate::float_order::ordered_bits(*v), i as u32))
         .collect();
     keyed.par_sort_unstable();
     keyed.into_par_iter().map(|(_, i)| i).collect()
-}
-
-/// Bits of a finite f64 that sort like the number (−0.0 folded onto 0.0).
-fn ordered_bits(x: f64) -> u64 {
-    let b = (x + 0.0).to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
-    }
 }
 
 /// [`ecdf_differences`] given the order of `x` from [`sort_order`].

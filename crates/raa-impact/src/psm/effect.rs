@@ -273,43 +273,27 @@ impl<'a> Regression<'a> {
         let w: Vec<f64> = rows.iter().map(|&i| set.weights[i]).collect();
         let mut columns = vec![vec![1.0; rows.len()], t.clone()];
         let mut names = vec!["(Intercept)".to_string(), "treat".to_string()];
-        // The estimate averages the unit-level contrast over the target units (treated for ATT).
-        let target = |k: usize| match set.options.estimand {
-            Estimand::Att => t[k] == 1.0,
-            Estimand::Atc => t[k] == 0.0,
-            Estimand::Ate => true,
-        };
-        let mut gradient = vec![0.0, 1.0];
         let mut interactions = Vec::new();
         for (name, x) in adjust {
             check::finite(name, x, set.weights.len())?;
             let xs: Vec<f64> = rows.iter().map(|&i| x[i]).collect();
-            let (sw, swx) = (0..rows.len())
-                .filter(|&k| target(k))
-                .fold((0.0, 0.0), |(a, b), k| (a + w[k], b + w[k] * xs[k]));
             interactions.push((
                 format!("treat:{name}"),
-                xs.iter().zip(&t).map(|(x, t)| x * t).collect::<Vec<_>>(),
-                swx / sw,
+                xs.iter().zip(&t).map(|(x, t)| x * t).collect(),
             ));
             columns.push(xs);
             names.push(name.to_string());
-            gradient.push(0.0);
         }
-        for (name, col, mean) in interactions {
+        for (name, col) in interactions {
             columns.push(col);
             names.push(name);
-            gradient.push(mean);
         }
         let ys: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
         let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
         let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let fit = wls(&refs, &name_refs, &ys, &w)?;
-        let estimate = gradient
-            .iter()
-            .zip(&fit.coefficients)
-            .map(|(g, b)| g * b)
-            .sum();
+        let gradient = contrast_gradient(set.options.estimand, &columns, &w);
+        let estimate = dot(&gradient, &fit.coefficients);
         Ok(Regression {
             set,
             rows: rows.to_vec(),
@@ -424,24 +408,38 @@ impl<'a> Regression<'a> {
         let names: Vec<&str> = self.names.iter().map(String::as_str).collect();
         let fit = wls(&refs, &names, &self.y, &w).ok()?;
         // Re-average the covariates over the resampled target units for g-computation.
-        let t = &self.columns[1];
-        let target = |k: usize| match self.set.options.estimand {
-            Estimand::Att => t[k] == 1.0,
-            Estimand::Atc => t[k] == 0.0,
-            Estimand::Ate => true,
-        };
-        let p_adjust = (self.names.len() - 2) / 2;
-        let sw: f64 = (0..w.len()).filter(|&k| target(k)).map(|k| w[k]).sum();
-        let mut est = fit.coefficients[1];
-        for j in 0..p_adjust {
-            let x = &self.columns[2 + j];
-            let mean = (0..w.len())
-                .filter(|&k| target(k))
-                .map(|k| w[k] * x[k])
-                .sum::<f64>()
-                / sw;
-            est += fit.coefficients[2 + p_adjust + j] * mean;
-        }
+        let est = dot(
+            &contrast_gradient(self.set.options.estimand, &self.columns, &w),
+            &fit.coefficients,
+        );
         est.is_finite().then_some(est)
     }
+}
+
+/// Gradient of the averaged contrast with respect to the coefficients of `y ~ 1 + t + X + t:X`
+/// (`columns` in that order): 1 for `t`, and for each `t:x` the weighted mean of `x` over the
+/// target units (treated for ATT, controls for ATC, everyone for ATE). Its dot product with the
+/// coefficients is the g-computation estimate; with no covariates, the difference in means.
+fn contrast_gradient(estimand: Estimand, columns: &[Vec<f64>], w: &[f64]) -> Vec<f64> {
+    let t = &columns[1];
+    let target = |k: usize| match estimand {
+        Estimand::Att => t[k] == 1.0,
+        Estimand::Atc => t[k] == 0.0,
+        Estimand::Ate => true,
+    };
+    let p_adjust = (columns.len() - 2) / 2;
+    let mut gradient = vec![0.0; columns.len()];
+    gradient[1] = 1.0;
+    for j in 0..p_adjust {
+        let x = &columns[2 + j];
+        let (sw, swx) = (0..w.len())
+            .filter(|&k| target(k))
+            .fold((0.0, 0.0), |(a, b), k| (a + w[k], b + w[k] * x[k]));
+        gradient[2 + p_adjust + j] = swx / sw;
+    }
+    gradient
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

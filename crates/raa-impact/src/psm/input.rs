@@ -20,14 +20,14 @@ pub struct MatchInput<'a> {
     pub id: Option<&'a [u64]>,
 }
 
-impl MatchInput<'_> {
+impl<'a> MatchInput<'a> {
     /// Number of units.
     pub fn n(&self) -> usize {
         self.treated.len()
     }
 
     /// A covariate column by name.
-    pub fn covariate(&self, name: &str) -> Option<&[f64]> {
+    pub fn covariate(&self, name: &str) -> Option<&'a [f64]> {
         self.covariates
             .iter()
             .chain(&self.balance)

@@ -201,15 +201,9 @@ fn covariate_calipers<'a>(
         .covariate_calipers
         .iter()
         .map(|c| {
-            let column = input
-                .covariates
-                .iter()
-                .chain(&input.balance)
-                .find(|(n, _)| *n == c.covariate)
-                .map(|(_, col)| *col)
-                .ok_or_else(|| {
-                    Error::argument("caliper", format!("no covariate named `{}`", c.covariate))
-                })?;
+            let column = input.covariate(&c.covariate).ok_or_else(|| {
+                Error::argument("caliper", format!("no covariate named `{}`", c.covariate))
+            })?;
             let width = if c.raw {
                 c.width
             } else {

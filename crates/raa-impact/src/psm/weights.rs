@@ -19,24 +19,17 @@ pub fn from_matches(matches: &Matches, n: usize, with_subclass: bool) -> Matched
     let mut weights = vec![0.0; n];
     let mut subclass = vec![None; n];
     let mut next = 0u32;
-    for (i, &focal) in matches.focal.iter().enumerate() {
-        let controls = matches.controls_of(i);
-        if controls.is_empty() {
-            continue;
-        }
-        weights[focal as usize] = 1.0;
+    for_each_match(matches, |focal, controls| {
         next += 1;
+        weights[focal] = 1.0;
         if with_subclass {
-            subclass[focal as usize] = Some(next);
-        }
-        let share = 1.0 / controls.len() as f64;
-        for &c in controls {
-            weights[c as usize] += share;
-            if with_subclass {
+            subclass[focal] = Some(next);
+            for &c in controls {
                 subclass[c as usize] = Some(next);
             }
         }
-    }
+        add_shares(&mut weights, controls);
+    });
     normalise_others(&mut weights, &matches.focal);
     Matched { weights, subclass }
 }
@@ -67,20 +60,31 @@ fn normalise_others(weights: &mut [f64], focal: &[u32]) {
 pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) -> Matched {
     let mut weights = vec![0.0; n];
     for m in [to_controls, to_treated] {
-        for (i, &focal) in m.focal.iter().enumerate() {
-            let controls = m.controls_of(i);
-            if controls.is_empty() {
-                continue;
-            }
-            weights[focal as usize] += 1.0;
-            let share = 1.0 / controls.len() as f64;
-            for &c in controls {
-                weights[c as usize] += share;
-            }
-        }
+        for_each_match(m, |focal, controls| {
+            weights[focal] += 1.0;
+            add_shares(&mut weights, controls);
+        });
     }
     Matched {
         weights,
         subclass: vec![None; n],
+    }
+}
+
+/// Call `f(focal row, its controls)` for every focal unit with at least one match.
+fn for_each_match(matches: &Matches, mut f: impl FnMut(usize, &[u32])) {
+    for (i, &focal) in matches.focal.iter().enumerate() {
+        let controls = matches.controls_of(i);
+        if !controls.is_empty() {
+            f(focal as usize, controls);
+        }
+    }
+}
+
+/// Each of a focal unit's `k` controls receives `1/k` of its weight.
+fn add_shares(weights: &mut [f64], controls: &[u32]) {
+    let share = 1.0 / controls.len() as f64;
+    for &c in controls {
+        weights[c as usize] += share;
     }
 }

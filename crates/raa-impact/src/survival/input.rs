@@ -58,14 +58,13 @@ pub fn weight(weights: Option<&[f64]>, i: usize) -> f64 {
 
 /// Row indices sorted by increasing time (ties in any order: rows sharing a time are grouped).
 ///
-/// For validated times (finite, >= 0) the IEEE bit pattern orders like the value, so sorting
-/// (bits, row) pairs directly avoids an indirect comparison per step: this is the one sort.
+/// Sorting (ordered bits, row) pairs directly avoids an indirect comparison per step: this is
+/// the one sort.
 pub fn order_by_time(time: &[f64]) -> Vec<usize> {
-    // `+ 0.0` turns -0.0 (allowed: it is not < 0) into +0.0, whose bits sort first.
     let mut keyed: Vec<(u64, usize)> = time
         .iter()
         .enumerate()
-        .map(|(i, &t)| ((t + 0.0).to_bits(), i))
+        .map(|(i, &t)| (crate::float_order::ordered_bits(t), i))
         .collect();
     keyed.sort_unstable();
     keyed.into_iter().map(|(_, i)| i).collect()

@@ -1,6 +1,7 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
 use super::types::{KernelInput, KernelOptions, Order};
+use crate::float_order::{from_ordered_bits, ordered_bits};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -29,16 +30,6 @@ pub(crate) struct Prepared {
     pub blocks: Vec<Block>,
     /// Block of each sorted treated.
     pub tblock: Vec<u32>,
-}
-
-/// Sort key of an f64 that orders like the number (−0.0 folded onto 0.0).
-pub(crate) fn ord_bits(x: f64) -> u64 {
-    let b = (x + 0.0).to_bits();
-    if b >> 63 == 1 {
-        !b
-    } else {
-        b | (1 << 63)
-    }
 }
 
 pub(crate) fn key_of(input: &KernelInput, row: u32) -> u64 {
@@ -141,15 +132,6 @@ pub(crate) fn is_eligible(input: &KernelInput, i: usize) -> bool {
     input.eligible.is_none_or(|e| e[i])
 }
 
-/// Inverse of [`ord_bits`].
-fn from_ord_bits(b: u64) -> f64 {
-    if b >> 63 == 1 {
-        f64::from_bits(b & !(1 << 63))
-    } else {
-        f64::from_bits(!b)
-    }
-}
-
 /// One group sorted by (stratum, distance, key, row): (order bits, row) pairs and strata (empty
 /// when there are no strata).
 struct Sorted {
@@ -160,7 +142,7 @@ struct Sorted {
 impl Prepared {
     /// Distance of sorted control `i`.
     pub fn cd(&self, i: usize) -> f64 {
-        from_ord_bits(self.c[i].0)
+        from_ordered_bits(self.c[i].0)
     }
     /// Row of sorted control `i`.
     pub fn crow(&self, i: usize) -> u32 {
@@ -187,7 +169,7 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
             .into_par_iter()
             .with_min_len(SCAN)
             .filter(|&i| in_group(input, focal, i))
-            .map(|i| (st[i], ord_bits(input.distance[i]), i as u32))
+            .map(|i| (st[i], ordered_bits(input.distance[i]), i as u32))
             .collect();
         v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(&(a.1, a.2), &(b.1, b.2))));
         return Sorted {
@@ -274,7 +256,7 @@ fn bucket_parts(
             for i in rows() {
                 let x = input.distance[i];
                 let b = bucket(x);
-                v[fill[b]] = (ord_bits(x), i as u32);
+                v[fill[b]] = (ordered_bits(x), i as u32);
                 fill[b] += 1;
             }
             (v, counts)
@@ -288,7 +270,7 @@ const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let (c, t) = rayon::join(|| sorted_group(input, false), || sorted_group(input, true));
-    let td: Vec<f64> = t.pairs.iter().map(|e| from_ord_bits(e.0)).collect();
+    let td: Vec<f64> = t.pairs.iter().map(|e| from_ordered_bits(e.0)).collect();
     let trow: Vec<u32> = t.pairs.iter().map(|e| e.1).collect();
     let (blocks, tins, tblock) = split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper);
     Prepared {
@@ -311,7 +293,7 @@ fn split_blocks(
     caliper: Option<f64>,
 ) -> (Vec<Block>, Vec<u32>, Vec<u32>) {
     let strat = |s: &[u32], i: usize| if s.is_empty() { 0 } else { s[i] };
-    let cd = |i: usize| from_ord_bits(cpairs[i].0);
+    let cd = |i: usize| from_ordered_bits(cpairs[i].0);
     let (nc, nt) = (cpairs.len(), td.len());
     let mut blocks = Vec::new();
     let mut tins = vec![0u32; nt];
@@ -407,11 +389,17 @@ pub(crate) fn treated_order(input: &KernelInput, p: &Prepared, order: Order) -> 
     };
     match order {
         Order::Largest => pos.par_sort_unstable_by(|a, b| {
-            let (da, db) = (ord_bits(p.td[*a as usize]), ord_bits(p.td[*b as usize]));
+            let (da, db) = (
+                ordered_bits(p.td[*a as usize]),
+                ordered_bits(p.td[*b as usize]),
+            );
             db.cmp(&da).then_with(|| key(a).cmp(&key(b)))
         }),
         Order::Smallest | Order::Closest => pos.par_sort_unstable_by(|a, b| {
-            let (da, db) = (ord_bits(p.td[*a as usize]), ord_bits(p.td[*b as usize]));
+            let (da, db) = (
+                ordered_bits(p.td[*a as usize]),
+                ordered_bits(p.td[*b as usize]),
+            );
             da.cmp(&db).then_with(|| key(a).cmp(&key(b)))
         }),
         Order::Data => pos.par_sort_unstable_by_key(key),

@@ -1,7 +1,8 @@
 //! Nearest available control of one focal unit inside a block.
 
-use super::prepare::{key_of, ord_bits, Block, Prepared};
+use super::prepare::{key_of, Block, Prepared};
 use super::types::{KernelInput, KernelOptions};
+use crate::float_order::ordered_bits;
 
 /// Which control positions (local to a block) are still available.
 pub(crate) trait Avail {
@@ -172,7 +173,7 @@ impl Ctx<'_> {
     fn insertion(&self, t: usize) -> usize {
         let ins = self.p.tins[t] as usize - self.b.c0;
         let block = &self.p.c[self.b.c0..self.b.c1];
-        let bits = ord_bits(self.p.td[t]);
+        let bits = ordered_bits(self.p.td[t]);
         if block.get(ins).is_none_or(|e| e.0 != bits) {
             return ins;
         }
