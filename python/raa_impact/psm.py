@@ -7,7 +7,7 @@ summaries and figures.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
@@ -207,6 +207,18 @@ class Effect:
     n_treated: int
     n_control: int
     outcome: str = "y"
+    _core_json: str = field(default="", repr=False, compare=False)
+
+    @classmethod
+    def _from_core(cls, raw: str, outcome: Any, estimand: Optional[str] = None) -> "Effect":
+        """From the core's `Effect` JSON, which is kept so it can travel back unchanged."""
+        e = json.loads(raw)
+        return cls(
+            estimand=estimand or e["estimand"].upper(), method=e["method"], estimate=e["estimate"],
+            se=e["se"], ci=tuple(e["ci"]), level=e["level"], z=e["z"], p_value=e["p_value"],
+            se_method=e["se_method"], n_clusters=e["n_clusters"], n_treated=e["n_treated"],
+            n_control=e["n_control"], outcome=outcome if isinstance(outcome, str) else "y", _core_json=raw,
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One-row DataFrame of the estimate."""
@@ -391,13 +403,7 @@ class MatchResult:
                 raise ArgumentError("invalid argument `cluster`: needs the DataFrame")
         adjust_cols = [(a, np.ascontiguousarray(self._column(a, "adjust"))) for a in (adjust or [])]
         raw = self._inner.effect(self._column(y, "y"), json.dumps(se_json), cluster_arr, adjust_cols, float(level))
-        e = json.loads(raw)
-        return Effect(
-            estimand=e["estimand"].upper(), method=e["method"], estimate=e["estimate"], se=e["se"],
-            ci=tuple(e["ci"]), level=e["level"], z=e["z"], p_value=e["p_value"], se_method=e["se_method"],
-            n_clusters=e["n_clusters"], n_treated=e["n_treated"], n_control=e["n_control"],
-            outcome=y if isinstance(y, str) else "y",
-        )
+        return Effect._from_core(raw, y)
 
     def weighting(
         self,
@@ -442,13 +448,7 @@ class MatchResult:
             np.ascontiguousarray(self._column(y, "y")), np.ascontiguousarray(self._design.treated, dtype=bool),
             [(n, np.ascontiguousarray(v)) for n, v in self._design.model], outcome_cols if aipw else [],
             json.dumps(options), bool(aipw))
-        e = json.loads(raw)
-        return Effect(
-            estimand="ATO" if key == "OVERLAP" else e["estimand"].upper(), method=e["method"],
-            estimate=e["estimate"], se=e["se"], ci=tuple(e["ci"]), level=e["level"], z=e["z"],
-            p_value=e["p_value"], se_method=e["se_method"], n_clusters=e["n_clusters"],
-            n_treated=e["n_treated"], n_control=e["n_control"], outcome=y if isinstance(y, str) else "y",
-        )
+        return Effect._from_core(raw, y, "ATO" if key == "OVERLAP" else None)
 
     def survival(
         self,
@@ -504,13 +504,9 @@ class MatchResult:
         """Rosenbaum bounds (1:1 pairs, Wilcoxon signed-rank, in the direction of the estimate) at each
         Γ, the critical Γ at ``alpha``, and the E-value of the effect on ``y``."""
         effect = effect or self.effect(y)
-        e = {
-            "estimand": _ESTIMANDS[effect.estimand], "method": effect.method, "estimate": effect.estimate,
-            "se": effect.se, "ci": list(effect.ci), "level": effect.level, "z": effect.z,
-            "p_value": effect.p_value, "se_method": effect.se_method, "n_clusters": effect.n_clusters,
-            "n_treated": effect.n_treated, "n_control": effect.n_control,
-        }
-        raw = self._inner.sensitivity(np.ascontiguousarray(self._column(y, "y")), json.dumps(e),
+        if not effect._core_json:
+            raise ArgumentError("invalid argument `effect`: give an Effect returned by effect() or weighting()")
+        raw = self._inner.sensitivity(np.ascontiguousarray(self._column(y, "y")), effect._core_json,
                                       [float(g) for g in gammas], float(alpha))
         return SensitivityResult(json.loads(raw))
 
