@@ -26,6 +26,7 @@ pub mod error;
 pub mod float_order;
 pub mod glm;
 pub mod inference;
+pub mod its;
 pub mod psm;
 pub mod sensitivity;
 pub mod survival;

@@ -1,0 +1,17 @@
+//! Interrupted time series: segmented regression with level and slope changes measured at the
+//! interruption (Huitema–McKean coding), transition periods, seasonality, count families and
+//! autocorrelated errors; counterfactual paths, effects at horizons, diagnostics, placebo dates,
+//! and batch fitting of many series in parallel.
+//!
+//! The module knows nothing about adoption: a series is plain numbers (see [`Series`]).
+
+mod design;
+mod seasonality;
+mod series;
+mod spec;
+
+pub use design::Role;
+pub use series::Series;
+pub use spec::{
+    Errors, Family, Impact, Interruption, ItsSpec, Likelihood, Seasonality, Transition,
+};
