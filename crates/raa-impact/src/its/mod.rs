@@ -5,12 +5,21 @@
 //!
 //! The module knows nothing about adoption: a series is plain numbers (see [`Series`]).
 
+mod coefficients;
 mod design;
+mod effects;
+mod estimate;
+mod fit;
+mod model;
 mod seasonality;
 mod series;
 mod spec;
 
+pub use coefficients::Coefficient;
 pub use design::Role;
+pub use effects::{HorizonEffect, PathPoint, Summary};
+pub use fit::{fit, ItsFit};
+pub use model::{ModelFit, Scale};
 pub use series::Series;
 pub use spec::{
     Errors, Family, Impact, Interruption, ItsSpec, Likelihood, Seasonality, Transition,

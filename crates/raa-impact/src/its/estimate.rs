@@ -1,0 +1,101 @@
+//! Fit the design with the family and error model of the specification, giving a [`ModelFit`].
+
+use super::design::Design;
+use super::model::{ModelFit, Scale};
+use super::series::Sorted;
+use super::spec::{Errors, Family, ItsSpec};
+use crate::inference::wls;
+use crate::{Error, Result};
+
+/// The fitted design: its columns with the intercept, for rows used.
+pub(crate) struct Fitted {
+    pub model: ModelFit,
+    /// Design rows with the intercept first.
+    pub x: Vec<Vec<f64>>,
+    /// Offset per row used.
+    pub offset: Vec<f64>,
+}
+
+/// Row-major design rows with a leading 1.
+fn rows(d: &Design) -> Vec<Vec<f64>> {
+    (0..d.kept.len())
+        .map(|r| {
+            std::iter::once(1.0)
+                .chain(d.columns.iter().map(|c| c[r]))
+                .collect()
+        })
+        .collect()
+}
+
+pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted> {
+    let y: Vec<f64> = d.kept.iter().map(|&r| s.y[r]).collect();
+    let w: Option<Vec<f64>> = s
+        .weights
+        .as_ref()
+        .map(|w| d.kept.iter().map(|&r| w[r]).collect());
+    let offset: Vec<f64> = match &s.offset {
+        Some(o) => d.kept.iter().map(|&r| o[r]).collect(),
+        None => vec![0.0; y.len()],
+    };
+    let model = match (spec.family, spec.errors) {
+        (Family::Gaussian, Errors::Ols) => least_squares(d, &y, w.as_deref(), &offset)?,
+        (family, errors) => {
+            return Err(Error::argument(
+                "errors",
+                format!("{family:?} with {errors:?} errors is not available yet"),
+            ))
+        }
+    };
+    Ok(Fitted {
+        model,
+        x: rows(d),
+        offset,
+    })
+}
+
+fn names(d: &Design) -> Vec<String> {
+    std::iter::once("(Intercept)".to_string())
+        .chain(d.names.iter().cloned())
+        .collect()
+}
+
+/// Gaussian least squares (weighted by precision weights), with R `lm`'s σ², logLik and AIC.
+fn least_squares(d: &Design, y: &[f64], w: Option<&[f64]>, offset: &[f64]) -> Result<ModelFit> {
+    let n = y.len();
+    let ones = vec![1.0; n];
+    let w: Vec<f64> = w.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
+    let names = names(d);
+    let cols: Vec<&[f64]> = std::iter::once(ones.as_slice())
+        .chain(d.columns.iter().map(Vec::as_slice))
+        .collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let yo: Vec<f64> = y.iter().zip(offset).map(|(y, o)| y - o).collect();
+    let fit = wls(&cols, &name_refs, &yo, &w)?;
+    let sigma2 = fit.sigma2(&w);
+    let p = names.len();
+    let n_used = fit.n_used as f64;
+    let rss: f64 = fit.residuals.iter().zip(&w).map(|(e, w)| w * e * e).sum();
+    let sum_log_w: f64 = w.iter().filter(|v| **v > 0.0).map(|v| v.ln()).sum();
+    let ll = 0.5
+        * (sum_log_w - n_used * ((2.0 * std::f64::consts::PI).ln() + 1.0 - n_used.ln() + rss.ln()));
+    let k = p as f64 + 1.0;
+    Ok(ModelFit {
+        covariance: fit.vcov_classical(&w),
+        df: Some(n_used - p as f64),
+        scale: Scale::Identity,
+        fitted: y.iter().zip(&fit.residuals).map(|(y, e)| y - e).collect(),
+        diagnostic_residuals: fit.residuals.clone(),
+        residuals: fit.residuals,
+        dispersion: sigma2,
+        ar1: None,
+        theta: None,
+        log_likelihood: Some(ll),
+        aic: Some(-2.0 * ll + 2.0 * k),
+        bic: Some(-2.0 * ll + k * n_used.ln()),
+        converged: true,
+        iterations: 0,
+        warnings: Vec::new(),
+        coefficients: fit.coefficients,
+        names,
+    })
+}
