@@ -5,21 +5,25 @@
 //!
 //! The module knows nothing about adoption: a series is plain numbers (see [`Series`]).
 
+mod batch;
 mod coefficients;
 mod design;
 mod effects;
 mod estimate;
 mod fit;
 mod model;
+mod placebo;
 mod seasonality;
 mod series;
 mod spec;
 
+pub use batch::fit_many;
 pub use coefficients::Coefficient;
 pub use design::Role;
 pub use effects::{HorizonEffect, PathPoint, Summary};
 pub use fit::{fit, ItsFit};
 pub use model::{ModelFit, Scale};
+pub use placebo::{placebo, PlaceboFit};
 pub use series::Series;
 pub use spec::{
     Errors, Family, Impact, Interruption, ItsSpec, Likelihood, Seasonality, Transition,
