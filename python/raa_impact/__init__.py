@@ -12,6 +12,7 @@ from . import datasets, synthetic
 from .designs import child_design
 from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
+from .its import ItsBatch, ItsResult, its
 from .indicators import exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
 from .psm import Effect, MatchResult, match, match_arrays
@@ -36,6 +37,9 @@ __all__ = [
     "match_arrays",
     "MatchResult",
     "Effect",
+    "its",
+    "ItsResult",
+    "ItsBatch",
     "RaaImpactError",
     "DataError",
     "RegistryError",

@@ -5,6 +5,8 @@
 (614, 10)
 >>> int(ri.datasets.nsw_dw()["t"].sum())
 185
+>>> ri.datasets.sicily().shape
+(59, 7)
 """
 from __future__ import annotations
 
@@ -23,3 +25,11 @@ def lalonde() -> pd.DataFrame:
 def nsw_dw() -> pd.DataFrame:
     """The NSW experimental sample of Dehejia and Wahba (445 rows, treatment ``t``, earnings in $1000)."""
     return pd.read_csv(_DIR / "nsw_dw.tsv", sep="\t")
+
+
+def sicily() -> pd.DataFrame:
+    """Monthly acute coronary events in Sicily and the 2005 smoking ban (59 months; Lopez Bernal et al. 2017).
+
+    Columns: year, month, aces (count), time (1-59), smokban (0/1, from month 37), pop, stdpop.
+    """
+    return pd.read_csv(_DIR / "sicily.csv")

@@ -7,6 +7,7 @@
 mod columns;
 mod errors;
 mod indicators;
+mod its;
 mod journeys;
 mod psm;
 mod registry;
@@ -26,6 +27,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<psm::PyMatchSet>()?;
     m.add_function(wrap_pyfunction!(psm::match_units, m)?)?;
     m.add_function(wrap_pyfunction!(weighting::weighting_effect, m)?)?;
+    m.add_class::<its::PyItsFit>()?;
+    m.add_function(wrap_pyfunction!(its::its_fit, m)?)?;
+    m.add_function(wrap_pyfunction!(its::its_fit_many, m)?)?;
+    m.add_function(wrap_pyfunction!(its::its_placebo, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;

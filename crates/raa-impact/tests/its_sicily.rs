@@ -1,0 +1,111 @@
+//! The Sicily smoking-ban series (ORACLES.md, "Interrupted time series") through `its::fit`:
+//! R `lm` parity for both slope codings, and the published oracle rows.
+
+use raa_impact::its::{fit, Errors, Interruption, ItsFit, ItsSpec, Series};
+
+const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/its/");
+
+#[allow(dead_code)] // the count columns serve the GLM rows
+struct Sicily {
+    time: Vec<f64>,
+    month: Vec<f64>,
+    aces: Vec<f64>,
+    stdpop: Vec<f64>,
+    rate: Vec<f64>,
+}
+
+fn sicily() -> Sicily {
+    let mut r = csv::Reader::from_path(format!("{DIR}sicily.csv")).unwrap();
+    let h: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let col = |n: &str| -> Vec<f64> {
+        let j = h.iter().position(|c| c == n).unwrap();
+        rows.iter().map(|r| r[j].parse().unwrap()).collect()
+    };
+    let (aces, stdpop) = (col("aces"), col("stdpop"));
+    let rate = aces.iter().zip(&stdpop).map(|(a, p)| a / p * 1e5).collect();
+    Sicily {
+        time: col("time"),
+        month: col("month"),
+        aces,
+        stdpop,
+        rate,
+    }
+}
+
+/// R `lm` figures: (coding, term) → (estimate, se, p) and the fit's logLik, AIC, BIC.
+fn lm_reference(coding: &str) -> (Vec<(String, f64, f64, f64)>, [f64; 3]) {
+    let mut r = csv::Reader::from_path(format!("{DIR}sicily_lm.csv")).unwrap();
+    let mut rows = Vec::new();
+    let mut fit = [0.0; 3];
+    for rec in r.records().map(Result::unwrap) {
+        if &rec[0] != coding {
+            continue;
+        }
+        let v = |j: usize| rec[j].parse::<f64>().unwrap();
+        rows.push((rec[1].to_string(), v(2), v(3), v(4)));
+        fit = [v(5), v(6), v(7)];
+    }
+    (rows, fit)
+}
+
+fn gaussian(origin: f64, errors: Errors) -> ItsFit {
+    let s = sicily();
+    let spec = ItsSpec {
+        interruptions: vec![Interruption::at(37.0)],
+        slope_origin: origin,
+        errors,
+        ..ItsSpec::default()
+    };
+    fit(&Series::new(&s.time, &s.rate), &spec).unwrap()
+}
+
+fn rel(a: f64, b: f64) -> f64 {
+    (a - b).abs() / b.abs().max(1e-300)
+}
+
+#[test]
+fn least_squares_equals_r_lm_for_both_slope_codings() {
+    for (coding, origin) in [("post1", 1.0), ("post0", 0.0)] {
+        let r = gaussian(origin, Errors::Ols);
+        let (rows, [ll, aic, bic]) = lm_reference(coding);
+        for (term, est, se, p) in rows {
+            let ours = match term.as_str() {
+                "smokban" => "step",
+                t if t.starts_with("post") => "slope",
+                t => t,
+            };
+            let c = r.coefficient(ours).unwrap();
+            assert!(
+                rel(c.estimate, est) < 1e-10,
+                "{coding} {term}: {} vs {est}",
+                c.estimate
+            );
+            assert!(
+                rel(c.se, se) < 1e-10,
+                "{coding} {term} se: {} vs {se}",
+                c.se
+            );
+            assert!(
+                rel(c.p_value, p) < 1e-8,
+                "{coding} {term} p: {} vs {p}",
+                c.p_value
+            );
+        }
+        let m = &r.model;
+        assert!(rel(m.log_likelihood.unwrap(), ll) < 1e-12);
+        assert!(rel(m.aic.unwrap(), aic) < 1e-12 && rel(m.bic.unwrap(), bic) < 1e-12);
+    }
+}
+
+#[test]
+fn the_default_coding_moves_the_level_change_by_one_slope_step() {
+    let paper = gaussian(1.0, Errors::Ols);
+    let default = gaussian(0.0, Errors::Ols);
+    let slope = paper.coefficient("slope").unwrap().estimate;
+    let (a, b) = (
+        paper.coefficient("step").unwrap().estimate,
+        default.coefficient("step").unwrap().estimate,
+    );
+    assert!((b - (a + slope)).abs() < 1e-9, "{b} vs {a} + {slope}");
+}

@@ -1,0 +1,431 @@
+"""Interrupted time series: segmented regression fitted in Rust, results as DataFrames and plots.
+
+>>> import raa_impact as ri
+>>> s = ri.datasets.sicily()
+>>> s["rate"] = s["aces"] / s["stdpop"] * 1e5
+>>> r = ri.its(s, outcome="rate", time="time", interruption=37, errors="newey_west", lags=1)
+>>> r.coefficients().set_index("term").loc["step", "estimate"] < 0
+True
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._errors import ArgumentError
+
+_FAMILIES = {
+    "gaussian": "gaussian",
+    "poisson": "poisson",
+    "quasipoisson": "quasi_poisson",
+    "negbin": "negative_binomial",
+    "binomial": "binomial",
+}
+_IMPACTS = ("step", "slope", "pulse", "ramp")
+
+
+def _choice(name: str, value: Any, allowed: Iterable[str]) -> str:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected one of {allowed}")
+    return value
+
+
+def _impacts(impact: Any) -> List[Any]:
+    """("step", "slope", ("ramp", 4), "pulse") -> the core's impact list."""
+    if isinstance(impact, (str, tuple)) and (isinstance(impact, str) or impact[0] == "ramp"):
+        impact = [impact]
+    out: List[Any] = []
+    for item in impact:
+        if isinstance(item, tuple) and len(item) == 2 and item[0] == "ramp":
+            out.append({"ramp": {"periods": int(item[1])}})
+        elif item == "ramp":
+            raise ArgumentError("invalid argument `impact`: give a ramp as ('ramp', k), k periods")
+        else:
+            out.append(_choice("impact", item, _IMPACTS))
+    return out
+
+
+def _interruptions(
+    interruption: Any, impact: Any, bed_in: int, anticipation: int, transition: str
+) -> List[Dict[str, Any]]:
+    """A time, a list of times, or dicts with per-interruption options."""
+    items = interruption if isinstance(interruption, (list, tuple)) else [interruption]
+    out = []
+    for k, item in enumerate(items):
+        spec = dict(item) if isinstance(item, Mapping) else {"time": item}
+        if "time" not in spec:
+            raise ArgumentError(f"invalid argument `interruption`: item {k} has no 'time'")
+        out.append(
+            {
+                "label": str(spec.get("label", "")),
+                "time": float(spec["time"]),
+                "impacts": _impacts(spec.get("impact", impact)),
+                "bed_in": int(spec.get("bed_in", bed_in)),
+                "anticipation": int(spec.get("anticipation", anticipation)),
+                "transition": _choice("transition", spec.get("transition", transition), ("exclude", "segment")),
+            }
+        )
+    return out
+
+
+def _errors(errors: str, lags: Optional[int], adjust: bool, method: str) -> Dict[str, Any]:
+    errors = _choice("errors", errors, ("ols", "newey_west", "prais_winsten", "ar1"))
+    if errors == "newey_west":
+        return {"kind": "newey_west", "lag": lags, "adjust": bool(adjust)}
+    if errors == "ar1":
+        return {"kind": "ar1", "method": _choice("method", method, ("ml", "reml"))}
+    return {"kind": errors}
+
+
+def _seasonality(seasonality: Optional[Mapping[str, Any]]) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    if seasonality is None:
+        return None, None
+    s = dict(seasonality)
+    column = s.get("column")
+    if "period" not in s:
+        raise ArgumentError("invalid argument `seasonality`: give a 'period' (12 for months, 4 for quarters)")
+    if s.get("dummies"):
+        return {"kind": "dummies", "period": int(s["period"])}, column
+    return {"kind": "fourier", "period": float(s["period"]), "harmonics": int(s.get("harmonics", 1))}, column
+
+
+def _float_column(data: pd.DataFrame, name: str, what: str) -> np.ndarray:
+    if name not in data.columns:
+        raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not in the data")
+    col = data[name]
+    if isinstance(col.dtype, pd.DatetimeTZDtype) or np.issubdtype(col.dtype, np.datetime64):
+        raise ArgumentError(
+            f"invalid argument `{what}`: column {name!r} holds dates; give whole periods (e.g. a month number)"
+        )
+    try:
+        return np.ascontiguousarray(pd.to_numeric(col, errors="raise").to_numpy(dtype=float))
+    except (TypeError, ValueError) as e:
+        raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not numeric ({e})") from None
+
+
+def _columns(data: pd.DataFrame, names: Mapping[str, Optional[str]], covariates: Sequence[str]) -> Dict[str, Any]:
+    cols: Dict[str, Any] = {}
+    for key, name in names.items():
+        cols[key] = None if name is None else _float_column(data, name, key)
+    cols["covariates"] = [(c, _float_column(data, c, "covariates")) for c in covariates]
+    return cols
+
+
+def its(
+    data: pd.DataFrame,
+    outcome: str,
+    time: str,
+    interruption: Any,
+    family: str = "gaussian",
+    offset: Optional[str] = None,
+    exposure: Optional[str] = None,
+    weights: Optional[str] = None,
+    covariates: Optional[Sequence[str]] = None,
+    impact: Any = ("step", "slope"),
+    seasonality: Optional[Mapping[str, Any]] = None,
+    bed_in: int = 0,
+    anticipation: int = 0,
+    transition: str = "exclude",
+    errors: str = "ols",
+    lags: Optional[int] = None,
+    adjust: bool = False,
+    method: str = "reml",
+    slope_origin: float = 0.0,
+    comparison: Optional[str] = None,
+    by: Optional[str] = None,
+    level: float = 0.95,
+    lower_is_better: bool = False,
+    trend: bool = True,
+) -> Union["ItsResult", "ItsBatch"]:
+    """Fit a segmented regression (interrupted time series) to one series, or to every group of `by`.
+
+    The level change is measured at the interruption: the slope term is ``(t - T0) * D``
+    (Huitema–McKean), or ``(t - T0 + slope_origin) * D``.
+
+    Parameters
+    ----------
+    data : DataFrame with one row per time point (per group with `by` or `comparison`).
+    outcome, time : column names; `time` in whole periods (e.g. month 1, 2, ...), without gaps.
+    interruption : the first post-interruption time point ``T0``; a list for several
+        interruptions, or dicts ``{"time": 37, "label": "go_live", "bed_in": 6, "impact": ...}``.
+    family : "gaussian" | "poisson" | "quasipoisson" | "negbin" | "binomial".
+    offset : column already on the log scale; exposure : column to be logged (e.g. population).
+    weights : precision weights (gaussian) or numbers of trials (binomial proportions).
+    impact : shapes among "step", "slope", "pulse" and ("ramp", k).
+    seasonality : ``{"column": "month", "period": 12, "harmonics": 2}`` for Fourier pairs, or
+        ``{"column": "quarter", "period": 4, "dummies": True}``.
+    bed_in, anticipation : periods after / before ``T0``; `transition` "exclude" leaves them out,
+        "segment" gives them their own level and slope.
+    errors : "ols" | "newey_west" (`lags`, `adjust`) | "prais_winsten" | "ar1" (`method` "ml"/"reml").
+    comparison : a 0/1 column marking the treated series (1) and a comparison series (0): a
+        controlled ITS whose effects are the treated-minus-comparison changes (``group:step`` ...).
+    by : fit every group of this column separately (in parallel) and return an :class:`ItsBatch`.
+    lower_is_better : the outcome is a duration or a bad event; summaries say "improvement" for a
+        fall.
+
+    Examples
+    --------
+    >>> import raa_impact as ri
+    >>> s = ri.datasets.sicily()
+    >>> r = ri.its(s, outcome="aces", time="time", interruption=37, family="poisson",
+    ...            exposure="stdpop", impact="step")
+    >>> round(r.coefficients().set_index("term").loc["step", "ratio"], 4)
+    0.8944
+    """
+    covariates = list(covariates or [])
+    season_spec, season_col = _seasonality(seasonality)
+    spec = {
+        "interruptions": _interruptions(interruption, impact, bed_in, anticipation, transition),
+        "family": _FAMILIES[_choice("family", family, _FAMILIES)],
+        "errors": _errors(errors, lags, adjust, method),
+        "seasonality": season_spec,
+        "slope_origin": float(slope_origin),
+        "trend": bool(trend),
+        "level": float(level),
+    }
+    names = {
+        "time": time,
+        "y": outcome,
+        "weights": weights,
+        "offset": offset,
+        "exposure": exposure,
+        "season": season_col,
+        "group": comparison,
+    }
+    meta = {"outcome": outcome, "time": time, "lower_is_better": lower_is_better, "family": family}
+    spec_json = json.dumps(spec)
+    if by is None:
+        cols = _columns(data, names, covariates)
+        return ItsResult(_core.its_fit(cols, spec_json), cols, spec_json, meta)
+    if by not in data.columns:
+        raise ArgumentError(f"invalid argument `by`: column {by!r} is not in the data")
+    order = np.argsort(data[by].to_numpy(), kind="stable")
+    sorted_data = data.iloc[order]
+    keys = sorted_data[by].to_numpy()
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
+    bounds = [int(b) for b in np.r_[starts, len(keys)]]
+    cols = _columns(sorted_data, names, covariates)
+    results = _core.its_fit_many(cols, bounds, spec_json)
+    return ItsBatch(by, [keys[s] for s in starts], results, meta)
+
+
+class ItsResult:
+    """A fitted interrupted time series.
+
+    Read it with :meth:`coefficients`, :meth:`summary`, :meth:`counterfactual`, :meth:`effects`,
+    :meth:`placebo` and :meth:`plot`.
+    """
+
+    def __init__(self, inner: Any, columns: Optional[Dict[str, Any]], spec_json: str, meta: Dict[str, Any]):
+        self._inner = inner
+        self._columns = columns
+        self._spec_json = spec_json
+        self._raw = json.loads(inner.json())
+        self.meta = meta
+        self.spec: Dict[str, Any] = self._raw["spec"]
+        model = self._raw["model"]
+        self.n_used: int = self._raw["n_used"]
+        self.n_rows: int = self._raw["n_rows"]
+        self.excluded_times: List[float] = self._raw["excluded_times"]
+        self.dispersion: float = model["dispersion"]
+        self.ar1: Optional[float] = model["ar1"]
+        self.theta: Optional[float] = model["theta"]
+        self.aic: Optional[float] = model["aic"]
+        self.bic: Optional[float] = model["bic"]
+        self.log_likelihood: Optional[float] = model["log_likelihood"]
+        self.df_resid: Optional[float] = model["df"]
+        self.converged: bool = model["converged"]
+        self.warnings: List[str] = model["warnings"]
+        self.scale: str = model["scale"]
+
+    @property
+    def params(self) -> pd.Series:
+        """Estimates by term (statsmodels' name)."""
+        c = self.coefficients()
+        return pd.Series(c["estimate"].to_numpy(), index=c["term"], name="estimate")
+
+    @property
+    def bse(self) -> pd.Series:
+        """Standard errors by term."""
+        c = self.coefficients()
+        return pd.Series(c["se"].to_numpy(), index=c["term"], name="se")
+
+    def coefficients(self) -> pd.DataFrame:
+        """Term, estimate, se, statistic, p_value, ci_low, ci_high (+ ratio columns for log/logit links)."""
+        df = pd.DataFrame(self._raw["coefficients"])
+        if self.scale == "identity":
+            df = df.drop(columns=["ratio", "ratio_low", "ratio_high"])
+        return df
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table."""
+        return self.coefficients()
+
+    def cov_params(self) -> pd.DataFrame:
+        """The covariance matrix used for inference."""
+        names = self._raw["model"]["names"]
+        p = len(names)
+        v = np.asarray(self._raw["model"]["covariance"]).reshape(p, p)
+        return pd.DataFrame(v, index=names, columns=names)
+
+    def counterfactual(self) -> pd.DataFrame:
+        """Observed, fitted and counterfactual (no intervention terms) path with its confidence band."""
+        return pd.DataFrame(self._raw["path"])
+
+    def effects(self, horizons: Optional[Sequence[int]] = None) -> pd.DataFrame:
+        """Pointwise, average and cumulative effects over the first `h` post-interruption periods.
+
+        `horizons` defaults to the whole observed post period. Absolute effects are on the outcome's
+        scale; relative ones are ``fitted / counterfactual - 1`` with intervals from the log ratio.
+        """
+        hs = [self._inner.n_post()] if horizons is None else [int(h) for h in horizons]
+        df = pd.DataFrame(json.loads(self._inner.effects(hs)))
+        if self.meta.get("lower_is_better"):
+            df["improvement"] = df["ci_high"] < 0
+        else:
+            df["improvement"] = df["ci_low"] > 0
+        return df
+
+    def placebo(self) -> pd.DataFrame:
+        """Refit at every admissible date of the pre-period (on the pre-period alone).
+
+        One row per placebo date and change term, with the estimate, se and p-value, then the real
+        estimate's rank among them (``share_as_large``: the share of placebo estimates at least as
+        large in absolute value).
+        """
+        if self._columns is None:
+            raise ArgumentError("placebo needs the data (fit with ri.its, not a batch)")
+        rows = []
+        for t, fit in _core.its_placebo(self._columns, self._spec_json):
+            for c in json.loads(fit.json())["coefficients"]:
+                rows.append({"placebo_time": t, **c})
+        df = pd.DataFrame(rows)
+        if df.empty:
+            return df
+        change = ~df["term"].isin(["(Intercept)", "time"]) & ~df["term"].str.startswith("season")
+        df = df.loc[change].reset_index(drop=True)
+        real = self.coefficients().set_index("term")["estimate"]
+        df["share_as_large"] = [
+            np.mean(np.abs(df.loc[df["term"] == term, "estimate"]) >= abs(real.get(term, np.nan)))
+            for term in df["term"]
+        ]
+        return df
+
+    def summary(self) -> "ItsSummary":
+        """A statsmodels-style printed summary."""
+        return ItsSummary(self)
+
+    def plot(self, ax: Any = None, title: Optional[str] = None) -> Any:
+        """Observed points, fitted line, counterfactual with its band; interruption and bed-in shaded."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 4))
+        p = self.counterfactual()
+        ax.plot(p["time"], p["observed"], "o", ms=3, color="0.35", label="observed")
+        ax.plot(p["time"], p["fitted"], "-", color="C0", label="fitted")
+        first = self.spec["interruptions"][0]["time"] - self.spec["interruptions"][0]["anticipation"]
+        cf = p.loc[p["time"] >= first]
+        ax.plot(cf["time"], cf["counterfactual"], "--", color="C3", label="counterfactual")
+        ax.fill_between(cf["time"], cf["counterfactual_low"], cf["counterfactual_high"], color="C3", alpha=0.15)
+        for it in self.spec["interruptions"]:
+            ax.axvline(it["time"] - 0.5, color="0.2", lw=0.8)
+            lo, hi = it["time"] - it["anticipation"], it["time"] + it["bed_in"]
+            if hi > lo:
+                ax.axvspan(lo - 0.5, hi - 0.5, color="0.8", alpha=0.5, lw=0, label="transition")
+        ax.set_xlabel(self.meta["time"])
+        ax.set_ylabel(self.meta["outcome"])
+        if title:
+            ax.set_title(title)
+        ax.legend(frameon=False, fontsize=8)
+        return ax
+
+    def __repr__(self) -> str:
+        return f"<ItsResult {self.meta['outcome']} ~ {self.meta['family']}, n={self.n_used}>"
+
+
+class ItsSummary:
+    """Printed summary of an :class:`ItsResult`."""
+
+    def __init__(self, r: ItsResult):
+        self.r = r
+
+    def __str__(self) -> str:
+        r = self.r
+        errors = r.spec["errors"]["kind"]
+        lines = [
+            f"Interrupted time series: {r.meta['outcome']} ({r.meta['family']}, errors: {errors})",
+            f"Rows used: {r.n_used} of {r.n_rows}"
+            + (f"; left out (transition): {len(r.excluded_times)}" if r.excluded_times else ""),
+        ]
+        extra = []
+        if r.ar1 is not None:
+            extra.append(f"AR(1) {r.ar1:.5f}")
+        if r.theta is not None:
+            extra.append(f"theta {r.theta:.4f}")
+        extra.append(f"dispersion {r.dispersion:.5g}")
+        for name, v in (("log-lik", r.log_likelihood), ("AIC", r.aic), ("BIC", r.bic)):
+            if v is not None:
+                extra.append(f"{name} {v:.4f}")
+        lines.append(", ".join(extra))
+        table = r.coefficients().set_index("term")
+        lines.append(table.to_string(float_format=lambda v: f"{v:.6g}"))
+        for w in r.warnings:
+            lines.append(f"warning: {w}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+    def _repr_html_(self) -> str:
+        return "<pre>" + str(self) + "</pre>"
+
+
+class ItsBatch:
+    """One specification fitted to every group of a panel: a tidy table, and each fit by key."""
+
+    def __init__(self, by: str, keys: List[Any], results: List[Tuple[Any, Optional[str]]], meta: Dict[str, Any]):
+        self.by = by
+        self.keys = keys
+        self.meta = meta
+        self.fits: Dict[Any, ItsResult] = {}
+        self.errors: Dict[Any, str] = {}
+        for key, (fit, err) in zip(keys, results):
+            if fit is not None:
+                self.fits[key] = ItsResult(fit, None, "", meta)
+            else:
+                self.errors[key] = str(err)
+
+    def __getitem__(self, key: Any) -> ItsResult:
+        return self.fits[key]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every group's coefficient table stacked (group first), plus a row per failed group."""
+        parts = []
+        for key in self.keys:
+            if key in self.fits:
+                c = self.fits[key].coefficients()
+                c.insert(0, self.by, key)
+                c["error"] = None
+            else:
+                c = pd.DataFrame({self.by: [key], "error": [self.errors[key]]})
+            parts.append(c)
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+    def summary(self) -> str:
+        """How many groups were fitted and why the others failed."""
+        lines = [f"ITS fitted to {len(self.fits)} of {len(self.keys)} groups of {self.by}"]
+        for k, e in self.errors.items():
+            lines.append(f"  {k}: {e}")
+        return "\n".join(lines)
+
+
+__all__ = ["its", "ItsResult", "ItsBatch", "ItsSummary"]
