@@ -33,8 +33,11 @@ fn sicily() -> Sicily {
     }
 }
 
+/// A reference row: term, estimate, se, p-value.
+type Row = (String, f64, f64, f64);
+
 /// R `lm` figures: (coding, term) → (estimate, se, p) and the fit's logLik, AIC, BIC.
-fn lm_reference(coding: &str) -> (Vec<(String, f64, f64, f64)>, [f64; 3]) {
+fn lm_reference(coding: &str) -> (Vec<Row>, [f64; 3]) {
     let mut r = csv::Reader::from_path(format!("{DIR}sicily_lm.csv")).unwrap();
     let mut rows = Vec::new();
     let mut fit = [0.0; 3];
