@@ -102,14 +102,16 @@ impl Case {
     }
 }
 
-/// Reference covariances keyed by (case, lag, adjust).
-type References = BTreeMap<(String, String, bool), Vec<f64>>;
+/// (case, lag, adjust): `lag` is a number or `default`.
+type Key = (String, String, bool);
+/// Reference covariances (row-major) by key.
+type References = BTreeMap<Key, Vec<f64>>;
 
 fn references(file: &str, adjust_column: &str) -> References {
     let t = Table::read(file);
     let (case, lag, adjust) = (t.index("case"), t.index("lag"), t.index(adjust_column));
     let (i, j, value) = (t.index("i"), t.index("j"), t.index("value"));
-    let mut entries: BTreeMap<(String, String, bool), Vec<(usize, usize, f64)>> = BTreeMap::new();
+    let mut entries: BTreeMap<Key, Vec<(usize, usize, f64)>> = BTreeMap::new();
     for r in &t.rows {
         let key = (r[case].clone(), r[lag].clone(), number(&r[adjust]) == 1.0);
         let cell = (
@@ -252,7 +254,7 @@ fn generated_gaussian_fits_match_r_and_statsmodels_end_to_end() {
     let mut worst = 0.0_f64;
     let r = references("references_r.csv", "adjust");
     let sm = references("references_statsmodels.csv", "use_correction");
-    let gaussian = |k: &(String, String, bool)| k.0.starts_with("ols") || k.0.starts_with("wls");
+    let gaussian = |k: &Key| k.0.starts_with("ols") || k.0.starts_with("wls");
     let mut n_default = 0;
     for ((case, lag, adjust), want) in r.iter().chain(sm.iter()).filter(|(k, _)| gaussian(k)) {
         let c = Case::read(case);
