@@ -45,12 +45,25 @@ impl Correlogram {
     }
 
     /// The value at `lag`, or `None` outside the computed lags.
+    ///
+    /// ```
+    /// use raa_impact::diagnostics::pacf;
+    /// let p = pacf(&[1.0, 3.0, 2.0, 4.0, 3.0, 5.0], 2).unwrap();
+    /// assert!(p.at(0).is_none() && p.at(2).is_some() && p.at(3).is_none());
+    /// ```
     pub fn at(&self, lag: usize) -> Option<f64> {
         lag.checked_sub(self.first_lag)
             .and_then(|i| self.values.get(i).copied())
     }
 
     /// Whether the value at `lag` lies outside `±band` (`None` outside the computed lags).
+    ///
+    /// ```
+    /// use raa_impact::diagnostics::acf;
+    /// let c = acf(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], 1).unwrap();
+    /// assert_eq!(c.outside_band(1), Some(false)); // 0.625 < 1.96/√8
+    /// assert_eq!(c.outside_band(0), Some(true)); // lag 0 is 1
+    /// ```
     pub fn outside_band(&self, lag: usize) -> Option<bool> {
         self.at(lag).map(|v| v.abs() > self.band)
     }

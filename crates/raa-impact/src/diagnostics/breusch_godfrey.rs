@@ -18,6 +18,11 @@ use crate::inference::check;
 use crate::{Error, Result};
 
 /// Which statistic [`breusch_godfrey`] reports.
+///
+/// ```
+/// use raa_impact::diagnostics::BgStatistic;
+/// assert_eq!(BgStatistic::default(), BgStatistic::ChiSquared); // bgtest's default type
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum BgStatistic {
     /// `LM = n · Σ fitted² / Σ e²` of the auxiliary regression, χ² with `order` df
@@ -85,6 +90,12 @@ pub fn breusch_godfrey(
                 df2: None,
                 p_value: chi_squared_upper(lm, m)?,
             }
+        }
+        BgStatistic::F if resid_ss == 0.0 => {
+            return Err(Error::argument(
+                "residuals",
+                "are fitted exactly by the design and their own lags: the F statistic is infinite",
+            ));
         }
         BgStatistic::F => {
             let df2 = (n - p - order) as f64;

@@ -17,6 +17,11 @@ use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// The variance function of the alternative.
+///
+/// ```
+/// use raa_impact::diagnostics::DispersionForm;
+/// assert_eq!(DispersionForm::default(), DispersionForm::Linear); // dispersiontest(trafo = NULL)
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum DispersionForm {
     /// `Var(y) = (1 + α)μ` (`trafo = NULL`); estimate reported as the dispersion `1 + α`.
@@ -27,6 +32,11 @@ pub enum DispersionForm {
 }
 
 /// Direction of the alternative hypothesis.
+///
+/// ```
+/// use raa_impact::diagnostics::Alternative;
+/// assert_eq!(Alternative::default(), Alternative::Greater);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Alternative {
     /// Overdispersion (`alternative = "greater"`, the default).
@@ -39,6 +49,14 @@ pub enum Alternative {
 }
 
 /// The test and the estimated dispersion (`Linear`) or `α` (`Quadratic`).
+///
+/// ```
+/// use raa_impact::diagnostics::{dispersion_test, Alternative, DispersionForm};
+/// let y = [2.0, 4.0, 3.0, 1.0, 5.0, 3.0];
+/// let t = dispersion_test(&y, &[3.0; 6], DispersionForm::Quadratic, Alternative::TwoSided).unwrap();
+/// assert_eq!(t.form, DispersionForm::Quadratic);
+/// assert!(t.estimate < 0.0); // less spread than Poisson(3)
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DispersionTest {
     /// `z` statistic and its p-value; `df` and `df2` are `None`.

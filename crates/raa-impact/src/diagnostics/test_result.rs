@@ -3,6 +3,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Which test produced a [`TestResult`] (and so which reference distribution its p-value uses).
+///
+/// ```
+/// use raa_impact::diagnostics::{box_pierce, TestName};
+/// let x = [0.3, -0.1, 0.4, -0.6, 0.2, 0.5, -0.3, 0.1];
+/// assert_eq!(box_pierce(&x, 2, 0).unwrap().test, TestName::BoxPierce);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TestName {
     /// Breusch–Godfrey LM statistic `n·R²`, χ² with `order` df (`lmtest::bgtest(type = "Chisq")`).

@@ -15,6 +15,7 @@
 //! | OLS | residual `e_t` | `(X'X)⁻¹` |
 //! | WLS (prior weights `w_t`) | `w_t e_t` | `(X'WX)⁻¹` |
 //! | GLM (Poisson, binomial, …) | working weight × working residual | `(X'WX)⁻¹`, W = working weights |
+//! | Poisson, log link (prior weights `a_t`) | `a_t (y_t − μ_t)` (= `a_t μ_t · (y_t − μ_t)/μ_t`) | as GLM, W = `a_t μ_t` |
 //!
 //! For a quasi-likelihood family (quasi-Poisson) the dispersion `φ` cancels: `sandwich` divides the
 //! scores by `φ` and multiplies the bread by `φ`, so `(φB)(Ω/φ²)(φB) = BΩB`, the same matrix as for
@@ -32,6 +33,11 @@ use super::check;
 use crate::{Error, Result};
 
 /// The lag window's kernel. Only Bartlett (Newey–West) for now; an enum so that others can be added.
+///
+/// ```
+/// use raa_impact::inference::{HacOptions, Kernel};
+/// assert_eq!(HacOptions::default().kernel, Kernel::Bartlett);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Kernel {
     /// Bartlett weights `w_l = 1 − l/(L+1)` for `l = 0..=L` (Newey & West 1987).
@@ -48,7 +54,15 @@ impl Kernel {
     }
 }
 
-/// Options of [`vcov_newey_west`].
+/// Options of [`vcov_newey_west`]. The default is the rule-of-thumb lag, no small-sample scaling and
+/// the Bartlett kernel.
+///
+/// ```
+/// use raa_impact::inference::HacOptions;
+/// // R: NeweyWest(fit, lag = 2, prewhite = FALSE, adjust = TRUE)
+/// let o = HacOptions { lag: Some(2), adjust: true, ..HacOptions::default() };
+/// assert!(o.adjust && HacOptions::default().lag.is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct HacOptions {
     /// Maximum lag `L`. `None` uses [`newey_west_default_lag`] `⌊4(n/100)^(2/9)⌋`. Lags of `n` or
