@@ -88,7 +88,7 @@ pub fn acf(x: &[f64], max_lag: usize) -> Result<Correlogram> {
         "x",
         x,
         (max_lag + 1).max(2),
-        &format!("an ACF to lag {max_lag}"),
+        format_args!("an ACF to lag {max_lag}"),
     )?;
     let (mean, ss) = input::mean_and_ss("x", x)?;
     let values = (0..=max_lag)

@@ -66,10 +66,13 @@ pub fn breusch_godfrey(
         "residuals",
         residuals,
         p + order + 1,
-        &format!("a Breusch–Godfrey test of order {order} with {p} columns"),
+        format_args!("a Breusch–Godfrey test of order {order} with {p} columns"),
     )?;
     for (j, c) in columns.iter().enumerate() {
-        check::finite(&format!("columns[{j}]"), c, n)?;
+        // Name the column only on the error path: formatting costs more than the check.
+        if c.len() != n || c.iter().any(|v| !v.is_finite()) {
+            check::finite(&format!("columns[{j}]"), c, n)?;
+        }
     }
     let ss: f64 = residuals.iter().map(|e| e * e).sum();
     if ss == 0.0 {

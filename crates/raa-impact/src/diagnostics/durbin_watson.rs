@@ -18,7 +18,12 @@ use crate::{Error, Result};
 /// assert!(durbin_watson(&[0.0, 0.0, 0.0]).is_err());
 /// ```
 pub fn durbin_watson(residuals: &[f64]) -> Result<f64> {
-    input::series("residuals", residuals, 2, "the Durbin–Watson statistic")?;
+    input::series(
+        "residuals",
+        residuals,
+        2,
+        format_args!("the Durbin–Watson statistic"),
+    )?;
     let ss: f64 = residuals.iter().map(|e| e * e).sum();
     if ss == 0.0 {
         return Err(Error::argument(

@@ -3,8 +3,14 @@
 use crate::inference::check;
 use crate::{Error, Result};
 
-/// Error unless `x` is all finite and has at least `needed` points (`why` says what needs them).
-pub(crate) fn series(name: &str, x: &[f64], needed: usize, why: &str) -> Result<()> {
+/// Error unless `x` is all finite and has at least `needed` points (`why` says what needs them; a
+/// `format_args!` so that nothing is formatted unless there is an error).
+pub(crate) fn series(
+    name: &str,
+    x: &[f64],
+    needed: usize,
+    why: std::fmt::Arguments<'_>,
+) -> Result<()> {
     if x.len() < needed {
         return Err(Error::argument(
             name,

@@ -23,7 +23,7 @@ use crate::{Error, Result};
 /// ```
 pub fn pacf(x: &[f64], max_lag: usize) -> Result<Correlogram> {
     input::positive_lag("max_lag", max_lag)?;
-    input::series("x", x, max_lag + 1, &format!("a PACF to lag {max_lag}"))?;
+    input::series("x", x, max_lag + 1, format_args!("a PACF to lag {max_lag}"))?;
     let (mean, ss) = input::mean_and_ss("x", x)?;
     let r: Vec<f64> = (0..=max_lag)
         .map(|k| autocorrelation(x, mean, ss, k))

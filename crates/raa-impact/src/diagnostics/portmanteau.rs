@@ -53,7 +53,7 @@ fn portmanteau(x: &[f64], lags: usize, fitdf: usize, test: TestName) -> Result<T
         "x",
         x,
         lags + 1,
-        &format!("a portmanteau test over {lags} lags"),
+        format_args!("a portmanteau test over {lags} lags"),
     )?;
     let (mean, ss) = input::mean_and_ss("x", x)?;
     let n = x.len() as f64;

@@ -143,7 +143,10 @@ fn check_inputs(columns: &[&[f64]], multiplier: &[f64], bread: &[f64]) -> Result
     }
     check::finite("multiplier", multiplier, n)?;
     for (j, c) in columns.iter().enumerate() {
-        check::finite(&format!("columns[{j}]"), c, n)?;
+        // Name the column only on the error path: formatting costs more than the check.
+        if c.len() != n || c.iter().any(|v| !v.is_finite()) {
+            check::finite(&format!("columns[{j}]"), c, n)?;
+        }
     }
     if bread.len() != p * p {
         return Err(Error::argument(
@@ -154,21 +157,32 @@ fn check_inputs(columns: &[&[f64]], multiplier: &[f64], bread: &[f64]) -> Result
     check::finite("bread", bread, p * p)
 }
 
-/// Add `Σ_l w_l Σ_t (g_t g_{t−l}' + g_{t−l} g_t')` into `meat` without materialising the scores.
+/// Add `Σ_l w_l Σ_t (g_t g_{t−l}' + g_{t−l} g_t')` into `meat`.
 fn accumulate_meat(columns: &[&[f64]], m: &[f64], lag: usize, kernel: Kernel, meat: &mut [f64]) {
     let n = m.len();
     let p = columns.len();
+    // Scores row by row (n·p values), so that each lag is a run of contiguous rank-one updates.
+    let g: Vec<f64> = (0..n)
+        .flat_map(|t| columns.iter().map(move |c| m[t] * c[t]))
+        .collect();
+    let mut gamma = vec![0.0; p * p];
     for l in 0..=lag.min(n.saturating_sub(1)) {
-        // The lag-0 term enters once; `(g g' + g g')` below doubles it, so halve its weight.
+        // Γ_l = Σ_t g_t g_{t−l}'.
+        gamma.iter_mut().for_each(|v| *v = 0.0);
+        for t in l..n {
+            let now = &g[t * p..(t + 1) * p];
+            let before = &g[(t - l) * p..(t - l + 1) * p];
+            for (row, ga) in gamma.chunks_exact_mut(p).zip(now) {
+                for (cell, gb) in row.iter_mut().zip(before) {
+                    *cell += ga * gb;
+                }
+            }
+        }
+        // Ω gets w (Γ_l + Γ_l'); the lag-0 term enters once (Γ_0 is symmetric), so halve its weight.
         let w = kernel.weight(l, lag) * if l == 0 { 0.5 } else { 1.0 };
         for a in 0..p {
-            let xa = columns[a];
             for b in 0..p {
-                let xb = columns[b];
-                // Γ_l[a][b] = Σ_t g_t[a] g_{t−l}[b]; Ω gets w (Γ_l + Γ_l').
-                let s: f64 = (l..n).map(|t| m[t] * xa[t] * m[t - l] * xb[t - l]).sum();
-                meat[a * p + b] += w * s;
-                meat[b * p + a] += w * s;
+                meat[a * p + b] += w * (gamma[a * p + b] + gamma[b * p + a]);
             }
         }
     }
