@@ -229,7 +229,8 @@ fn generated_series_match_r_sandwich() {
     let mut worst = 0.0_f64;
     let refs = references("references_r.csv", "adjust");
     let mut families = std::collections::BTreeSet::new();
-    for ((case, lag, adjust), want) in refs.iter().filter(|(k, _)| k.0 != "sicily") {
+    let generic = |k: &Key| k.0 != "sicily" && !k.0.starts_with("zw");
+    for ((case, lag, adjust), want) in refs.iter().filter(|(k, _)| generic(k)) {
         let c = Case::read(case);
         let got = vcov_newey_west(
             &c.slices(),
@@ -255,8 +256,13 @@ fn generated_gaussian_fits_match_r_and_statsmodels_end_to_end() {
     let r = references("references_r.csv", "adjust");
     let sm = references("references_statsmodels.csv", "use_correction");
     let gaussian = |k: &Key| k.0.starts_with("ols") || k.0.starts_with("wls");
+    let zero_weights = |k: &Key| k.0.starts_with("zw");
     let mut n_default = 0;
-    for ((case, lag, adjust), want) in r.iter().chain(sm.iter()).filter(|(k, _)| gaussian(k)) {
+    let cases = r
+        .iter()
+        .filter(|(k, _)| gaussian(k))
+        .chain(sm.iter().filter(|(k, _)| gaussian(k) || zero_weights(k)));
+    for ((case, lag, adjust), want) in cases {
         let c = Case::read(case);
         let x = c.slices();
         let names: Vec<String> = (0..x.len()).map(|j| format!("x{j}")).collect();
@@ -276,10 +282,40 @@ fn generated_gaussian_fits_match_r_and_statsmodels_end_to_end() {
     }
     assert_eq!(
         n_default,
-        2 * 7,
-        "statsmodels' default-lag references: 7 Gaussian cases × 2"
+        2 * 8,
+        "statsmodels' default-lag references: 8 Gaussian cases × 2"
     );
     eprintln!("worst difference (end to end): {worst:e}");
+}
+
+/// Rows of zero prior weight, kept in the time axis with a zero score: the crate (and statsmodels,
+/// checked above) give `BΩB`; R's `NeweyWest` on `lm(weights = w)` gives `(n_used/n)² BΩB`, because
+/// `bread.lm` counts positive-weight rows while `meatHAC` divides by all rows.
+#[test]
+fn zero_weight_rows_differ_from_r_by_its_bread_scaling() {
+    let c = Case::read("zw_n30_its");
+    let (n, n_used) = (
+        c.y.len() as f64,
+        c.weights.iter().filter(|w| **w > 0.0).count() as f64,
+    );
+    assert_eq!((n, n_used), (30.0, 27.0));
+    let refs = references("references_r.csv", "adjust");
+    let mut checked = 0;
+    for ((_, lag, adjust), want) in refs.iter().filter(|(k, _)| k.0 == "zw_n30_its") {
+        let got = vcov_newey_west(
+            &c.slices(),
+            &c.multiplier,
+            &c.bread(),
+            &options(lag, *adjust),
+        )
+        .unwrap();
+        let r_scaled: Vec<f64> = got.iter().map(|v| v * (n_used / n).powi(2)).collect();
+        let d = worst_difference(&r_scaled, want);
+        assert!(d < TOL, "lag {lag} adjust {adjust}: {d:e}");
+        assert!(worst_difference(&got, want) > 0.1);
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
 }
 
 /// Quasi-Poisson: sandwich divides the scores by φ and multiplies the bread by φ; φ cancels.

@@ -21,6 +21,12 @@
 //! scores by `φ` and multiplies the bread by `φ`, so `(φB)(Ω/φ²)(φB) = BΩB`, the same matrix as for
 //! the Poisson fit with the same coefficients. Pass the unscaled bread and unscaled scores.
 //!
+//! Rows left out of a fit with a zero prior weight keep their place in time with a zero score, so
+//! pairs are never formed across the gap; `n` still counts them. statsmodels' WLS gives the same
+//! matrix. R's `NeweyWest` on `lm(weights = w)` with zero weights returns `(n_used/n)²` times it
+//! (`bread.lm` counts the positive-weight rows, `meatHAC` divides by all rows), an artefact of its
+//! scaling that is not reproduced here. Dropping the rows instead closes the gap and pairs rows across it.
+//!
 //! Small-sample scaling: `adjust = true` multiplies by `n/(n−p)` (`n` = all rows given, `p` =
 //! columns). This is `sandwich`'s `adjust = TRUE` and statsmodels' `use_correction = True`; the two
 //! coincide (statsmodels' `cov_hac_simple` scales by `nobs/(nobs − k_params)`), so one flag serves

@@ -44,6 +44,12 @@ X <- design(60, 31, fourier = 1)[, -4]
 w <- rpois(60, 8) + 1
 add("wls_n60_season", X, "gaussian", 100 + X %*% c(0, -0.5, 4, 3, 1) + ar1(60, 0.4, 5) / sqrt(w),
     w = w, lags = c(3))
+# Zero prior weights (rows left out of the fit but kept in the time axis): sandwich's bread.lm counts
+# the n_used positive-weight rows while meatHAC divides by all n rows, so R's figure is
+# (n_used/n)^2 times B Omega B; statsmodels' WLS gives B Omega B itself.
+X <- design(30, 16)
+w <- rep(1, 30); w[16:18] <- 0
+add("zw_n30_its", X, "gaussian", 3 + X %*% c(0, 0.2, -1, 0.05) + ar1(30, 0.5), w = w, lags = c(2))
 X <- design(48, 25)
 pop <- runif(48, 9e4, 1.1e5)
 mu <- exp(log(pop / 1e4) + X %*% c(1.5, 0.005, -0.15, 0.003))
