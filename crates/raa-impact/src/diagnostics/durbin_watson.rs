@@ -8,7 +8,7 @@ use crate::{Error, Result};
 /// for positive autocorrelation. The residuals are used as given (not demeaned).
 ///
 /// Returns the statistic only: its exact p-value depends on the design (`dwtest` integrates over
-/// the eigenvalues of `X`); use [`crate::diagnostics::breusch_godfrey`] for a test. Needs at least
+/// the eigenvalues of `X`); use [`crate::diagnostics::breusch_godfrey()`] for a test. Needs at least
 /// two residuals, all finite and not all zero.
 ///
 /// ```

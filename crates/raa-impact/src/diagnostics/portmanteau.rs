@@ -9,7 +9,7 @@ use super::test_result::{TestName, TestResult};
 use crate::{Error, Result};
 
 /// Ljung–Box `Q = n(n+2) Σ_{k=1..h} r_k²/(n−k)`, χ² with `h − fitdf` df, on the sample
-/// autocorrelations `r_k` (denominator `n`, as [`crate::diagnostics::acf`]).
+/// autocorrelations `r_k` (denominator `n`, as [`crate::diagnostics::acf()`]).
 ///
 /// `fitdf` is the number of ARMA parameters fitted to the series (0 for regression residuals
 /// unless their errors were modelled, e.g. 1 after an AR(1) fit). Needs `lags > fitdf` and at least
