@@ -22,6 +22,7 @@
 
 pub mod balance;
 pub mod data;
+pub mod diagnostics;
 pub mod error;
 pub mod float_order;
 pub mod glm;

@@ -3,7 +3,9 @@
 
 pub mod check;
 pub mod cluster;
+pub mod hac;
 pub mod wls;
 
 pub use cluster::{vcov_cluster, vcov_hc, ClusterAdjust};
+pub use hac::{newey_west_default_lag, vcov_newey_west, HacOptions, Kernel};
 pub use wls::{wls, WlsFit};
