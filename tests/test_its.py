@@ -142,3 +142,14 @@ def test_bad_arguments_are_clear_errors(sicily):
                seasonality={"column": "month", "period": 12, "harmonics": 2})
     with pytest.raises(ri.ArgumentError, match="family"):
         ri.its(sicily, outcome="rate", time="time", interruption=37, family="gamma")
+
+
+def test_diagnostics(sicily):
+    r = ri.its(sicily, outcome="rate", time="time", interruption=37, slope_origin=1)
+    d = r.diagnostics(12)
+    # lmtest::dwtest, bgtest(order = 12) and Box.test(lag = 12, "Ljung-Box") on R's lm residuals.
+    assert d["durbin_watson"] == pytest.approx(1.59396363674382, rel=1e-10)
+    tests = d["tests"].set_index("test")
+    assert tests.loc["breusch_godfrey", "statistic"] == pytest.approx(33.4878435981966, rel=1e-10)
+    assert tests.loc["ljung_box", "statistic"] == pytest.approx(60.3153318182214, rel=1e-10)
+    assert list(d["correlogram"]["lag"]) == list(range(1, 13))

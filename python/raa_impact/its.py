@@ -291,6 +291,32 @@ class ItsResult:
             df["improvement"] = df["ci_low"] > 0
         return df
 
+    def diagnostics(self, lags: Optional[int] = None) -> Dict[str, Any]:
+        """Residual diagnostics: ACF/PACF (DataFrame), Durbin–Watson, Breusch–Godfrey (least squares),
+        Ljung–Box and, for Poisson fits, the Cameron–Trivedi overdispersion test.
+
+        `lags` defaults to the seasonal period when there is one, else ``min(12, n_used // 5)``.
+        """
+        if lags is None:
+            season = self.spec.get("seasonality") or {}
+            lags = int(season.get("period", 0)) or max(1, min(12, self.n_used // 5))
+        raw = json.loads(self._inner.diagnostics(int(lags)))
+        acf = raw["acf"]
+        pacf = raw["pacf"]
+        table = pd.DataFrame({"lag": range(1, lags + 1)})
+        table["acf"] = acf["values"][1 - acf["first_lag"]:][:lags]
+        table["pacf"] = pacf["values"][1 - pacf["first_lag"]:][:lags]
+        table["band"] = acf["band"]
+        tests = []
+        for name in ("breusch_godfrey", "ljung_box"):
+            if raw[name] is not None:
+                tests.append({"test": name, **{k: raw[name][k] for k in ("statistic", "df", "p_value")}})
+        if raw["overdispersion"] is not None:
+            od = raw["overdispersion"]
+            tests.append({"test": "overdispersion", "statistic": od["result"]["statistic"], "df": None,
+                          "p_value": od["result"]["p_value"], "estimate": od["estimate"]})
+        return {"correlogram": table, "durbin_watson": raw["durbin_watson"], "tests": pd.DataFrame(tests)}
+
     def placebo(self) -> pd.DataFrame:
         """Refit at every admissible date of the pre-period (on the pre-period alone).
 

@@ -36,6 +36,13 @@ impl PyItsFit {
         serde_json::to_string(&e).map_err(|e| json_err("effects", e))
     }
 
+    /// Residual diagnostics up to `lags` as JSON.
+    fn diagnostics(&self, py: Python<'_>, lags: usize) -> PyResult<String> {
+        let inner = Arc::clone(&self.inner);
+        let d = run(py, move || inner.diagnostics(lags))?;
+        serde_json::to_string(&d).map_err(|e| json_err("diagnostics", e))
+    }
+
     /// Number of observed post-interruption periods.
     fn n_post(&self) -> usize {
         self.inner.n_post()

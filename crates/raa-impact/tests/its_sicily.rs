@@ -112,3 +112,50 @@ fn the_default_coding_moves_the_level_change_by_one_slope_step() {
     );
     assert!((b - (a + slope)).abs() < 1e-9, "{b} vs {a} + {slope}");
 }
+
+#[test]
+fn newey_west_oracle() {
+    // ORACLES: sandwich::NeweyWest(lag = 1, prewhite = FALSE), no small-sample scaling: 1e-5 abs.
+    let r = gaussian(
+        1.0,
+        Errors::NeweyWest {
+            lag: Some(1),
+            adjust: false,
+        },
+    );
+    let c = r.coefficient("step").unwrap();
+    assert!((c.estimate - -24.84436).abs() < 1e-5, "{}", c.estimate);
+    assert!((c.se - 6.55604).abs() < 1e-5, "{}", c.se);
+    // The scaling multiplies the covariance by n / (n − p).
+    let adj = gaussian(
+        1.0,
+        Errors::NeweyWest {
+            lag: Some(1),
+            adjust: true,
+        },
+    );
+    let ratio = adj.coefficient("step").unwrap().se / c.se;
+    assert!((ratio - (59.0f64 / 55.0).sqrt()).abs() < 1e-12);
+}
+
+#[test]
+fn diagnostics_equal_lmtest_and_box_test() {
+    let mut r = csv::Reader::from_path(format!("{DIR}sicily_diagnostics.csv")).unwrap();
+    let refs: std::collections::HashMap<String, f64> = r
+        .records()
+        .map(Result::unwrap)
+        .map(|x| (x[0].to_string(), x[1].parse().unwrap()))
+        .collect();
+    let d = gaussian(1.0, Errors::Ols).diagnostics(12).unwrap();
+    assert!(rel(d.durbin_watson, refs["dw"]) < 1e-10);
+    let bg = d.breusch_godfrey.unwrap();
+    assert!(rel(bg.statistic, refs["bg_stat"]) < 1e-10 && rel(bg.p_value, refs["bg_p"]) < 1e-8);
+    assert!(rel(d.ljung_box.statistic, refs["lb_stat"]) < 1e-10);
+    assert!(rel(d.ljung_box.p_value, refs["lb_p"]) < 1e-7);
+    for k in 1..=12 {
+        assert!(
+            (d.acf.at(k).unwrap() - refs[&format!("acf{k}")]).abs() < 1e-12,
+            "acf {k}"
+        );
+    }
+}

@@ -4,7 +4,7 @@ use super::design::Design;
 use super::model::{ModelFit, Scale};
 use super::series::Sorted;
 use super::spec::{Errors, Family, ItsSpec};
-use crate::inference::wls;
+use crate::inference::{vcov_newey_west, wls, HacOptions, WlsFit};
 use crate::{Error, Result};
 
 /// The fitted design: its columns with the intercept, for rows used.
@@ -38,7 +38,15 @@ pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted>
         None => vec![0.0; y.len()],
     };
     let model = match (spec.family, spec.errors) {
-        (Family::Gaussian, Errors::Ols) => least_squares(d, &y, w.as_deref(), &offset)?,
+        (Family::Gaussian, Errors::Ols) => least_squares(d, &y, w.as_deref(), &offset, None)?,
+        (Family::Gaussian, Errors::NeweyWest { lag, adjust }) => {
+            let hac = HacOptions {
+                lag,
+                adjust,
+                ..HacOptions::default()
+            };
+            least_squares(d, &y, w.as_deref(), &offset, Some(&hac))?
+        }
         (family, errors) => {
             return Err(Error::argument(
                 "errors",
@@ -59,8 +67,15 @@ fn names(d: &Design) -> Vec<String> {
         .collect()
 }
 
-/// Gaussian least squares (weighted by precision weights), with R `lm`'s σ², logLik and AIC.
-fn least_squares(d: &Design, y: &[f64], w: Option<&[f64]>, offset: &[f64]) -> Result<ModelFit> {
+/// Gaussian least squares (weighted by precision weights), with R `lm`'s σ², logLik and AIC; with
+/// `hac`, Newey–West standard errors around the same fit.
+fn least_squares(
+    d: &Design,
+    y: &[f64],
+    w: Option<&[f64]>,
+    offset: &[f64],
+    hac: Option<&HacOptions>,
+) -> Result<ModelFit> {
     let n = y.len();
     let ones = vec![1.0; n];
     let w: Vec<f64> = w.map_or_else(|| vec![1.0; n], <[f64]>::to_vec);
@@ -79,8 +94,12 @@ fn least_squares(d: &Design, y: &[f64], w: Option<&[f64]>, offset: &[f64]) -> Re
     let ll = 0.5
         * (sum_log_w - n_used * ((2.0 * std::f64::consts::PI).ln() + 1.0 - n_used.ln() + rss.ln()));
     let k = p as f64 + 1.0;
+    let covariance = match hac {
+        Some(o) => newey_west(&fit, &cols, &w, o)?,
+        None => fit.vcov_classical(&w),
+    };
     Ok(ModelFit {
-        covariance: fit.vcov_classical(&w),
+        covariance,
         df: Some(n_used - p as f64),
         scale: Scale::Identity,
         fitted: y.iter().zip(&fit.residuals).map(|(y, e)| y - e).collect(),
@@ -98,4 +117,10 @@ fn least_squares(d: &Design, y: &[f64], w: Option<&[f64]>, offset: &[f64]) -> Re
         coefficients: fit.coefficients,
         names,
     })
+}
+
+/// Newey–West around a least-squares fit: scores `w·e·x`, bread `(X'WX)⁻¹`.
+fn newey_west(fit: &WlsFit, cols: &[&[f64]], w: &[f64], o: &HacOptions) -> Result<Vec<f64>> {
+    let multiplier: Vec<f64> = fit.residuals.iter().zip(w).map(|(e, w)| e * w).collect();
+    vcov_newey_west(cols, &multiplier, &fit.xtwx_inverse, o)
 }

@@ -52,6 +52,8 @@ struct State {
     offset: Vec<f64>,
     intervention: Vec<bool>,
     time: Vec<f64>,
+    /// Outcome of each row used.
+    y: Vec<f64>,
     /// Rows of the post-interruption segment (treated series), in time order.
     post: Vec<usize>,
 }
@@ -115,6 +117,7 @@ fn assemble(spec: &ItsSpec, s: &Sorted, d: &Design, f: Fitted) -> ItsFit {
             offset: f.offset,
             intervention,
             time,
+            y: observed,
             post,
         },
     }
@@ -143,6 +146,19 @@ impl ItsFit {
             horizons,
             self.spec.level,
         )
+    }
+
+    /// The design's columns (intercept first) over the rows used.
+    pub(crate) fn design_columns(&self) -> Vec<Vec<f64>> {
+        let p = self.model.p();
+        (0..p)
+            .map(|j| self.state.x.iter().map(|row| row[j]).collect())
+            .collect()
+    }
+
+    /// The outcome of each row used, in the order of the residuals.
+    pub(crate) fn observed_used(&self) -> Vec<f64> {
+        self.state.y.clone()
     }
 
     /// Number of observed post-interruption periods (the largest horizon).

@@ -8,6 +8,7 @@
 mod batch;
 mod coefficients;
 mod design;
+mod diagnostics;
 mod effects;
 mod estimate;
 mod fit;
@@ -20,6 +21,7 @@ mod spec;
 pub use batch::fit_many;
 pub use coefficients::Coefficient;
 pub use design::Role;
+pub use diagnostics::Diagnostics;
 pub use effects::{HorizonEffect, PathPoint, Summary};
 pub use fit::{fit, ItsFit};
 pub use model::{ModelFit, Scale};
