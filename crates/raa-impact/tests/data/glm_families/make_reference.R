@@ -19,9 +19,9 @@ write_design <- function(case, y, X, weights = NULL, offset = NULL) {
   write.csv(format(d, digits = 17), paste0(case, ".csv"), row.names = FALSE, quote = FALSE)
 }
 
-record <- function(case, fit, y, X, weights = NULL, offset = NULL) {
+record <- function(case, fit, y, X, weights = NULL, offset = NULL, dispersion = NULL) {
   write_design(case, y, X, weights, offset)
-  s <- summary(fit)
+  s <- summary(fit, dispersion = dispersion)
   co <- s$coefficients
   add(case, "coef", co[, 1])
   add(case, "se", co[, 2])
@@ -112,7 +112,9 @@ f <- glm.nb(yn ~ offset(lo) + ., data = X)
 record("gen_negbin_ml", f, yn, X, offset = lo)
 yn2 <- rnbinom(n, mu = exp(2 + 0.01 * time - 0.2 * step), size = 3)
 f <- glm(yn2 ~ ., negative.binomial(3), data = X)
-record("gen_negbin_fixed", f, yn2, X)
+# summary.glm would estimate a dispersion for this family (its name is not "poisson"); with theta
+# known the dispersion is 1, as summary.negbin uses for glm.nb fits.
+record("gen_negbin_fixed", f, yn2, X, dispersion = 1)
 # glm.nb without offset, with prior weights and a zero count.
 wn <- sample(1:3, n, replace = TRUE)
 f <- glm.nb(yn2 ~ ., data = X, weights = wn)
