@@ -152,11 +152,10 @@ fn every_family_matches_r() {
     for (name, family) in CASES {
         let f = fit_case(name, family);
         let has = |q: &str| r.contains_key(&(name.to_string(), q.to_string()));
-        let mut w = Vec::new();
-        w.push((
+        let mut w = vec![(
             "coef",
             check(&r, name, "coef", &f.coefficients, Scale::Each, 1e-8),
-        ));
+        )];
         w.push((
             "se",
             check(&r, name, "se", &f.std_errors, Scale::Each, 1e-8),
