@@ -505,3 +505,63 @@ fn non_convergence_is_reported() {
         .warnings
         .contains(&GlmWarning::ThetaIterationLimit { iterations: 2 }));
 }
+
+/// Counts on `n` rows with a log-exposure offset and over-dispersion (gamma-mixed Poisson).
+fn simulate_counts(n: usize) -> (Vec<Vec<f64>>, Vec<f64>, Vec<f64>) {
+    use rand::{Rng, SeedableRng};
+    use rand_distr::{Distribution, Gamma, Poisson};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let mix = Gamma::new(4.0, 0.25).expect("gamma");
+    let (mut a, mut b, mut y, mut off) = (vec![], vec![], vec![], vec![]);
+    for i in 0..n {
+        let x = rng.random::<f64>() * 2.0 - 1.0;
+        let d = f64::from(u8::from(i % 3 == 0));
+        let o = (rng.random_range(50.0..500.0f64)).ln() - 4.0;
+        let mean = (0.5 + 0.4 * x - 0.3 * d + o).exp() * mix.sample(&mut rng);
+        y.push(
+            Poisson::new(mean.max(1e-9))
+                .expect("poisson")
+                .sample(&mut rng),
+        );
+        a.push(x);
+        b.push(d);
+        off.push(o);
+    }
+    (vec![a, b], y, off)
+}
+
+#[test]
+fn large_count_fits_do_not_depend_on_the_thread_count() {
+    // 40,000 rows: three parallel chunks, so the chunked sums run on the pool.
+    let (cols, y, off) = simulate_counts(40_000);
+    let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+    let names: Vec<String> = ["x", "d"].map(String::from).to_vec();
+    for family in [
+        Family::Poisson,
+        Family::QuasiPoisson,
+        Family::NegativeBinomial { theta: None },
+    ] {
+        let o = GlmOptions {
+            offset: Some(off.clone()),
+            ..GlmOptions::for_family(family)
+        };
+        let run = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool")
+                .install(|| fit(&refs, &names, &y, &o).expect("fit"))
+        };
+        let (one, two) = (run(1), run(2));
+        assert_eq!(one, two, "{family:?}");
+        assert!(
+            one.converged && one.warnings.is_empty(),
+            "{:?}",
+            one.warnings
+        );
+        if let Some(theta) = one.theta {
+            // The gamma mixing has shape 4: theta should be near it.
+            assert!((theta - 4.0).abs() < 0.5, "theta {theta}");
+        }
+    }
+}
