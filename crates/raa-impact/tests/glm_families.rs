@@ -565,3 +565,44 @@ fn large_count_fits_do_not_depend_on_the_thread_count() {
         }
     }
 }
+
+#[test]
+fn zero_weight_rows_are_left_out_everywhere() {
+    // A row with prior weight 0 changes nothing: coefficients, dispersion, df and the Gaussian
+    // log-likelihood (where R itself would report -Inf) equal the fit without that row.
+    let c = case("gen_gaussian_weighted");
+    let mut w = c.weights.clone().expect("weights");
+    w[10] = 0.0;
+    let cols: Vec<&[f64]> = c.cols.iter().map(Vec::as_slice).collect();
+    let o = GlmOptions {
+        weights: Some(w.clone()),
+        offset: c.offset.clone(),
+        ..GlmOptions::for_family(Family::Gaussian)
+    };
+    let with = fit(&cols, &c.names, &c.y, &o).expect("fit");
+    let drop = |v: &[f64]| -> Vec<f64> {
+        v.iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 10)
+            .map(|(_, x)| *x)
+            .collect()
+    };
+    let cols2: Vec<Vec<f64>> = c.cols.iter().map(|v| drop(v)).collect();
+    let refs2: Vec<&[f64]> = cols2.iter().map(Vec::as_slice).collect();
+    let o2 = GlmOptions {
+        weights: Some(drop(&w)),
+        offset: c.offset.as_deref().map(drop),
+        ..GlmOptions::for_family(Family::Gaussian)
+    };
+    let without = fit(&refs2, &c.names, &drop(&c.y), &o2).expect("fit");
+    assert_eq!(with.df_residual, without.df_residual);
+    let rel = |a: f64, b: f64| (a - b).abs() / b.abs();
+    for (a, b) in with.coefficients.iter().zip(&without.coefficients) {
+        assert!(rel(*a, *b) < 1e-10);
+    }
+    assert!(rel(with.dispersion, without.dispersion) < 1e-10);
+    let ll = |f: &GlmFit| f.log_likelihood.expect("loglik");
+    assert!(rel(ll(&with), ll(&without)) < 1e-10);
+    assert!(rel(with.bic.expect("bic"), without.bic.expect("bic")) < 1e-10);
+    assert_eq!(with.working_weights[10], 0.0);
+}
