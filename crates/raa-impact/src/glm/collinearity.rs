@@ -1,7 +1,7 @@
 //! Constant covariates and exact collinearity, where R's `glm` would report `NA` coefficients.
 //! We refuse the fit instead, naming the aliased column and what it is a combination of.
 
-use super::accumulate::gram;
+use super::accumulate::{gram, CHUNK};
 use super::design::Design;
 use crate::{Error, Result};
 use nalgebra::{DMatrix, DVector};
@@ -14,17 +14,19 @@ const ALIAS_TOL: f64 = 1e-7;
 
 /// Error if a covariate is constant (with an intercept) or all zero.
 fn check_constant(d: &Design<'_>) -> Result<()> {
-    let constant: Vec<String> = d
-        .cols
-        .par_iter()
-        .zip(&d.names[usize::from(d.intercept)..])
-        .filter_map(|(c, name)| {
-            let mut used = (0..d.n).filter(|&i| d.weight(i) > 0.0).map(|i| c[i]);
-            let first = used.next().unwrap_or(0.0);
-            let constant = used.all(|v| v == first) && (d.intercept || first == 0.0);
-            constant.then(|| format!("`{name}` (always {first})"))
-        })
-        .collect();
+    let names = &d.names[usize::from(d.intercept)..];
+    let describe = |(c, name): (&&[f64], &String)| {
+        let mut used = (0..d.n).filter(|&i| d.weight(i) > 0.0).map(|i| c[i]);
+        let first = used.next().unwrap_or(0.0);
+        let constant = used.all(|v| v == first) && (d.intercept || first == 0.0);
+        constant.then(|| format!("`{name}` (always {first})"))
+    };
+    // A short series is scanned on the calling thread (no rayon task per column).
+    let constant: Vec<String> = if d.n <= CHUNK {
+        d.cols.iter().zip(names).filter_map(describe).collect()
+    } else {
+        d.cols.par_iter().zip(names).filter_map(describe).collect()
+    };
     if constant.is_empty() {
         return Ok(());
     }

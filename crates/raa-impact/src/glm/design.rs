@@ -1,5 +1,6 @@
-//! The validated design: covariate columns, optional intercept, outcome and prior weights.
+//! The validated design: covariate columns, optional intercept, outcome, prior weights and offset.
 
+use super::Family;
 use crate::{Error, Result};
 
 /// Name R gives the intercept column.
@@ -12,6 +13,7 @@ pub(crate) struct Design<'a> {
     pub intercept: bool,
     pub y: &'a [f64],
     pub weights: Option<&'a [f64]>,
+    pub offset: Option<&'a [f64]>,
     pub n: usize,
     /// Coefficient names, `(Intercept)` first when present.
     pub names: Vec<String>,
@@ -29,6 +31,25 @@ impl<'a> Design<'a> {
         self.weights.map_or(1.0, |w| w[i])
     }
 
+    /// Offset of row `i` (0 without offset).
+    #[inline]
+    pub fn offset(&self, i: usize) -> f64 {
+        self.offset.map_or(0.0, |o| o[i])
+    }
+
+    /// The same rows with the intercept as the only column (R's null model with an offset).
+    pub fn intercept_only(&self) -> Design<'a> {
+        Design {
+            cols: Vec::new(),
+            intercept: true,
+            y: self.y,
+            weights: self.weights,
+            offset: self.offset,
+            n: self.n,
+            names: vec![INTERCEPT.to_string()],
+        }
+    }
+
     /// Check shapes and values and build the design. Constant and collinear columns are checked
     /// separately (see `collinearity`), because that needs a pass over the data.
     pub fn new(
@@ -37,6 +58,8 @@ impl<'a> Design<'a> {
         y: &'a [f64],
         intercept: bool,
         weights: Option<&'a [f64]>,
+        offset: Option<&'a [f64]>,
+        family: Family,
     ) -> Result<Self> {
         let n = y.len();
         if names.len() != columns.len() {
@@ -61,7 +84,10 @@ impl<'a> Design<'a> {
         if let Some(w) = weights {
             check_weights(w, n)?;
         }
-        check_outcome(y, weights)?;
+        if let Some(o) = offset {
+            check_offset(o, n)?;
+        }
+        check_outcome(y, weights, family)?;
         let mut all_names = Vec::with_capacity(columns.len() + 1);
         if intercept {
             all_names.push(INTERCEPT.to_string());
@@ -72,6 +98,7 @@ impl<'a> Design<'a> {
             intercept,
             y,
             weights,
+            offset,
             n,
             names: all_names,
         };
@@ -141,24 +168,97 @@ fn check_weights(w: &[f64], n: usize) -> Result<()> {
     Ok(())
 }
 
-fn check_outcome(y: &[f64], weights: Option<&[f64]>) -> Result<()> {
-    if let Some(i) = y.iter().position(|v| *v != 0.0 && *v != 1.0) {
+fn check_offset(o: &[f64], n: usize) -> Result<()> {
+    if o.len() != n {
         return Err(Error::argument(
-            "y",
-            format!("outcome at row {i} (0-based) is {}; expected 0 or 1", y[i]),
+            "offset",
+            format!(
+                "{} offset values for {n} rows; expected one value per row",
+                o.len()
+            ),
         ));
     }
+    if let Some(i) = o.iter().position(|v| !v.is_finite()) {
+        return Err(Error::argument(
+            "offset",
+            format!(
+                "offset at row {i} (0-based) is {}; expected a finite number (a log offset of a \
+                 zero or negative exposure is not finite)",
+                o[i]
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn bad_outcome(i: usize, v: f64, expected: &str) -> Error {
+    Error::argument(
+        "y",
+        format!("outcome at row {i} (0-based) is {v}; expected {expected}"),
+    )
+}
+
+fn check_outcome(y: &[f64], weights: Option<&[f64]>, family: Family) -> Result<()> {
     let w = |i: usize| weights.map_or(1.0, |w| w[i]);
+    let found = |bad: &dyn Fn(f64) -> bool| y.iter().position(|v| bad(*v));
+    match family {
+        Family::Gaussian => {
+            if let Some(i) = found(&|v| !v.is_finite()) {
+                return Err(bad_outcome(i, y[i], "a finite number"));
+            }
+            return Ok(());
+        }
+        Family::Binomial | Family::QuasiBinomial => {
+            let binary = y.iter().all(|v| *v == 0.0 || *v == 1.0);
+            if !binary && weights.is_none() {
+                if let Some(i) = found(&|v| v != 0.0 && v != 1.0) {
+                    return Err(bad_outcome(
+                        i,
+                        y[i],
+                        "0 or 1 (or a proportion in [0, 1] with the trials as weights)",
+                    ));
+                }
+            }
+            if let Some(i) = found(&|v| !(0.0..=1.0).contains(&v)) {
+                return Err(bad_outcome(i, y[i], "a proportion in [0, 1]"));
+            }
+        }
+        Family::Poisson | Family::NegativeBinomial { .. } => {
+            if let Some(i) = found(&|v| !(v >= 0.0 && v.is_finite() && v.fract() == 0.0)) {
+                return Err(bad_outcome(i, y[i], "a count (an integer >= 0)"));
+            }
+            return check_not_all_zero(y, &w);
+        }
+        Family::QuasiPoisson => {
+            if let Some(i) = found(&|v| !(v >= 0.0 && v.is_finite())) {
+                return Err(bad_outcome(i, y[i], "a finite number >= 0"));
+            }
+            return check_not_all_zero(y, &w);
+        }
+    }
     let used = || (0..y.len()).filter(|&i| w(i) > 0.0);
     let ones = used().filter(|&i| y[i] == 1.0).count();
+    let zeros = used().filter(|&i| y[i] == 0.0).count();
     let total = used().count();
-    if ones == 0 || ones == total {
+    if zeros == total || ones == total {
         return Err(Error::argument(
             "y",
             format!(
                 "the outcome has no variation ({ones} of {total} weighted rows are 1); expected \
                  both 0 and 1"
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// Counts that are all zero have no finite maximum likelihood estimate.
+fn check_not_all_zero(y: &[f64], w: &dyn Fn(usize) -> f64) -> Result<()> {
+    if (0..y.len()).filter(|&i| w(i) > 0.0).all(|i| y[i] == 0.0) {
+        return Err(Error::argument(
+            "y",
+            "every count (with positive weight) is 0; expected some positive counts (the \
+             log-linear fit would diverge)",
         ));
     }
     Ok(())

@@ -4,140 +4,152 @@
 //! `beta += delta`; solving for the increment keeps the rounding error proportional to the step,
 //! not to the coefficients, so that the normal equations match R's QR to far below 1e-8.
 
-use super::accumulate::{chunked_sum, pass, EtaSource, PassSums};
-use super::collinearity;
+use super::accumulate::{pass, EtaSource, Model, PassSums};
 use super::design::Design;
-use super::family::{aic_term, deviance_residual};
-use super::fit::GlmFit;
-use super::options::GlmOptions;
-use super::separation;
-use super::warning::GlmWarning;
 use crate::{Error, Result};
 use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
-use rayon::prelude::*;
 
-/// Fitted probabilities closer than this to 0 or 1 are reported.
-const BOUNDARY: f64 = 1e-5;
+/// Where the loop stopped.
+pub(crate) struct Irls {
+    /// Coefficients.
+    pub beta: Vec<f64>,
+    /// Final linear predictor (offset included).
+    pub eta: Vec<f64>,
+    /// Linear predictor at which the last step's working weights were formed (R's `fit$weights`
+    /// and the covariance come from that step, the residuals from the final `eta`).
+    pub eta_prev: Vec<f64>,
+    pub iterations: usize,
+    pub converged: bool,
+    pub deviance: f64,
+    /// Cholesky factor of the last step's `X'WX` (R takes the covariance from the last QR).
+    pub chol: Cholesky<f64, Dyn>,
+    /// First iteration at which a non-finite deviance halved the step.
+    pub halved_at: Option<usize>,
+}
 
-/// Fit a binomial GLM (logit or probit) by IRLS, reproducing R's
-/// `glm(y ~ ..., family = binomial(link))`.
-///
-/// `columns` are the covariates (no intercept column: set `options.intercept`), `names` their
-/// names, `y` the 0/1 outcome. The iterations follow R's `glm.fit` (starting values
-/// `(w y + 0.5) / (w + 1)`, working weights and response, convergence on
-/// `|dev - dev_old| / (|dev| + 0.1) < epsilon`), so coefficients, standard errors, deviance, AIC
-/// and the iteration count agree with R to better than 1e-9 (relative) on the tested data sets.
-///
-/// # Errors
-/// [`Error::Argument`](crate::Error::Argument) naming the column and row for: lengths that
-/// differ, a non-finite value, an outcome other than 0/1 or without variation, negative weights,
-/// no more rows (with positive weight) than coefficients, a constant covariate, or a covariate that
-/// is an exact linear combination of earlier ones (R would give `NA`; here a column whose residual
-/// norm after projection is below 1e-7 of its norm counts as aliased, stricter than R's 1e-11).
-///
-/// # Warnings
-/// Non-convergence, fitted probabilities within 1e-5 of 0 or 1, and (quasi-)complete separation
-/// with the separating covariates named are returned in [`GlmFit::warnings`].
-///
-/// Sums over rows use a fixed chunking, so results are bit-identical for any rayon thread count.
-///
-/// ```
-/// use raa_impact::glm::{fit_binomial, GlmOptions, Link};
-/// let age = [23.0, 31.0, 45.0, 52.0, 29.0, 61.0, 38.0, 47.0, 33.0, 56.0];
-/// let treated = [0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0];
-/// let opts = GlmOptions { link: Link::Probit, ..GlmOptions::default() };
-/// let fit = fit_binomial(&[&age], &["age".into()], &treated, &opts).unwrap();
-/// assert_eq!(fit.fitted.len(), 10);
-/// assert!(fit.deviance < fit.null_deviance);
-/// ```
-pub fn fit_binomial(
-    columns: &[&[f64]],
-    names: &[String],
-    y: &[f64],
-    options: &GlmOptions,
-) -> Result<GlmFit> {
-    check_options(options)?;
-    let d = Design::new(
-        columns,
-        names,
-        y,
-        options.intercept,
-        options.weights.as_deref(),
-    )?;
-    collinearity::check(&d)?;
-    let le = options.link.evaluator();
+/// Run IRLS from `start` until the relative change of deviance is below `epsilon` or
+/// `max_iter` (>= 1) steps are done.
+pub(crate) fn irls(
+    d: &Design<'_>,
+    m: &Model,
+    start: EtaSource<'_>,
+    max_iter: usize,
+    epsilon: f64,
+) -> Result<Irls> {
     let p = d.p();
     let mut eta = vec![0.0; d.n];
-    let mut sums = pass(&d, &le, EtaSource::Start(options.link), &mut eta);
+    let mut eta_new = vec![0.0; d.n];
+    let mut sums = pass(d, m, start, &mut eta);
     let mut devold = sums.deviance;
+    if !devold.is_finite() {
+        return Err(Error::argument(
+            "y",
+            format!("the deviance at the starting values is {devold}; the data cannot be fitted"),
+        ));
+    }
     let mut beta = vec![0.0; p];
-    let mut state = Iteration {
-        iterations: 0,
-        converged: false,
-        deviance: devold,
-        chol: None,
-    };
-    for it in 1..=options.max_iter {
+    let mut last = None;
+    let mut halved_at = None;
+    let mut converged = false;
+    let mut iterations = 0;
+    let mut deviance = devold;
+    for it in 1..=max_iter {
         let chol = factor(&sums, p)?;
         let delta = solve_refined(&chol, &sums, p);
         let next: Vec<f64> = beta.iter().zip(delta.iter()).map(|(b, s)| b + s).collect();
         if next.iter().any(|b| !b.is_finite()) {
             return Err(singular());
         }
-        let new_sums = pass(&d, &le, EtaSource::Beta(&next), &mut eta);
-        let dev = new_sums.deviance;
-        if !dev.is_finite() {
-            return Err(Error::argument(
-                "columns",
-                format!("the deviance became {dev} at iteration {it}; the data cannot be fitted"),
-            ));
+        let step = take_step(d, m, &beta, next, it, max_iter, &mut eta_new)?;
+        if step.halved {
+            halved_at = halved_at.or(Some(it));
         }
-        beta = next;
-        state = Iteration {
-            iterations: it,
-            converged: false,
-            deviance: dev,
-            chol: Some(chol),
-        };
-        if (dev - devold).abs() / (dev.abs() + 0.1) < options.epsilon {
-            state.converged = true;
+        let dev = step.sums.deviance;
+        beta = step.beta;
+        std::mem::swap(&mut eta, &mut eta_new);
+        iterations = it;
+        deviance = dev;
+        last = Some(chol);
+        if (dev - devold).abs() / (dev.abs() + 0.1) < epsilon {
+            converged = true;
             break;
         }
         devold = dev;
-        sums = new_sums;
+        sums = step.sums;
     }
-    Ok(finish(&d, options, beta, eta, state))
+    let chol = last.ok_or_else(singular)?;
+    Ok(Irls {
+        beta,
+        eta,
+        eta_prev: eta_new,
+        iterations,
+        converged,
+        deviance,
+        chol,
+        halved_at,
+    })
 }
 
-/// Where the loop stopped.
-struct Iteration {
-    iterations: usize,
-    converged: bool,
-    deviance: f64,
-    /// Cholesky factor of the last step's `X'WX` (R takes the covariance from the last QR).
-    chol: Option<Cholesky<f64, Dyn>>,
+/// An accepted step.
+struct Step {
+    beta: Vec<f64>,
+    sums: PassSums,
+    halved: bool,
 }
 
-fn check_options(o: &GlmOptions) -> Result<()> {
-    if o.max_iter == 0 {
-        return Err(Error::argument(
-            "max_iter",
-            "max_iter is 0; expected at least 1",
-        ));
+/// Evaluate the step to `next`; if the deviance there is not finite, halve the step towards
+/// `beta` as R does (an error at the first iteration, where R has no previous coefficients).
+fn take_step(
+    d: &Design<'_>,
+    m: &Model,
+    beta: &[f64],
+    mut next: Vec<f64>,
+    it: usize,
+    max_iter: usize,
+    eta_out: &mut [f64],
+) -> Result<Step> {
+    let mut sums = pass(d, m, EtaSource::Beta(&next), eta_out);
+    if sums.deviance.is_finite() {
+        return Ok(Step {
+            beta: next,
+            sums,
+            halved: false,
+        });
     }
-    if !(o.epsilon > 0.0 && o.epsilon.is_finite()) {
+    if it == 1 {
         return Err(Error::argument(
-            "epsilon",
+            "columns",
             format!(
-                "epsilon is {}; expected a positive finite number",
-                o.epsilon
+                "the deviance became {} at iteration 1; the data cannot be fitted (no valid set \
+                 of coefficients was found)",
+                sums.deviance
             ),
         ));
     }
-    Ok(())
+    for _ in 0..max_iter {
+        next.iter_mut()
+            .zip(beta)
+            .for_each(|(n, b)| *n = (*n + b) / 2.0);
+        sums = pass(d, m, EtaSource::Beta(&next), eta_out);
+        if sums.deviance.is_finite() {
+            return Ok(Step {
+                beta: next,
+                sums,
+                halved: true,
+            });
+        }
+    }
+    Err(Error::argument(
+        "columns",
+        format!(
+            "the deviance stayed {} after {max_iter} step halvings at iteration {it}; the data \
+             cannot be fitted",
+            sums.deviance
+        ),
+    ))
 }
 
-fn singular() -> Error {
+pub(crate) fn singular() -> Error {
     Error::argument(
         "columns",
         "the weighted cross-product matrix became singular during IRLS (the covariates are \
@@ -159,78 +171,4 @@ fn solve_refined(chol: &Cholesky<f64, Dyn>, sums: &PassSums, p: usize) -> DVecto
     let r = &b - &a * &x;
     x += chol.solve(&r);
     x
-}
-
-fn finish(
-    d: &Design<'_>,
-    options: &GlmOptions,
-    beta: Vec<f64>,
-    eta: Vec<f64>,
-    state: Iteration,
-) -> GlmFit {
-    let p = d.p();
-    let le = options.link.evaluator();
-    let fitted: Vec<f64> = eta.par_iter().map(|&e| le.inverse(e)).collect();
-    let covariance: Vec<f64> = match &state.chol {
-        Some(c) => {
-            let inv = c.inverse();
-            (0..p * p).map(|k| inv[(k / p, k % p)]).collect()
-        }
-        None => vec![f64::NAN; p * p],
-    };
-    let std_errors = (0..p).map(|j| covariance[j * p + j].sqrt()).collect();
-    let mut warnings = Vec::new();
-    if !state.converged {
-        warnings.push(GlmWarning::NotConverged {
-            iterations: state.iterations,
-        });
-    }
-    let used = |i: &usize| d.weight(*i) > 0.0;
-    let at_boundary = (0..d.n)
-        .filter(used)
-        .filter(|&i| fitted[i] < BOUNDARY || fitted[i] > 1.0 - BOUNDARY)
-        .count();
-    if at_boundary > 0 {
-        warnings.push(GlmWarning::FittedAtBoundary { count: at_boundary });
-    }
-    // R's own "fitted probabilities numerically 0 or 1" threshold triggers the deeper diagnostic.
-    let eps = 10.0 * f64::EPSILON;
-    let r_boundary = (0..d.n)
-        .filter(used)
-        .any(|i| fitted[i] < eps || fitted[i] > 1.0 - eps);
-    warnings.extend(separation::diagnose(
-        d,
-        &beta,
-        &eta,
-        &fitted,
-        state.converged,
-        r_boundary,
-    ));
-    let null_deviance = null_deviance(d, options);
-    let aic = chunked_sum(d.n, |i| aic_term(d.y[i], fitted[i], d.weight(i))) + 2.0 * p as f64;
-    GlmFit {
-        names: d.names.clone(),
-        coefficients: beta,
-        std_errors,
-        covariance,
-        linear_predictor: eta,
-        fitted,
-        deviance: state.deviance,
-        null_deviance,
-        aic,
-        iterations: state.iterations,
-        converged: state.converged,
-        warnings,
-        link: options.link,
-    }
-}
-
-/// Deviance at the weighted mean of `y` (with intercept) or at `linkinv(0) = 0.5` (without).
-fn null_deviance(d: &Design<'_>, options: &GlmOptions) -> f64 {
-    let mu = if options.intercept {
-        chunked_sum(d.n, |i| d.weight(i) * d.y[i]) / chunked_sum(d.n, |i| d.weight(i))
-    } else {
-        options.link.evaluator().inverse(0.0)
-    };
-    chunked_sum(d.n, |i| deviance_residual(d.y[i], mu, d.weight(i)))
 }

@@ -1,16 +1,21 @@
-//! Link functions of the binomial family, with R's numerical guards.
+//! Link functions with R's numerical guards (`make.link` and `binomial()`).
 //!
-//! The clamping thresholds reproduce R's `binomial()` exactly, because the IRLS path (and so the
-//! coefficients at the iteration where R stops) depends on them.
+//! The clamping thresholds reproduce R exactly, because the IRLS path (and so the coefficients at
+//! the iteration where R stops) depends on them.
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Continuous, ContinuousCDF, Normal};
 
-/// Link between the linear predictor and the probability.
+/// Link between the linear predictor and the mean.
+///
+/// Each [`Family`](super::Family) accepts only some links (see
+/// [`Family::default_link`](super::Family::default_link)); a fit with an unsupported pair is
+/// refused.
 ///
 /// ```
-/// use raa_impact::glm::Link;
+/// use raa_impact::glm::{Family, Link};
 /// assert_eq!(Link::default(), Link::Logit);
+/// assert_eq!(Family::Poisson.default_link(), Link::Log);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Link {
@@ -19,6 +24,10 @@ pub enum Link {
     Logit,
     /// Inverse standard normal distribution function, `qnorm(mu)`.
     Probit,
+    /// Natural logarithm, `log(mu)` (Poisson and negative binomial).
+    Log,
+    /// Identity, `mu` (Gaussian).
+    Identity,
 }
 
 /// R's `THRESH` in `family.c`: beyond ±30 the logistic inverse link is clamped.
@@ -40,6 +49,8 @@ impl Link {
         match self {
             Link::Logit => (mu / (1.0 - mu)).ln(),
             Link::Probit => standard_normal().inverse_cdf(mu),
+            Link::Log => mu.ln(),
+            Link::Identity => mu,
         }
     }
 
@@ -80,6 +91,9 @@ impl LinkEval {
                 let e = eta.clamp(-self.probit_thresh, self.probit_thresh);
                 self.normal.cdf(e)
             }
+            // R's `make.link("log")`: `pmax(exp(eta), .Machine$double.eps)`.
+            Link::Log => eta.exp().max(f64::EPSILON),
+            Link::Identity => eta,
         }
     }
 
@@ -91,6 +105,10 @@ impl LinkEval {
                 let e = eta.exp();
                 let op = 1.0 + e;
                 (e / op, e / (op * op))
+            }
+            Link::Log => {
+                let e = eta.exp().max(f64::EPSILON);
+                (e, e)
             }
             _ => (self.inverse(eta), self.mu_eta(eta)),
         }
@@ -110,6 +128,8 @@ impl LinkEval {
                 }
             }
             Link::Probit => self.normal.pdf(eta).max(f64::EPSILON),
+            Link::Log => eta.exp().max(f64::EPSILON),
+            Link::Identity => 1.0,
         }
     }
 }
@@ -139,5 +159,16 @@ mod tests {
         assert!(l.inverse(-50.0) > 0.0 && l.inverse(50.0) < 1.0);
         assert!((Link::Probit.link(0.75) - 0.674_489_750_196_081_7).abs() < 1e-15);
         assert_eq!(l.mu_eta(60.0), f64::EPSILON);
+    }
+
+    #[test]
+    fn log_and_identity() {
+        let l = Link::Log.evaluator();
+        assert!((l.inverse(Link::Log.link(7.5)) - 7.5).abs() < 1e-14);
+        assert_eq!(l.inverse(-800.0), f64::EPSILON);
+        assert_eq!(l.inverse_and_derivative(0.3), (0.3f64.exp(), 0.3f64.exp()));
+        let i = Link::Identity.evaluator();
+        assert_eq!(i.inverse_and_derivative(-2.5), (-2.5, 1.0));
+        assert_eq!(Link::Identity.link(4.0), 4.0);
     }
 }

@@ -7,6 +7,7 @@
 //! * when the fit did not converge or reached fitted probabilities of 0 or 1, the fitted linear
 //!   predictor itself: a combination of covariates may separate even when none does alone.
 
+use super::accumulate::CHUNK;
 use super::design::Design;
 use super::warning::{GlmWarning, SeparationKind};
 use rayon::prelude::*;
@@ -55,11 +56,12 @@ fn univariate(d: &Design<'_>) -> Vec<GlmWarning> {
     let offset = usize::from(d.intercept);
     let mut complete = Vec::new();
     let mut quasi = Vec::new();
-    let kinds: Vec<Option<SeparationKind>> = d
-        .cols
-        .par_iter()
-        .map(|c| kind_of(ranges(d, |i| c[i])))
-        .collect();
+    let kind = |c: &&[f64]| kind_of(ranges(d, |i| c[i]));
+    let kinds: Vec<Option<SeparationKind>> = if d.n <= CHUNK {
+        d.cols.iter().map(kind).collect()
+    } else {
+        d.cols.par_iter().map(kind).collect()
+    };
     for (j, kind) in kinds.into_iter().enumerate() {
         match kind {
             Some(SeparationKind::Complete) => complete.push(d.names[j + offset].clone()),

@@ -38,6 +38,26 @@ pub enum GlmWarning {
         /// The covariates that separate the outcome.
         covariates: Vec<String>,
     },
+    /// A non-finite deviance made IRLS halve its step (R's "step size truncated due to
+    /// divergence"); the fit may have stopped at a boundary.
+    StepHalved {
+        /// Iteration at which the step was first halved.
+        iteration: usize,
+    },
+    /// The intercept-only fit with the offset, needed for the null deviance, did not converge.
+    NullDevianceNotConverged,
+    /// The last maximum likelihood iteration for the negative binomial θ reached its limit
+    /// (`MASS::theta.ml`'s "iteration limit reached").
+    ThetaIterationLimit {
+        /// Newton iterations performed (the limit).
+        iterations: usize,
+    },
+    /// The alternation between IRLS for the coefficients and the θ estimate reached its limit
+    /// (`MASS::glm.nb`'s "alternation limit reached").
+    AlternationLimit {
+        /// Alternations performed.
+        alternations: usize,
+    },
 }
 
 impl std::fmt::Display for GlmWarning {
@@ -65,6 +85,24 @@ impl std::fmt::Display for GlmWarning {
                         .join(", ")
                 )
             }
+            GlmWarning::StepHalved { iteration } => write!(
+                f,
+                "the deviance was not finite at iteration {iteration}; the step was halved (the \
+                 fit may have stopped at a boundary)"
+            ),
+            GlmWarning::NullDevianceNotConverged => write!(
+                f,
+                "the intercept-only fit for the null deviance did not converge"
+            ),
+            GlmWarning::ThetaIterationLimit { iterations } => write!(
+                f,
+                "the estimate of theta reached the iteration limit ({iterations})"
+            ),
+            GlmWarning::AlternationLimit { alternations } => write!(
+                f,
+                "the alternation between the coefficients and theta did not converge in \
+                 {alternations} rounds"
+            ),
         }
     }
 }
