@@ -1,11 +1,12 @@
 //! The Sicily smoking-ban series (ORACLES.md, "Interrupted time series") through `its::fit`:
 //! R `lm` parity for both slope codings, and the published oracle rows.
 
-use raa_impact::its::{fit, Errors, Interruption, ItsFit, ItsSpec, Series};
+use raa_impact::its::{
+    fit, Errors, Family, Impact, Interruption, ItsFit, ItsSpec, Seasonality, Series,
+};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/its/");
 
-#[allow(dead_code)] // the count columns serve the GLM rows
 struct Sicily {
     time: Vec<f64>,
     month: Vec<f64>,
@@ -158,4 +159,75 @@ fn diagnostics_equal_lmtest_and_box_test() {
             "acf {k}"
         );
     }
+}
+
+fn counts(family: Family, seasonal: bool) -> ItsFit {
+    let s = sicily();
+    let spec = ItsSpec {
+        interruptions: vec![Interruption::at(37.0).with_impacts(vec![Impact::Step])],
+        family,
+        seasonality: seasonal.then_some(Seasonality::Fourier {
+            period: 12.0,
+            harmonics: 2,
+        }),
+        ..ItsSpec::default()
+    };
+    let series = Series {
+        exposure: Some(&s.stdpop),
+        season: Some(&s.month),
+        ..Series::new(&s.time, &s.aces)
+    };
+    fit(&series, &spec).unwrap()
+}
+
+/// ORACLES: rate ratio of the ban with its 95% interval (1e-4 abs) and the dispersion (1e-4 rel).
+fn assert_ratio(r: &ItsFit, expected: [f64; 3], dispersion: f64) {
+    let c = r.coefficient("step").unwrap();
+    let got = [
+        c.ratio.unwrap(),
+        c.ratio_low.unwrap(),
+        c.ratio_high.unwrap(),
+    ];
+    for (g, e) in got.iter().zip(expected) {
+        assert!((g - e).abs() < 1e-4, "{got:?} vs {expected:?}");
+    }
+    assert!(
+        rel(r.model.dispersion, dispersion) < 1e-4,
+        "{}",
+        r.model.dispersion
+    );
+}
+
+#[test]
+fn poisson_and_quasi_poisson_oracles() {
+    assert_ratio(
+        &counts(Family::Poisson, false),
+        [0.8944, 0.8647, 0.9251],
+        1.0,
+    );
+    assert_ratio(
+        &counts(Family::QuasiPoisson, false),
+        [0.8944, 0.8392, 0.9532],
+        3.5592,
+    );
+    assert_ratio(
+        &counts(Family::QuasiPoisson, true),
+        [0.8851, 0.8394, 0.9332],
+        2.2622,
+    );
+}
+
+#[test]
+fn count_fits_report_a_likelihood_only_where_r_does() {
+    let p = counts(Family::Poisson, false);
+    assert!(p.model.log_likelihood.is_some() && p.model.aic.is_some());
+    let q = counts(Family::QuasiPoisson, false);
+    assert!(q.model.log_likelihood.is_none() && q.model.aic.is_none());
+    let nb = counts(Family::NegativeBinomial, true);
+    assert!(nb.model.theta.unwrap() > 0.0 && nb.model.converged);
+    let d = p.diagnostics(12).unwrap();
+    assert!(
+        d.overdispersion.unwrap().result.p_value < 0.05,
+        "Sicily counts are overdispersed"
+    );
 }

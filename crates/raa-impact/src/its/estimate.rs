@@ -4,6 +4,7 @@ use super::design::Design;
 use super::model::{ModelFit, Scale};
 use super::series::Sorted;
 use super::spec::{Errors, Family, ItsSpec};
+use crate::glm::{self, Family as GlmFamily, GlmFit, GlmOptions};
 use crate::inference::{vcov_newey_west, wls, HacOptions, WlsFit};
 use crate::{Error, Result};
 
@@ -47,10 +48,21 @@ pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted>
             };
             least_squares(d, &y, w.as_deref(), &offset, Some(&hac))?
         }
-        (family, errors) => {
+        (Family::Gaussian, errors) => {
             return Err(Error::argument(
                 "errors",
-                format!("{family:?} with {errors:?} errors is not available yet"),
+                format!("{errors:?} errors are not available yet"),
+            ))
+        }
+        (family, Errors::Ols) => generalised(family, d, &y, w, &offset, None)?,
+        (family, Errors::NeweyWest { lag, adjust }) => {
+            let hac = HacOptions { lag, adjust, ..HacOptions::default() };
+            generalised(family, d, &y, w, &offset, Some(&hac))?
+        }
+        (family, _) => {
+            return Err(Error::argument(
+                "errors",
+                format!("AR(1) and Prais–Winsten errors are for the Gaussian family; for the {family:?} family use Newey–West errors"),
             ))
         }
     };
@@ -101,6 +113,7 @@ fn least_squares(
     Ok(ModelFit {
         covariance,
         df: Some(n_used - p as f64),
+        z_intervals: false,
         scale: Scale::Identity,
         fitted: y.iter().zip(&fit.residuals).map(|(y, e)| y - e).collect(),
         diagnostic_residuals: fit.residuals.clone(),
@@ -123,4 +136,98 @@ fn least_squares(
 fn newey_west(fit: &WlsFit, cols: &[&[f64]], w: &[f64], o: &HacOptions) -> Result<Vec<f64>> {
     let multiplier: Vec<f64> = fit.residuals.iter().zip(w).map(|(e, w)| e * w).collect();
     vcov_newey_west(cols, &multiplier, &fit.xtwx_inverse, o)
+}
+
+fn glm_family(family: Family) -> GlmFamily {
+    match family {
+        Family::Gaussian => GlmFamily::Gaussian,
+        Family::Poisson => GlmFamily::Poisson,
+        Family::QuasiPoisson => GlmFamily::QuasiPoisson,
+        Family::NegativeBinomial => GlmFamily::NegativeBinomial { theta: None },
+        Family::Binomial => GlmFamily::Binomial,
+    }
+}
+
+/// A GLM (log link for counts, logit for proportions) by IRLS as R's `glm` / `MASS::glm.nb`;
+/// with `hac`, Newey–West standard errors around the same fit.
+fn generalised(
+    family: Family,
+    d: &Design,
+    y: &[f64],
+    w: Option<Vec<f64>>,
+    offset: &[f64],
+    hac: Option<&HacOptions>,
+) -> Result<ModelFit> {
+    if family == Family::Binomial && w.is_none() {
+        return Err(Error::argument(
+            "weights",
+            "a binomial series of proportions needs the number of trials per row as weights",
+        ));
+    }
+    let options = GlmOptions {
+        weights: w,
+        offset: Some(offset.to_vec()),
+        ..GlmOptions::for_family(glm_family(family))
+    };
+    let cols: Vec<&[f64]> = d.columns.iter().map(Vec::as_slice).collect();
+    let fit = glm::fit(&cols, &d.names, y, &options)?;
+    let covariance = match hac {
+        Some(o) => glm_newey_west(&fit, d, o)?,
+        None => fit.covariance.clone(),
+    };
+    Ok(model_from_glm(family, fit, covariance, y))
+}
+
+fn glm_newey_west(fit: &GlmFit, d: &Design, o: &HacOptions) -> Result<Vec<f64>> {
+    let ones = vec![1.0; fit.fitted.len()];
+    let cols: Vec<&[f64]> = std::iter::once(ones.as_slice())
+        .chain(d.columns.iter().map(Vec::as_slice))
+        .collect();
+    let multiplier: Vec<f64> = fit
+        .working_weights
+        .iter()
+        .zip(&fit.working_residuals)
+        .map(|(w, r)| w * r)
+        .collect();
+    vcov_newey_west(&cols, &multiplier, &fit.covariance_unscaled, o)
+}
+
+fn model_from_glm(family: Family, fit: GlmFit, covariance: Vec<f64>, y: &[f64]) -> ModelFit {
+    // Pearson residuals: sqrt(working weight) × working residual, for any link.
+    let pearson = fit
+        .working_weights
+        .iter()
+        .zip(&fit.working_residuals)
+        .map(|(w, r)| w.sqrt() * r)
+        .collect();
+    let scale = if family == Family::Binomial {
+        Scale::Logit
+    } else {
+        Scale::Log
+    };
+    ModelFit {
+        names: fit.names,
+        coefficients: fit.coefficients,
+        covariance,
+        // p-values with t for the quasi family (R's summary.glm); intervals are Wald z (confint.default).
+        df: (family == Family::QuasiPoisson).then_some(fit.df_residual as f64),
+        z_intervals: true,
+        scale,
+        residuals: y.iter().zip(&fit.fitted).map(|(y, m)| y - m).collect(),
+        fitted: fit.fitted,
+        diagnostic_residuals: pearson,
+        dispersion: fit.dispersion,
+        ar1: None,
+        theta: fit.theta,
+        log_likelihood: fit.log_likelihood,
+        aic: fit.log_likelihood.map(|_| fit.aic),
+        bic: fit.bic,
+        converged: fit.converged
+            && fit
+                .theta_convergence
+                .as_ref()
+                .is_none_or(|t| t.converged && t.theta_converged),
+        iterations: fit.iterations,
+        warnings: fit.warnings.iter().map(ToString::to_string).collect(),
+    }
 }

@@ -55,6 +55,9 @@ pub struct ModelFit {
     pub covariance: Vec<f64>,
     /// Degrees of freedom of t statistics; `None` for z statistics.
     pub df: Option<f64>,
+    /// Intervals with the normal quantile even when `df` is set (R's `confint.default` for the
+    /// quasi families, whose p-values use t as `summary.glm`).
+    pub z_intervals: bool,
     /// Scale of the linear predictor.
     pub scale: Scale,
     /// Fitted mean per row used, in time order.
@@ -112,7 +115,8 @@ impl ModelFit {
     /// Two-sided critical value at `level` (t with `df` or normal).
     pub fn critical(&self, level: f64) -> f64 {
         let q = 0.5 + level / 2.0;
-        match self.df.and_then(|df| StudentsT::new(0.0, 1.0, df).ok()) {
+        let df = if self.z_intervals { None } else { self.df };
+        match df.and_then(|df| StudentsT::new(0.0, 1.0, df).ok()) {
             Some(t) => t.inverse_cdf(q),
             None => Normal::standard().inverse_cdf(q),
         }
