@@ -25,6 +25,7 @@ pub mod data;
 pub mod error;
 pub mod float_order;
 pub mod glm;
+pub mod gls;
 pub mod inference;
 pub mod psm;
 pub mod sensitivity;
