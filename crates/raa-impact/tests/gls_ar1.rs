@@ -328,3 +328,117 @@ fn serde_round_trip() {
     }
     assert!((back.phi - fit.phi).abs() < 1e-15);
 }
+
+fn err_text(columns: &[&[f64]], names: &[&str], y: &[f64]) -> String {
+    let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    fit_ar1(columns, &names, y, &Ar1Options::default())
+        .expect_err("bad input")
+        .to_string()
+}
+
+#[test]
+fn bad_input_is_a_named_error() {
+    let t: Vec<f64> = (0..20).map(f64::from).collect();
+    let y: Vec<f64> = t.iter().map(|v| 1.0 + 0.5 * v + (v * 1.9).sin()).collect();
+    let short = &t[..19];
+    let e = err_text(&[short], &["time"], &y);
+    assert!(e.contains("time") && e.contains("19 rows"), "{e}");
+    let mut bad_y = y.clone();
+    bad_y[3] = f64::NAN;
+    let e = err_text(&[&t], &["time"], &bad_y);
+    assert!(e.contains("`y`") && e.contains("row 3"), "{e}");
+    let mut bad_x = t.clone();
+    bad_x[7] = f64::INFINITY;
+    let e = err_text(&[&bad_x], &["time"], &y);
+    assert!(e.contains("time") && e.contains("row 7"), "{e}");
+    let constant = vec![2.5; 20];
+    let e = err_text(&[&t, &constant], &["time", "level"], &y);
+    assert!(e.contains("level") && e.contains("constant"), "{e}");
+    let step: Vec<f64> = t.iter().map(|v| f64::from(u8::from(*v >= 10.0))).collect();
+    let both: Vec<f64> = t.iter().zip(&step).map(|(a, b)| 2.0 * a - b).collect();
+    let e = err_text(&[&t, &step, &both], &["time", "step", "mix"], &y);
+    assert!(e.contains("mix") && e.contains("linear combination"), "{e}");
+    let e = err_text(&[&t[..4]], &["time"], &y[..4]);
+    assert!(
+        e.contains("4 points") && e.contains("needs at least 5"),
+        "{e}"
+    );
+    let e = err_text(&[&t], &["time", "extra"], &y);
+    assert!(e.contains("names"), "{e}");
+    let exact: Vec<f64> = t.iter().map(|v| 1.0 + 2.0 * v).collect();
+    let e = err_text(&[&t], &["time"], &exact);
+    assert!(e.contains("fitted exactly"), "{e}");
+    let o = Ar1Options {
+        fixed_phi: Some(1.0),
+        ..Ar1Options::default()
+    };
+    let names = vec!["time".to_string()];
+    let e = fit_ar1(&[&t], &names, &y, &o).expect_err("phi").to_string();
+    assert!(e.contains("fixed_phi"), "{e}");
+}
+
+/// Out of steps: the best point is returned with `converged == false`, never a silent NaN.
+#[test]
+fn non_convergence_is_flagged() {
+    let s = sicily();
+    let o = Ar1Options {
+        max_iter: 2,
+        ..Ar1Options::default()
+    };
+    let fit = fit_ar1(&s.refs(), &s.names, &s.y, &o).expect("fit");
+    assert!(!fit.converged);
+    assert!(fit.coefficients.iter().all(|v| v.is_finite()));
+}
+
+/// REML slope change on 500 seeded AR(1) series (n = 60, break at 30, φ = 0.4): the 95% t
+/// intervals cover the truth within a 3-SD binomial band around 95%, and the bias is small
+/// against the estimates' SD.
+#[test]
+fn reml_slope_change_bias_and_coverage() {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha8Rng;
+    use rand_distr::{Distribution, Normal};
+    let (n, t0, phi, reps, truth) = (60usize, 30usize, 0.4, 500usize, 0.3);
+    let mut rng = ChaCha8Rng::seed_from_u64(2026);
+    let noise = Normal::new(0.0, 1.0).expect("normal");
+    let t: Vec<f64> = (0..n).map(|v| v as f64).collect();
+    let step: Vec<f64> = (0..n).map(|v| f64::from(u8::from(v >= t0))).collect();
+    let slope: Vec<f64> = (0..n).map(|v| step[v] * (v as f64 - t0 as f64)).collect();
+    let names: Vec<String> = ["time", "step", "slope"].map(String::from).to_vec();
+    let (mut covered, mut estimates) = (0usize, Vec::with_capacity(reps));
+    for _ in 0..reps {
+        let mut e = noise.sample(&mut rng) / (1.0f64 - phi * phi).sqrt();
+        let y: Vec<f64> = (0..n)
+            .map(|i| {
+                if i > 0 {
+                    e = phi * e + noise.sample(&mut rng);
+                }
+                10.0 + 0.1 * t[i] - 1.0 * step[i] + truth * slope[i] + e
+            })
+            .collect();
+        let fit = fit_ar1(&[&t, &step, &slope], &names, &y, &Ar1Options::default()).expect("fit");
+        let q = statrs_t_quantile(fit.df_residual as f64);
+        let (b, se) = (fit.coefficients[3], fit.std_errors[3]);
+        covered += usize::from((b - truth).abs() <= q * se);
+        estimates.push(b);
+    }
+    let mean = estimates.iter().sum::<f64>() / reps as f64;
+    let sd = (estimates.iter().map(|b| (b - mean).powi(2)).sum::<f64>() / (reps - 1) as f64).sqrt();
+    let coverage = covered as f64 / reps as f64;
+    eprintln!(
+        "REML slope change: coverage {coverage:.3}, bias {:.5}, SD {sd:.5}",
+        mean - truth
+    );
+    let band = 3.0 * (0.95f64 * 0.05 / reps as f64).sqrt();
+    assert!((coverage - 0.95).abs() <= band, "coverage {coverage}");
+    assert!(
+        (mean - truth).abs() < 0.15 * sd,
+        "bias {} vs SD {sd}",
+        mean - truth
+    );
+}
+
+fn statrs_t_quantile(df: f64) -> f64 {
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    StudentsT::new(0.0, 1.0, df).expect("t").inverse_cdf(0.975)
+}

@@ -7,6 +7,9 @@ use super::input::Series;
 use super::options::FirstRow;
 use crate::{Error, Result};
 
+/// Residual sum of squares below this fraction of the outcome's is an exact fit.
+const EXACT_FIT: f64 = 1e-20;
+
 /// OLS on the transformed rows.
 #[derive(Debug)]
 pub(crate) struct Transformed {
@@ -51,12 +54,21 @@ pub(crate) fn transformed_ols(series: &Series, rho: f64, first: FirstRow) -> Res
         })?;
     let beta = &r_inverse * qty.rows(0, p);
     let resid = &wy - &w * &beta;
+    let rss = resid.norm_squared();
+    // An exact fit leaves only rounding in the residuals: σ, φ and the SEs would be noise.
+    if rss <= EXACT_FIT * wy.norm_squared() {
+        return Err(Error::argument(
+            "y",
+            "the outcome is fitted exactly by the columns (residual sum of squares ≈ 0); \
+             nothing is left to estimate the errors from",
+        ));
+    }
     let inverse = &r_inverse * r_inverse.transpose();
     let log_det = 2.0 * (0..p).map(|j| r[(j, j)].abs().ln()).sum::<f64>();
     Ok(Transformed {
         beta: beta.iter().copied().collect(),
         wtw_inverse: (0..p * p).map(|k| inverse[(k / p, k % p)]).collect(),
-        rss: resid.norm_squared(),
+        rss,
         log_det,
         whitened: resid.iter().copied().collect(),
     })
