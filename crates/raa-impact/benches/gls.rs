@@ -30,7 +30,7 @@ fn sicily() -> (Vec<Vec<f64>>, Vec<f64>) {
 fn segmented(rng: &mut ChaCha8Rng, n: usize, t0: usize) -> (Vec<Vec<f64>>, Vec<f64>) {
     let noise = Normal::new(0.0, 1.0).expect("normal");
     let mut e = 0.0;
-    let mut cols = vec![Vec::with_capacity(n); 4];
+    let mut cols: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(n)).collect();
     let mut y = Vec::with_capacity(n);
     for t in 0..n {
         let tf = t as f64;
