@@ -288,6 +288,33 @@ fn residuals_fitted_and_prediction_agree() {
     }
 }
 
+/// Raw and normalized residuals against nlme's `residuals(type = "response" | "normalized")` on
+/// Sicily (nlme's free fits, whose φ is within 4e-8 of ours there; a normalized residual moves by
+/// about `e_{t−1}/σ ≈ 3` per unit of φ, so 1e-6 is the first-order bound, 1.03e-7 observed).
+#[test]
+fn residuals_match_nlme() {
+    let s = sicily();
+    let rows = table("ar1_residuals.csv");
+    let mut worst = Worst::default();
+    for method in ["ML", "REML"] {
+        let fit = fit(&s, method_of(method));
+        let mine: Vec<_> = rows.iter().filter(|r| r["method"] == method).collect();
+        assert_eq!(mine.len(), fit.residuals.len());
+        for (i, r) in mine.iter().enumerate() {
+            let d = worst.diff("response", fit.residuals[i], num(r, "response"), false);
+            assert!(d < 1e-6, "{method} row {i}");
+            let d = worst.diff(
+                "normalized",
+                fit.normalized_residuals[i],
+                num(r, "normalized"),
+                false,
+            );
+            assert!(d < 1e-6, "{method} row {i}: {d:e}");
+        }
+    }
+    worst.print("residuals vs nlme");
+}
+
 /// Without an intercept the names carry none, and the fit matches one with an explicit ones column.
 #[test]
 fn explicit_ones_column_equals_the_intercept() {

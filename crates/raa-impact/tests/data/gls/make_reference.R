@@ -2,6 +2,7 @@
 # Run from this folder: Rscript make_reference.R   (R 4.2, nlme 3.1-162)
 # Writes series.csv (generated series), ar1_reference.csv (nlme::gls AR(1) ML/REML at tight control,
 # plus the optimum of the closed-form profile found by optimize() as a check of nlme's convergence)
+# ar1_residuals.csv (nlme's response and normalized residuals on Sicily)
 # and prais_reference.csv (Prais–Winsten / Cochrane–Orcutt computed by hand below).
 library(nlme)
 set.seed(20261123)
@@ -99,6 +100,16 @@ d$post <- pmax(d$time - 36, 0) * d$smokban
 ref <- list(fit_one(0, as.matrix(d[, c("smokban", "time", "post")]), d$rate))
 for (s in seq_along(series)) ref[[s + 1]] <- fit_one(s, series[[s]]$X, series[[s]]$y)
 write.csv(do.call(rbind, ref), "ar1_reference.csv", row.names = FALSE)
+
+# nlme's normalized residuals on Sicily (whitened residuals / sigma), at nlme's own free fits.
+res <- list()
+for (m in c("ML", "REML")) {
+  f <- gls(rate ~ smokban + time + post, data = d, correlation = corAR1(), method = m, control = ctl)
+  res[[m]] <- data.frame(method = m, row = seq_len(nrow(d)) - 1,
+                         response = as.numeric(residuals(f, type = "response")),
+                         normalized = as.numeric(residuals(f, type = "normalized")))
+}
+write.csv(do.call(rbind, res), "ar1_residuals.csv", row.names = FALSE)
 
 # Prais–Winsten (keep row 1, scaled by sqrt(1 - rho^2)) and Cochrane–Orcutt (drop row 1), rho from the
 # regression of residuals on lagged residuals without a constant, iterated to |change| < 1e-12, or once
