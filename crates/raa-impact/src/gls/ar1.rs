@@ -93,7 +93,7 @@ pub fn fit_ar1(
             beta: tr.beta,
             covariance: tr.wtw_inverse.iter().map(|v| v * cov_scale).collect(),
             df_residual: n - p,
-            phi,
+            ar: vec![phi],
             phi_interval,
             sigma,
             log_likelihood,

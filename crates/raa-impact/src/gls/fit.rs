@@ -55,8 +55,10 @@ pub struct GlsFit {
     pub p_values: Vec<f64>,
     /// Residual degrees of freedom (`n − p`; `n − 1 − p` for Cochrane–Orcutt).
     pub df_residual: usize,
-    /// The AR(1) coefficient φ (ρ).
+    /// The AR(1) coefficient φ (ρ); for an AR(p) fit, φ₁ (all of them are in `ar`).
     pub phi: f64,
+    /// The AR coefficients φ₁..φ_p (one entry for AR(1) and Prais–Winsten).
+    pub ar: Vec<f64>,
     /// 95% interval for φ (nlme's `intervals()`: Wald on `log((1+φ)/(1−φ))` from the profile's
     /// curvature, mapped back); `None` for Prais–Winsten or when the curvature is not usable.
     pub phi_interval: Option<[f64; 2]>,
@@ -69,7 +71,7 @@ pub struct GlsFit {
     /// `−2 logLik + k log(N)`, `N = n` (ML and Prais–Winsten), `n − p` (REML, as nlme),
     /// `n − 1` (Cochrane–Orcutt).
     pub bic: f64,
-    /// Iterations of the search for φ (Brent steps, or Prais–Winsten updates of ρ).
+    /// Iterations of the search for φ (Brent or BFGS steps, or Prais–Winsten updates of ρ).
     pub iterations: usize,
     /// Whether the search met its tolerance.
     pub converged: bool,
@@ -90,7 +92,7 @@ pub(crate) struct Parts {
     pub beta: Vec<f64>,
     pub covariance: Vec<f64>,
     pub df_residual: usize,
-    pub phi: f64,
+    pub ar: Vec<f64>,
     pub phi_interval: Option<[f64; 2]>,
     pub sigma: f64,
     pub log_likelihood: f64,
@@ -133,7 +135,8 @@ impl GlsFit {
             t_values,
             p_values,
             df_residual: parts.df_residual,
-            phi: parts.phi,
+            phi: parts.ar.first().copied().unwrap_or(0.0),
+            ar: parts.ar,
             phi_interval: parts.phi_interval,
             sigma: parts.sigma,
             log_likelihood: parts.log_likelihood,
@@ -158,6 +161,7 @@ impl GlsFit {
             ("log_likelihood", self.log_likelihood),
         ];
         let vectors = [
+            ("ar", &self.ar),
             ("coefficients", &self.coefficients),
             ("std_errors", &self.std_errors),
             ("t_values", &self.t_values),

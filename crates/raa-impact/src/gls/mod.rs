@@ -1,6 +1,7 @@
 //! Linear regression with autocorrelated errors on one short time series (rows in time order,
 //! equally spaced): GLS with AR(1) errors by ML or REML ([`fit_ar1`], as `nlme::gls` with
-//! `corAR1()`), and Prais–Winsten / Cochrane–Orcutt feasible GLS ([`prais_winsten`]).
+//! `corAR1()`), with AR(p) errors ([`fit_ar`], as `corARMA(p = p)`), and Prais–Winsten /
+//! Cochrane–Orcutt feasible GLS ([`prais_winsten`]).
 //!
 //! Domain-free: plain columns of numbers in, a [`GlsFit`] out. A single fit is cheap (no threads
 //! inside; the likelihood for each φ costs `O(p³)` from lag cross-products computed once), so that
@@ -19,9 +20,12 @@
 //! ```
 
 mod ar1;
+mod arp;
+mod bfgs;
 mod brent;
 mod fit;
 mod input;
+mod levinson;
 mod moments;
 mod options;
 mod prais;
@@ -29,7 +33,8 @@ mod profile;
 mod whiten;
 
 pub use ar1::fit_ar1;
+pub use arp::fit_ar;
 pub use fit::{FitMethod, GlsFit};
 pub use input::INTERCEPT;
-pub use options::{Ar1Options, FirstRow, Method, PraisOptions};
+pub use options::{Ar1Options, ArOptions, FirstRow, Method, PraisOptions};
 pub use prais::prais_winsten;

@@ -89,3 +89,40 @@ impl Default for PraisOptions {
         }
     }
 }
+
+/// Options of [`fit_ar`](super::fit_ar), GLS with AR(p) errors.
+///
+/// ```
+/// use raa_impact::gls::ArOptions;
+/// let o = ArOptions { order: 3, ..ArOptions::default() };
+/// assert!(o.fixed.is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ArOptions {
+    /// Order p of the autoregression (default 2).
+    pub order: usize,
+    /// ML or REML (default REML, as nlme).
+    pub method: Method,
+    /// Add an intercept column named `(Intercept)` first (default true).
+    pub intercept: bool,
+    /// Stop when a quasi-Newton step moves the unconstrained parameters by less than this (default
+    /// 1e-9; the search also stops when the gradient is below 1e-6).
+    pub tolerance: f64,
+    /// Most quasi-Newton steps (default 200).
+    pub max_iter: usize,
+    /// Hold the AR coefficients φ₁..φ_p at these values (nlme's `corARMA(value, fixed = TRUE)`).
+    pub fixed: Option<Vec<f64>>,
+}
+
+impl Default for ArOptions {
+    fn default() -> Self {
+        ArOptions {
+            order: 2,
+            method: Method::Reml,
+            intercept: true,
+            tolerance: 1e-9,
+            max_iter: 200,
+            fixed: None,
+        }
+    }
+}

@@ -140,7 +140,7 @@ fn finish(
             beta: fit.beta,
             covariance: fit.wtw_inverse.iter().map(|v| v * s2).collect(),
             df_residual: df,
-            phi: rho,
+            ar: vec![rho],
             phi_interval: None,
             sigma,
             log_likelihood,

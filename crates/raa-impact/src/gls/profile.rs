@@ -65,7 +65,7 @@ impl<'a> Profile<'a> {
 /// In-place Cholesky of the lower triangle of a row-major `m × m` augmented matrix `[X y]'[X y]`.
 /// Returns `(log|X'X|, log Q)`: the last pivot squared is the residual sum of squares `Q`.
 /// `None` when a pivot is not positive.
-fn cholesky_logs(a: &mut [f64], m: usize) -> Option<(f64, f64)> {
+pub(crate) fn cholesky_logs(a: &mut [f64], m: usize) -> Option<(f64, f64)> {
     let mut log_det = 0.0;
     for j in 0..m {
         let row_j = j * m;

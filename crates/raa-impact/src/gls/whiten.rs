@@ -26,19 +26,28 @@ pub(crate) struct Transformed {
 
 /// Fit `y ~ X` on the rows transformed with AR coefficient `rho` (|rho| < 1).
 pub(crate) fn transformed_ols(series: &Series, rho: f64, first: FirstRow) -> Result<Transformed> {
-    let (n, p) = (series.n, series.p());
     let skip = usize::from(first == FirstRow::Drop);
-    let rows = n - skip;
     let scale0 = (1.0 - rho * rho).sqrt();
-    let value = |v: &dyn Fn(usize) -> f64, i: usize| -> f64 {
+    ols_on_rows(series, skip, |v: &dyn Fn(usize) -> f64, i: usize| {
         if i == 0 {
             scale0 * v(0)
         } else {
             v(i) - rho * v(i - 1)
         }
-    };
-    let w = DMatrix::from_fn(rows, p, |r, j| value(&|i| series.x(i, j), r + skip));
-    let wy = DVector::from_fn(rows, |r, _| value(&|i| series.y[i], r + skip));
+    })
+}
+
+/// Fit `y ~ X` on rows `skip..n` transformed by `transform(column, row)`, a linear filter of the
+/// column read through the accessor.
+pub(crate) fn ols_on_rows(
+    series: &Series,
+    skip: usize,
+    transform: impl Fn(&dyn Fn(usize) -> f64, usize) -> f64,
+) -> Result<Transformed> {
+    let (n, p) = (series.n, series.p());
+    let rows = n - skip;
+    let w = DMatrix::from_fn(rows, p, |r, j| transform(&|i| series.x(i, j), r + skip));
+    let wy = DVector::from_fn(rows, |r, _| transform(&|i| series.y[i], r + skip));
     let qr = w.clone().qr();
     let r = qr.r();
     let mut qty = wy.clone();
