@@ -10,7 +10,7 @@ use super::fit::{FitMethod, GlsFit, Parts};
 use super::input::Series;
 use super::moments::LagMoments;
 use super::options::{Ar1Options, FirstRow, Method};
-use super::profile::{log_one_minus_phi2, phi_of, Profile};
+use super::profile::{log_one_minus_phi2, nlme_log_likelihood, phi_of, Profile};
 use super::whiten::transformed_ols;
 use crate::{Error, Result};
 
@@ -66,27 +66,18 @@ pub fn fit_ar1(
     let phi = phi_of(z);
     let tr = transformed_ols(&series, phi, FirstRow::Keep)?;
     let l1 = log_one_minus_phi2(z);
-    // nlme's whitening divides the Prais-transformed rows by √(1−φ²).
-    let q = tr.rss / l1.exp();
-    let (nf, pf) = (n as f64, p as f64);
-    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
-    let (sigma2, log_likelihood, bic_n) = match options.method {
-        Method::Ml => {
-            let s2 = q / nf;
-            let ll = -0.5 * nf * (ln_2pi + 1.0 + s2.ln()) - 0.5 * (nf - 1.0) * l1;
-            (s2, ll, nf)
-        }
-        Method::Reml => {
-            let s2 = q / (nf - pf);
-            let log_det = tr.log_det - pf * l1;
-            let ll =
-                -0.5 * (nf - pf) * (ln_2pi + 1.0 + s2.ln()) - 0.5 * (nf - 1.0) * l1 - 0.5 * log_det;
-            (s2, ll, nf - pf)
-        }
-    };
-    let sigma = sigma2.sqrt();
+    // nlme's whitening divides the Prais-transformed rows by √(1−φ²); log|R| = (n−1) log(1−φ²).
+    let lik = nlme_log_likelihood(
+        options.method,
+        n,
+        p,
+        tr.rss / l1.exp(),
+        (n - 1) as f64 * l1,
+        tr.log_det - p as f64 * l1,
+    );
+    let sigma = lik.sigma2.sqrt();
     let scale = 1.0 / ((0.5 * l1).exp() * sigma);
-    let cov_scale = tr.rss / (nf - pf);
+    let cov_scale = tr.rss / (n - p) as f64;
     GlsFit::assemble(
         series,
         Parts {
@@ -96,8 +87,8 @@ pub fn fit_ar1(
             ar: vec![phi],
             phi_interval,
             sigma,
-            log_likelihood,
-            bic_n,
+            log_likelihood: lik.value,
+            bic_n: lik.bic_n,
             n_params: p + 1 + usize::from(options.fixed_phi.is_none()),
             iterations: best.iterations,
             converged: best.converged,

@@ -9,7 +9,7 @@ use super::fit::{FitMethod, GlsFit, Parts};
 use super::input::Series;
 use super::levinson::{pacf_of_ar, ArWhitener};
 use super::options::{ArOptions, Method};
-use super::profile::{cholesky_logs, phi_of};
+use super::profile::{cholesky_logs, nlme_log_likelihood, phi_of};
 use super::whiten::{ols_on_rows, transformed_ols};
 use super::FirstRow;
 use crate::{Error, Result};
@@ -233,23 +233,9 @@ fn finish(series: Series, best: MinimumN, options: &ArOptions) -> Result<GlsFit>
     let pacf: Vec<f64> = best.x.iter().map(|z| phi_of(*z)).collect();
     let w = ArWhitener::from_pacf(&pacf);
     let tr = ols_on_rows(&series, 0, |v: &dyn Fn(usize) -> f64, t: usize| w.row(t, v))?;
-    let (nf, pf) = (n as f64, p as f64);
-    let log_r = w.log_det(n);
-    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
-    let q = tr.rss;
-    let (sigma2, log_likelihood, bic_n) = match options.method {
-        Method::Ml => {
-            let s2 = q / nf;
-            (s2, -0.5 * nf * (ln_2pi + 1.0 + s2.ln()) - 0.5 * log_r, nf)
-        }
-        Method::Reml => {
-            let s2 = q / (nf - pf);
-            let ll = -0.5 * (nf - pf) * (ln_2pi + 1.0 + s2.ln()) - 0.5 * log_r - 0.5 * tr.log_det;
-            (s2, ll, nf - pf)
-        }
-    };
-    let sigma = sigma2.sqrt();
-    let cov_scale = q / (nf - pf);
+    let lik = nlme_log_likelihood(options.method, n, p, tr.rss, w.log_det(n), tr.log_det);
+    let sigma = lik.sigma2.sqrt();
+    let cov_scale = tr.rss / (n - p) as f64;
     GlsFit::assemble(
         series,
         Parts {
@@ -259,8 +245,8 @@ fn finish(series: Series, best: MinimumN, options: &ArOptions) -> Result<GlsFit>
             ar: w.ar().to_vec(),
             phi_interval: None,
             sigma,
-            log_likelihood,
-            bic_n,
+            log_likelihood: lik.value,
+            bic_n: lik.bic_n,
             n_params: p
                 + 1
                 + if options.fixed.is_some() {

@@ -92,3 +92,46 @@ pub(crate) fn cholesky_logs(a: &mut [f64], m: usize) -> Option<(f64, f64)> {
     }
     None
 }
+
+/// nlme's (restricted) log-likelihood at the optimum of β and σ², with its σ² and the number of
+/// observations its BIC uses (`n`, or `n − p` for REML).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Likelihood {
+    pub sigma2: f64,
+    pub value: f64,
+    pub bic_n: f64,
+}
+
+/// From `q = (y − Xβ)'R⁻¹(y − Xβ)`, `log|R|` and `log|X'R⁻¹X|` (used by REML only).
+pub(crate) fn nlme_log_likelihood(
+    method: Method,
+    n: usize,
+    p: usize,
+    q: f64,
+    log_r: f64,
+    log_det_x: f64,
+) -> Likelihood {
+    let (nf, pf) = (n as f64, p as f64);
+    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
+    match method {
+        Method::Ml => {
+            let sigma2 = q / nf;
+            let value = -0.5 * nf * (ln_2pi + 1.0 + sigma2.ln()) - 0.5 * log_r;
+            Likelihood {
+                sigma2,
+                value,
+                bic_n: nf,
+            }
+        }
+        Method::Reml => {
+            let sigma2 = q / (nf - pf);
+            let value =
+                -0.5 * (nf - pf) * (ln_2pi + 1.0 + sigma2.ln()) - 0.5 * log_r - 0.5 * log_det_x;
+            Likelihood {
+                sigma2,
+                value,
+                bic_n: nf - pf,
+            }
+        }
+    }
+}
