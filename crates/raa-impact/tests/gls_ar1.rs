@@ -469,3 +469,70 @@ fn statrs_t_quantile(df: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, StudentsT};
     StudentsT::new(0.0, 1.0, df).expect("t").inverse_cdf(0.975)
 }
+
+/// A segmented AR(1) series generated from a seed (SplitMix-style mixing, Box–Muller normals).
+fn random_series(n: usize, phi: f64, seed: u64) -> (Vec<Vec<f64>>, Vec<f64>) {
+    let mut state = seed;
+    let mut uniform = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^= z >> 31;
+        ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let mut normal =
+        move || (-2.0 * uniform().ln()).sqrt() * (std::f64::consts::TAU * uniform()).cos();
+    let t0 = n / 2;
+    let mut e = normal() / (1.0 - phi * phi).sqrt();
+    let mut cols = vec![Vec::new(), Vec::new(), Vec::new()];
+    let mut y = Vec::new();
+    for t in 0..n {
+        if t > 0 {
+            e = phi * e + normal();
+        }
+        let d = f64::from(u8::from(t >= t0));
+        let slope = d * (t as f64 - t0 as f64);
+        cols[0].push(t as f64);
+        cols[1].push(d);
+        cols[2].push(slope);
+        y.push(5.0 + 0.2 * t as f64 - 1.0 * d + 0.1 * slope + e);
+    }
+    (cols, y)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// The grid + Brent search finds the global maximum: no φ on a fine grid over (−0.995, 0.995)
+    /// has a higher (restricted) log-likelihood than the fit's.
+    #[test]
+    fn search_finds_the_global_maximum(n in 12usize..120, phi in -0.9f64..0.9, seed in 0u64..10_000, ml in proptest::bool::ANY) {
+        let (cols, y) = random_series(n, phi, seed);
+        let refs: Vec<&[f64]> = cols.iter().map(|c| c.as_slice()).collect();
+        let names: Vec<String> = ["time", "step", "slope"].map(String::from).to_vec();
+        let method = if ml { Method::Ml } else { Method::Reml };
+        let base = Ar1Options { method, ..Ar1Options::default() };
+        match fit_ar1(&refs, &names, &y, &base) {
+            Ok(fit) => {
+                proptest::prop_assert!(fit.converged);
+                for k in 0..=398 {
+                    let at = -0.995 + 0.005 * k as f64;
+                    let o = Ar1Options { fixed_phi: Some(at), ..base };
+                    let other = fit_ar1(&refs, &names, &y, &o).expect("fixed");
+                    proptest::prop_assert!(other.log_likelihood <= fit.log_likelihood + 1e-9,
+                        "φ = {at}: {} > {} at φ̂ = {}", other.log_likelihood, fit.log_likelihood, fit.phi);
+                }
+            }
+            // Only a boundary optimum may be refused: then the likelihood must keep rising towards ±1.
+            Err(e) => {
+                let text = e.to_string();
+                proptest::prop_assert!(text.contains("boundary"), "{}", text);
+                let edge = |v: f64| fit_ar1(&refs, &names, &y, &Ar1Options { fixed_phi: Some(v), ..base })
+                    .expect("fixed").log_likelihood;
+                let sign = if text.contains("φ → +1") { 1.0 } else { -1.0 };
+                proptest::prop_assert!(edge(sign * 0.9999) >= edge(sign * 0.99));
+            }
+        }
+    }
+}
