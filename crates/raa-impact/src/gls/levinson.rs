@@ -52,6 +52,11 @@ impl ArWhitener {
         s * self.scale[m]
     }
 
+    /// Scale `1/√r_p` of the full-order rows (`t ≥ p`).
+    pub fn top_scale(&self) -> f64 {
+        self.scale[self.coef.len() - 1]
+    }
+
     /// `log|R|` for a series of `n` rows.
     pub fn log_det(&self, n: usize) -> f64 {
         let p = self.coef.len() - 1;
