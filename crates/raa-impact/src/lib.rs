@@ -26,6 +26,7 @@ pub mod diagnostics;
 pub mod error;
 pub mod float_order;
 pub mod glm;
+pub mod gls;
 pub mod inference;
 pub mod its;
 pub mod psm;
