@@ -2,7 +2,7 @@
 //! R `lm` parity for both slope codings, and the published oracle rows.
 
 use raa_impact::its::{
-    fit, Errors, Family, Impact, Interruption, ItsFit, ItsSpec, Seasonality, Series,
+    fit, Errors, Family, Impact, Interruption, ItsFit, ItsSpec, Likelihood, Seasonality, Series,
 };
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/its/");
@@ -230,4 +230,26 @@ fn count_fits_report_a_likelihood_only_where_r_does() {
         d.overdispersion.unwrap().result.p_value < 0.05,
         "Sicily counts are overdispersed"
     );
+}
+
+#[test]
+fn gls_ar1_oracles() {
+    // ORACLES: nlme::gls(correlation = corAR1(), method = "ML" | "REML"), 1e-3 abs.
+    for (method, est, se, phi) in [
+        (Likelihood::Ml, -24.33502, 9.00301, 0.19967),
+        (Likelihood::Reml, -23.98833, 9.77507, 0.28383),
+    ] {
+        let r = gaussian(1.0, Errors::Ar1 { method });
+        let c = r.coefficient("step").unwrap();
+        assert!((c.estimate - est).abs() < 1e-3, "{method:?} {}", c.estimate);
+        assert!((c.se - se).abs() < 1e-3, "{method:?} se {}", c.se);
+        assert!(
+            (r.model.ar1.unwrap() - phi).abs() < 1e-3,
+            "{method:?} phi {:?}",
+            r.model.ar1
+        );
+        assert_eq!(r.model.df, Some(55.0));
+    }
+    let pw = gaussian(1.0, Errors::PraisWinsten);
+    assert!(pw.model.ar1.unwrap() > 0.0 && pw.n_used == 59);
 }

@@ -3,8 +3,10 @@
 use super::design::Design;
 use super::model::{ModelFit, Scale};
 use super::series::Sorted;
+use super::spec::Likelihood;
 use super::spec::{Errors, Family, ItsSpec};
 use crate::glm::{self, Family as GlmFamily, GlmFit, GlmOptions};
+use crate::gls::{self, Ar1Options, GlsFit, Method, PraisOptions};
 use crate::inference::{vcov_newey_west, wls, HacOptions, WlsFit};
 use crate::{Error, Result};
 
@@ -48,12 +50,7 @@ pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted>
             };
             least_squares(d, &y, w.as_deref(), &offset, Some(&hac))?
         }
-        (Family::Gaussian, errors) => {
-            return Err(Error::argument(
-                "errors",
-                format!("{errors:?} errors are not available yet"),
-            ))
-        }
+        (Family::Gaussian, errors) => autocorrelated(errors, d, &y, w.is_some(), &offset)?,
         (family, Errors::Ols) => generalised(family, d, &y, w, &offset, None)?,
         (family, Errors::NeweyWest { lag, adjust }) => {
             let hac = HacOptions { lag, adjust, ..HacOptions::default() };
@@ -229,5 +226,75 @@ fn model_from_glm(family: Family, fit: GlmFit, covariance: Vec<f64>, y: &[f64]) 
                 .is_none_or(|t| t.converged && t.theta_converged),
         iterations: fit.iterations,
         warnings: fit.warnings.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// Gaussian GLS with AR(1) errors (ML or REML, as `nlme::gls` with `corAR1()`) or Prais–Winsten.
+/// Rows left out as transition periods are treated as consecutive, as `corAR1()` without a time
+/// covariate does.
+fn autocorrelated(
+    errors: Errors,
+    d: &Design,
+    y: &[f64],
+    weighted: bool,
+    offset: &[f64],
+) -> Result<ModelFit> {
+    if weighted {
+        return Err(Error::argument(
+            "weights",
+            "precision weights are not supported with AR(1) or Prais–Winsten errors; use errors = ols or newey_west",
+        ));
+    }
+    let cols: Vec<&[f64]> = d.columns.iter().map(Vec::as_slice).collect();
+    let yo: Vec<f64> = y.iter().zip(offset).map(|(y, o)| y - o).collect();
+    let fit = match errors {
+        Errors::Ar1 { method } => {
+            let method = if method == Likelihood::Ml {
+                Method::Ml
+            } else {
+                Method::Reml
+            };
+            gls::fit_ar1(
+                &cols,
+                &d.names,
+                &yo,
+                &Ar1Options {
+                    method,
+                    ..Ar1Options::default()
+                },
+            )?
+        }
+        _ => gls::prais_winsten(&cols, &d.names, &yo, &PraisOptions::default())?,
+    };
+    Ok(model_from_gls(fit, offset))
+}
+
+fn model_from_gls(fit: GlsFit, offset: &[f64]) -> ModelFit {
+    let mut warnings = Vec::new();
+    if !fit.converged {
+        warnings.push(format!(
+            "the AR(1) fit did not converge in {} iterations",
+            fit.iterations
+        ));
+    }
+    ModelFit {
+        names: fit.names,
+        coefficients: fit.coefficients,
+        covariance: fit.covariance,
+        df: Some(fit.df_residual as f64),
+        z_intervals: false,
+        scale: Scale::Identity,
+        fitted: fit.fitted.iter().zip(offset).map(|(f, o)| f + o).collect(),
+        residuals: fit.residuals,
+        diagnostic_residuals: fit.normalized_residuals,
+        dispersion: fit.sigma * fit.sigma,
+        ar1: Some(fit.phi),
+        theta: None,
+        log_likelihood: Some(fit.log_likelihood),
+        aic: Some(fit.aic),
+        bic: Some(fit.bic),
+        converged: fit.converged,
+        iterations: fit.iterations,
+        warnings,
     }
 }
