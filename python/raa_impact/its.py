@@ -102,6 +102,8 @@ def _float_column(data: pd.DataFrame, name: str, what: str) -> np.ndarray:
         raise ArgumentError(
             f"invalid argument `{what}`: column {name!r} holds dates; give whole periods (e.g. a month number)"
         )
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
+        return np.ascontiguousarray(col.to_numpy(dtype=float))
     try:
         return np.ascontiguousarray(pd.to_numeric(col, errors="raise").to_numpy(dtype=float))
     except (TypeError, ValueError) as e:
@@ -225,23 +227,33 @@ class ItsResult:
         self._inner = inner
         self._columns = columns
         self._spec_json = spec_json
-        self._raw = json.loads(inner.json())
+        self._parsed: Optional[Dict[str, Any]] = None
         self.meta = meta
-        self.spec: Dict[str, Any] = self._raw["spec"]
-        model = self._raw["model"]
-        self.n_used: int = self._raw["n_used"]
-        self.n_rows: int = self._raw["n_rows"]
-        self.excluded_times: List[float] = self._raw["excluded_times"]
-        self.dispersion: float = model["dispersion"]
-        self.ar1: Optional[float] = model["ar1"]
-        self.theta: Optional[float] = model["theta"]
-        self.aic: Optional[float] = model["aic"]
-        self.bic: Optional[float] = model["bic"]
-        self.log_likelihood: Optional[float] = model["log_likelihood"]
-        self.df_resid: Optional[float] = model["df"]
-        self.converged: bool = model["converged"]
-        self.warnings: List[str] = model["warnings"]
-        self.scale: str = model["scale"]
+
+    @property
+    def _raw(self) -> Dict[str, Any]:
+        # Parsed on first use: a batch of thousands of fits need not pay for every path.
+        if self._parsed is None:
+            self._parsed = json.loads(self._inner.json())
+        return self._parsed
+
+    def _model(self, key: str) -> Any:
+        return self._raw["model"][key]
+
+    spec = property(lambda self: self._raw["spec"], doc="The specification fitted (the core's ItsSpec).")
+    n_used = property(lambda self: self._raw["n_used"], doc="Rows used in the fit.")
+    n_rows = property(lambda self: self._raw["n_rows"], doc="Rows given.")
+    excluded_times = property(lambda self: self._raw["excluded_times"], doc="Time points left out (transitions).")
+    dispersion = property(lambda self: self._model("dispersion"), doc="σ² (Gaussian), φ (quasi), else 1.")
+    ar1 = property(lambda self: self._model("ar1"), doc="AR(1) coefficient (GLS, Prais–Winsten).")
+    theta = property(lambda self: self._model("theta"), doc="Negative binomial θ.")
+    aic = property(lambda self: self._model("aic"), doc="AIC where the model has a likelihood.")
+    bic = property(lambda self: self._model("bic"), doc="BIC where the model has a likelihood.")
+    log_likelihood = property(lambda self: self._model("log_likelihood"), doc="Log-likelihood, where defined.")
+    df_resid = property(lambda self: self._model("df"), doc="Degrees of freedom of t statistics (None: z).")
+    converged = property(lambda self: self._model("converged"), doc="Whether every iterative step converged.")
+    warnings = property(lambda self: self._model("warnings"), doc="Warnings from the fitter.")
+    scale = property(lambda self: self._model("scale"), doc="Scale of the linear predictor.")
 
     @property
     def params(self) -> pd.Series:
@@ -257,8 +269,8 @@ class ItsResult:
 
     def coefficients(self) -> pd.DataFrame:
         """Term, estimate, se, statistic, p_value, ci_low, ci_high (+ ratio columns for log/logit links)."""
-        df = pd.DataFrame(self._raw["coefficients"])
-        if self.scale == "identity":
+        df = pd.DataFrame(json.loads(self._inner.coefficients_json()))
+        if df["ratio"].isna().all():  # identity link: no ratios
             df = df.drop(columns=["ratio", "ratio_low", "ratio_high"])
         return df
 
@@ -326,20 +338,19 @@ class ItsResult:
         """
         if self._columns is None:
             raise ArgumentError("placebo needs the data (fit with ri.its, not a batch)")
-        rows = []
+        parts = []
         for t, fit in _core.its_placebo(self._columns, self._spec_json):
-            for c in json.loads(fit.json())["coefficients"]:
-                rows.append({"placebo_time": t, **c})
-        df = pd.DataFrame(rows)
-        if df.empty:
-            return df
+            c = pd.DataFrame(json.loads(fit.coefficients_json()))
+            c.insert(0, "placebo_time", t)
+            parts.append(c)
+        if not parts:
+            return pd.DataFrame()
+        df = pd.concat(parts, ignore_index=True)
         change = ~df["term"].isin(["(Intercept)", "time"]) & ~df["term"].str.startswith("season")
         df = df.loc[change].reset_index(drop=True)
-        real = self.coefficients().set_index("term")["estimate"]
-        df["share_as_large"] = [
-            np.mean(np.abs(df.loc[df["term"] == term, "estimate"]) >= abs(real.get(term, np.nan)))
-            for term in df["term"]
-        ]
+        real = self.coefficients().set_index("term")["estimate"].abs()
+        as_large = df["estimate"].abs() >= df["term"].map(real)
+        df["share_as_large"] = as_large.groupby(df["term"]).transform("mean")
         return df
 
     def summary(self) -> "ItsSummary":

@@ -29,6 +29,11 @@ impl PyItsFit {
         serde_json::to_string(&*self.inner).map_err(|e| json_err("fit", e))
     }
 
+    /// The coefficient table alone as JSON (cheap for batches and placebo runs).
+    fn coefficients_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.inner.coefficients).map_err(|e| json_err("coefficients", e))
+    }
+
     /// Effects at the given horizons as JSON.
     fn effects(&self, py: Python<'_>, horizons: Vec<usize>) -> PyResult<String> {
         let inner = Arc::clone(&self.inner);
