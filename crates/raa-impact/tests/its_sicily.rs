@@ -253,3 +253,20 @@ fn gls_ar1_oracles() {
     let pw = gaussian(1.0, Errors::PraisWinsten);
     assert!(pw.model.ar1.unwrap() > 0.0 && pw.n_used == 59);
 }
+
+#[test]
+fn an_exactly_fitted_segment_is_an_error_not_a_panic() {
+    // Two pre-period points with intercept and trend: the Newey–West meat of the pre-period is zero.
+    let s = sicily();
+    let spec = ItsSpec {
+        interruptions: vec![Interruption::at(3.0)],
+        errors: Errors::NeweyWest {
+            lag: Some(1),
+            adjust: false,
+        },
+        ..ItsSpec::default()
+    };
+    let series = Series::new(&s.time[..36], &s.rate[..36]);
+    let e = fit(&series, &spec).unwrap_err().to_string();
+    assert!(e.contains("fits the data exactly"), "{e}");
+}

@@ -63,6 +63,7 @@ pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted>
             ))
         }
     };
+    check_variances(&model)?;
     Ok(Fitted {
         model,
         x: rows(d),
@@ -297,4 +298,22 @@ fn model_from_gls(fit: GlsFit, offset: &[f64]) -> ModelFit {
         iterations: fit.iterations,
         warnings,
     }
+}
+
+/// Every coefficient needs a finite, positive variance: a zero or undefined one means the model
+/// fits some segment exactly (too few points around an interruption) and no inference is possible.
+fn check_variances(m: &ModelFit) -> Result<()> {
+    let p = m.p();
+    for j in 0..p {
+        let v = m.covariance[j * p + j];
+        if !(v.is_finite() && v > 0.0) {
+            return Err(Error::argument(
+                &m.names[j],
+                format!(
+                    "has variance {v:e}: the model fits the data exactly around it (too few points for its segment); use more points or a simpler impact"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
