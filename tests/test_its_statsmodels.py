@@ -22,6 +22,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import raa_impact as ri
 
@@ -108,6 +109,13 @@ def _check(ours, theirs, rel, what, abs_=0.0):
         f"{what}: worst relative difference {_rel(ours, theirs):.3g}\nours   {ours}\ntheirs {theirs}")
 
 
+def _check_ls_params(ours, fit):
+    """Least-squares estimates: 1e-8 relative, or 1e-8 standard errors for a coefficient small
+    next to the others (rounding error in a least-squares solve scales with the whole
+    coefficient vector and the design's conditioning, not with each coefficient's own size)."""
+    _check(ours, fit.params, 1e-8, "params", abs_=1e-8 * np.asarray(fit.bse))
+
+
 def _default_lag(n):
     """Newey-West's rule, floor(4 (n/100)^(2/9)) (statsmodels needs maxlags given)."""
     return int(math.floor(4 * (n / 100) ** (2 / 9)))
@@ -142,7 +150,7 @@ def test_ols_matches_statsmodels(seed):
         f = sm.OLS(y, X).fit()
         c = _table(r).loc[list(X.columns)]
         assert r.n_used == len(y)
-        _check(c["estimate"], f.params, 1e-8, "params")
+        _check_ls_params(c["estimate"], f)
         _check(c["se"], f.bse, 1e-8, "bse")
         _check(c["statistic"], f.tvalues, 1e-8, "t")
         _check(c["p_value"], f.pvalues, 1e-8, "p", abs_=1e-12)
@@ -180,7 +188,7 @@ def test_wls_precision_weights_match_statsmodels():
         r = ri.its(d, outcome="y", time="t", interruption=t0, weights="w", **kw)
         f = sm.WLS(y, X, weights=w).fit()
         c = _table(r).loc[list(X.columns)]
-        _check(c["estimate"], f.params, 1e-8, "params")
+        _check_ls_params(c["estimate"], f)
         _check(c["se"], f.bse, 1e-8, "bse")
         _check(r.dispersion, f.scale, 1e-8, "sigma^2")
         _check(r.log_likelihood, f.llf, 1e-8, "llf")
@@ -203,7 +211,7 @@ def test_newey_west_matches_statsmodels_hac(adjust):
         f = sm.OLS(y, X).fit(cov_type="HAC", use_t=True,
                              cov_kwds={"maxlags": lags, "use_correction": adjust})
         c = _table(r).loc[list(X.columns)]
-        _check(c["estimate"], f.params, 1e-8, "params")
+        _check_ls_params(c["estimate"], f)
         _check(c["se"], f.bse, 1e-8, f"HAC bse (L={lags}, adjust={adjust})")
         _check(c["p_value"], f.pvalues, 1e-8, "p (t)", abs_=1e-12)
         ci = f.conf_int(0.05)
@@ -222,9 +230,49 @@ def test_newey_west_default_lag_is_the_rule_of_thumb():
         _check(_table(r).loc[list(X.columns), "se"], f.bse, 1e-8, f"HAC bse (n={len(y)})")
 
 
-# --------------------------------------------------------------------------- count families
+@pytest.mark.xfail(strict=True, raises=ri.ArgumentError, reason=(
+    "inference/wls.rs forms X'WX (squaring the condition number) and calls a Cholesky pivot "
+    "singular when pivot^2 <= 1e-10 * the largest diagonal entry; with t ~ 3e4 the diagonal of "
+    "`time` is ~n*9e8 while `step`'s pivot^2 is ~n/10, so a full-rank design is rejected "
+    "('step is constant or a linear combination ...')"))
+def test_large_time_values_are_not_rank_deficient():
+    """A time index in the tens of thousands (days since 1970 run past 20,000; spreadsheet serial
+    dates past 45,000) gives a design that statsmodels fits without trouble (condition number
+    1e8-1e9, far from singular in double precision). ri.its should fit it too; params compared
+    to 1e-6 relative (loose: the design is ill-conditioned)."""
+    rng = np.random.default_rng(8)
+    for start in (30000, 45000, 100000):
+        for n in (24, 60, 120):
+            t = np.arange(start, start + n, dtype=float)
+            d = pd.DataFrame({"t": t, "y": 10 + 0.5 * (t - start) + rng.normal(size=n)})
+            t0 = t[n // 2]
+            X, _ = _design(d, t0)
+            f = sm.OLS(d["y"].to_numpy(), X).fit()
+            assert np.linalg.matrix_rank(X.to_numpy()) == X.shape[1]
+            r = ri.its(d, outcome="y", time="t", interruption=t0)
+            c = _table(r).loc[list(X.columns)]
+            _check(c["estimate"], f.params, 1e-6, f"params (t from {start})", abs_=1e-6 * f.bse.to_numpy())
+            _check(c["se"], f.bse, 1e-6, "bse")
 
-GLM_TOL = 1e-7  # both sides IRLS to tight convergence
+
+# --------------------------------------------------------------------------- count families
+#
+# ri.its fits GLMs exactly as R's glm.fit does (start mu = y + 0.1 for counts, IRLS stopped when
+# |dev - dev_old| / (|dev| + 0.1) < 1e-8, and the covariance, Pearson dispersion and sandwich
+# taken from the last iteration's working weights, i.e. at the previous iterate's mu). statsmodels
+# is run here to convergence (tol 1e-13) and evaluates everything at the final estimate.
+# Hence three kinds of comparison:
+#   * estimates, log-likelihood, AIC, theta: the converged values, to a tolerance set by R's
+#     stopping rule (estimates within 1e-6 standard errors; observed <= 2e-8 se);
+#   * se, dispersion, statistics, CIs (coarse guard, 5e-4 relative): what the one-step-stale
+#     working weights can move them (observed <= 6e-5 relative on se and the Pearson
+#     dispersion, 1e-4 se on CI bounds); any formula error (t vs z, df, n/(n-p)) is >= 1e-2;
+#   * the same at 1e-7 relative, xfail(strict) except NB2 (whose se come from statsmodels'
+#     GLM at ri.its' theta and agree): the mismatch, reported to the lead.
+
+GLM_TOL = 1e-7  # statsmodels' IRLS converged to 1e-13: what "the same number" should mean
+STALE_TOL = 5e-4  # R-style stale working weights: observed <= 6e-5 on se, 1e-4 on CI bounds (se units)
+FAMILIES = ["poisson", "quasipoisson", "binomial", "negbin", "poisson_hac", "poisson_hac_adjusted"]
 
 
 def _count_case(rng, k, *, mean=None):
@@ -248,114 +296,158 @@ def _glm_fit(y, X, family, offset, **fit):
         return sm.GLM(y, X, family=family, offset=offset).fit(tol=1e-13, maxiter=200, **fit)
 
 
-def test_poisson_with_exposure_and_offset_matches_statsmodels():
-    """Poisson, log link: exposure= (logged by ri.its) and offset= (already logged) give the same
-    fit as statsmodels' GLM with offset log(pop). Estimates, se, z-statistics, p-values (normal),
-    Wald CIs and log-lik/AIC (R's and statsmodels' AIC agree for Poisson: 2p)."""
-    rng = np.random.default_rng(11)
+def _glm_cases(family):
+    """(ri result, statsmodels GLM result for inference, statsmodels result for the estimates,
+    X) for N_SERIES generated series of one family; cached (several tests read them)."""
+    if family in _GLM_CACHE:
+        return _GLM_CACHE[family]
+    rng = np.random.default_rng(10 + FAMILIES.index(family))
+    out = []
     for k in range(N_SERIES):
-        d, t0, X, keep, mu, kw = _count_case(rng, k)
-        d["y"] = rng.poisson(mu).astype(float)
-        f = _glm_fit(d["y"][keep].to_numpy(), X, sm.families.Poisson(), d["log_pop"][keep].to_numpy())
-        ci = f.conf_int(0.05)
-        for how in ({"exposure": "pop"}, {"offset": "log_pop"}):
+        if family == "binomial":
+            covs = [f"x{j + 1}" for j in range(k % 2)]
+            d, t0, _, eta = _series(rng, covariates=len(covs))
+            trials = rng.integers(5, 200, size=len(d))
+            succ = rng.binomial(trials, 1 / (1 + np.exp(-(rng.uniform(-2, 2) + eta))))
+            d["trials"], d["prop"] = trials.astype(float), succ / trials
+            X, _ = _design(d, t0, covariates=covs)
+            r = ri.its(d, outcome="prop", time="t", interruption=t0, family="binomial", weights="trials",
+                       covariates=covs)
+            f = _glm_fit(np.column_stack([succ, trials - succ]), X, sm.families.Binomial(), None)
+            out.append((r, f, f, X))
+            continue
+        d, t0, X, keep, mu, kw = _count_case(rng, k, mean=rng.uniform(5, 100) if family == "negbin" else None)
+        off = d["log_pop"][keep].to_numpy()
+        if family == "negbin":
+            theta = rng.uniform(2, 30)
+            d["y"] = rng.negative_binomial(theta, theta / (theta + mu)).astype(float)
+        elif family == "quasipoisson":  # overdispersed: a gamma-mixed Poisson
+            d["y"] = rng.poisson(mu * rng.gamma(5, 1 / 5, size=len(mu))).astype(float)
+        else:
+            d["y"] = rng.poisson(mu).astype(float)
+        y = d["y"][keep].to_numpy()
+        if family == "negbin":
+            r = ri.its(d, outcome="y", time="t", interruption=t0, family="negbin", exposure="pop", **kw)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = sm.NegativeBinomial(y, X, loglike_method="nb2", offset=off)
+                # BFGS from statsmodels' own start (Poisson fit), then Newton to polish.
+                rough = model.fit(method="bfgs", maxiter=2000, gtol=1e-8, disp=0)
+                est = model.fit(start_params=rough.params, method="newton", maxiter=100, tol=1e-12, disp=0)
+            # Se as R's glm.nb reports them: the GLM information with theta fixed at its estimate.
+            f = _glm_fit(y, X, sm.families.NegativeBinomial(alpha=1 / r.theta), off)
+            out.append((r, f, est, X))
+            continue
+        if family.startswith("poisson_hac"):
+            adjust = family.endswith("adjusted")
+            lags = int(rng.integers(0, 6))
+            r = ri.its(d, outcome="y", time="t", interruption=t0, family="poisson", exposure="pop",
+                       errors="newey_west", lags=lags, adjust=adjust, **kw)
+            # adjust=True is the n / (n - p) scaling: statsmodels' use_correction=True.
+            f = _glm_fit(y, X, sm.families.Poisson(), off, cov_type="HAC",
+                         cov_kwds={"maxlags": lags, "use_correction": adjust})
+        elif family == "quasipoisson":
+            r = ri.its(d, outcome="y", time="t", interruption=t0, family="quasipoisson", exposure="pop", **kw)
+            # Pearson dispersion (scale="X2"); R's quasipoisson uses t(n - p): use_t=True.
+            f = _glm_fit(y, X, sm.families.Poisson(), off, scale="X2", use_t=True)
+        else:
+            # Alternate exposure= (logged by ri.its) and offset= (already on the log scale).
+            how = {"exposure": "pop"} if k % 2 else {"offset": "log_pop"}
             r = ri.its(d, outcome="y", time="t", interruption=t0, family="poisson", **how, **kw)
-            c = _table(r).loc[list(X.columns)]
-            _check(c["estimate"], f.params, GLM_TOL, f"params {how}")
-            _check(c["se"], f.bse, GLM_TOL, "bse")
-            _check(c["statistic"], f.tvalues, GLM_TOL, "z")
-            _check(c["p_value"], f.pvalues, GLM_TOL, "p", abs_=1e-12)
-            _check(c["ci_low"], ci[0], GLM_TOL, "ci_low")
-            _check(c["ci_high"], ci[1], GLM_TOL, "ci_high")
-            _check(c["ratio"], np.exp(f.params), GLM_TOL, "rate ratio")
-            _check(r.log_likelihood, f.llf, GLM_TOL, "llf")
-            _check(r.aic, f.aic, GLM_TOL, "aic")
+            f = _glm_fit(y, X, sm.families.Poisson(), off)
+        out.append((r, f, f, X))
+    _GLM_CACHE[family] = out
+    return out
 
 
-def test_quasi_poisson_dispersion_and_se_match_statsmodels():
-    """Quasi-Poisson: statsmodels' GLM Poisson fit with scale="X2" (Pearson chi^2 / (n - p)).
-    Dispersion and se (Poisson se * sqrt(dispersion)) to 1e-7 relative. P-values: R's
-    quasipoisson (and, we check, ri.its) use t(n - p); statsmodels does with use_t=True."""
-    rng = np.random.default_rng(12)
-    for k in range(N_SERIES):
-        d, t0, X, keep, mu, kw = _count_case(rng, k)
-        # Overdispersed counts: a gamma-mixed Poisson.
-        d["y"] = rng.poisson(mu * rng.gamma(5, 1 / 5, size=len(mu))).astype(float)
-        r = ri.its(d, outcome="y", time="t", interruption=t0, family="quasipoisson", exposure="pop", **kw)
-        f = _glm_fit(d["y"][keep].to_numpy(), X, sm.families.Poisson(), d["log_pop"][keep].to_numpy(),
-                     scale="X2", use_t=True)
+_GLM_CACHE: dict = {}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_glm_estimates_match_statsmodels(family):
+    """Estimates (and rate / odds ratios) within 1e-6 se of statsmodels' converged ones (R's
+    stopping rule; observed <= 2e-8 se); log-likelihood and AIC 1e-8 relative (flat at the
+    optimum: second order in the estimates' error). R's and statsmodels' AIC agree for these
+    families (2p; NB2 counts theta: 2(p + 1), statsmodels' discrete model does too).
+    NB2: estimates and theta = 1/alpha against statsmodels' discrete NegativeBinomial
+    (nb2, Newton to 1e-12), 1e-5 relative: two optimisers on a likelihood flat in theta."""
+    for r, f, est, X in _glm_cases(family):
         c = _table(r).loc[list(X.columns)]
-        _check(r.dispersion, f.scale, GLM_TOL, "dispersion")
-        _check(c["estimate"], f.params, GLM_TOL, "params")
-        _check(c["se"], f.bse, GLM_TOL, "bse")
-        _check(c["p_value"], f.pvalues, GLM_TOL, "p (t)", abs_=1e-12)
+        if family == "negbin":
+            _check(c["estimate"], est.params.iloc[:-1], 1e-5, "params (NB2 ML)", abs_=1e-8)
+            _check(r.theta, 1 / est.params.iloc[-1], 1e-5, "theta")
+            _check(r.log_likelihood, est.llf, 1e-8, "llf")
+            _check(r.aic, est.aic, 1e-8, "aic")
+        elif family != "quasipoisson":  # quasi-Poisson: no likelihood, no AIC (R gives NA)
+            _check(r.log_likelihood, est.llf, 1e-8, "llf")
+            _check(r.aic, est.aic, 1e-8, "aic")
+        gap = np.abs(c["estimate"].to_numpy() - f.params.to_numpy()) / f.bse.to_numpy()
+        assert gap.max() < 1e-6, f"estimates differ by {gap.max():.3g} se"
+        _check(c["ratio"], np.exp(c["estimate"]), 1e-12, "ratio = exp(estimate)")
 
 
-def test_binomial_proportions_with_trials_match_statsmodels():
-    """Binomial, logit link: ri.its(outcome=proportion, weights=trials) vs statsmodels' GLM on
-    (successes, failures). Estimates, se, p-values (normal) and odds ratios, 1e-7 relative; the
-    log-likelihood includes the log binomial coefficients on both sides (as R's logLik)."""
-    rng = np.random.default_rng(13)
-    for k in range(N_SERIES):
-        covs = [f"x{j + 1}" for j in range(k % 2)]
-        d, t0, b, eta = _series(rng, covariates=len(covs))
-        trials = rng.integers(5, 200, size=len(d))
-        p = 1 / (1 + np.exp(-(rng.uniform(-2, 2) + eta)))
-        succ = rng.binomial(trials, p)
-        d["trials"] = trials.astype(float)
-        d["prop"] = succ / trials
-        X, keep = _design(d, t0, covariates=covs)
-        r = ri.its(d, outcome="prop", time="t", interruption=t0, family="binomial", weights="trials",
-                   covariates=covs)
-        f = _glm_fit(np.column_stack([succ, trials - succ]), X, sm.families.Binomial(), None)
+def _inference_gaps(family):
+    """Worst relative differences of the inference quantities over the series of one family.
+
+    P-values are left out: their relative error is the statistic's times about z^2 (a 3e-5
+    relative change in z = 35 moves p by 4%), so they are checked instead against the
+    reference distribution at ri.its' own statistic (test below).
+    """
+    worst = {}
+    for r, f, _, X in _glm_cases(family):
         c = _table(r).loc[list(X.columns)]
-        _check(c["estimate"], f.params, GLM_TOL, "params")
-        _check(c["se"], f.bse, GLM_TOL, "bse")
-        _check(c["p_value"], f.pvalues, GLM_TOL, "p", abs_=1e-12)
-        _check(c["ratio"], np.exp(f.params), GLM_TOL, "odds ratio")
-        _check(r.log_likelihood, f.llf, GLM_TOL, "llf")
+        se = f.bse.to_numpy()
+        if family == "quasipoisson":
+            # ri.its gives quasi-Poisson Wald intervals with the normal quantile (as the Sicily
+            # oracle, R's confint.default) but t(n - p) p-values (R's summary.glm); statsmodels'
+            # use_t=True fit would use t for both, so build the z interval from its params, bse.
+            z = stats.norm.ppf(0.975)
+            ci = (f.params - z * f.bse, f.params + z * f.bse)
+        else:
+            ci = f.conf_int(0.05)
+        stat = np.asarray(f.tvalues)
+        pairs = {"se": (c["se"], f.bse),
+                 # Statistics near zero: differences relative to max(1, |z|).
+                 "statistic": ((c["statistic"] - stat) / np.maximum(1, np.abs(stat)) + 1, 1),
+                 # CI bounds can sit near zero: their differences in units of the se.
+                 "ci_low": ((c["ci_low"] - ci[0]) / se + 1, 1), "ci_high": ((c["ci_high"] - ci[1]) / se + 1, 1)}
+        if family in ("quasipoisson",):
+            pairs["dispersion"] = (r.dispersion, f.scale)
+        for name, (a, b) in pairs.items():
+            worst[name] = max(worst.get(name, 0.0), _rel(a, b))
+    return worst
 
 
-def test_negative_binomial_theta_by_ml_matches_statsmodels():
-    """NB2 with theta by ML: statsmodels' discrete NegativeBinomial (loglike_method="nb2",
-    alpha = 1/theta), Newton to gradient 1e-12. Estimates, theta and log-lik to 1e-5 relative
-    (two optimisers on a likelihood flat in theta near its maximum). Se as R's glm.nb reports
-    them (the GLM information with theta fixed at its estimate): statsmodels' GLM
-    NegativeBinomial(alpha=1/theta_ours), 1e-7 relative."""
-    rng = np.random.default_rng(14)
-    for k in range(N_SERIES):
-        d, t0, X, keep, mu, kw = _count_case(rng, k, mean=rng.uniform(5, 100))
-        theta = rng.uniform(2, 30)
-        d["y"] = rng.negative_binomial(theta, theta / (theta + mu)).astype(float)
-        r = ri.its(d, outcome="y", time="t", interruption=t0, family="negbin", exposure="pop", **kw)
-        y, off = d["y"][keep].to_numpy(), d["log_pop"][keep].to_numpy()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            start = np.r_[_glm_fit(y, X, sm.families.Poisson(), off).params, 0.1]
-            nb = sm.NegativeBinomial(y, X, loglike_method="nb2", offset=off).fit(
-                start_params=start, method="newton", maxiter=200, tol=1e-12, disp=0)
+@pytest.mark.parametrize("family", FAMILIES)
+def test_glm_p_values_follow_the_reference_distribution(family):
+    """p = 2 P(|T| > |statistic|) with T normal (statsmodels' GLM default), or t(n - p) for
+    quasi-Poisson (statsmodels' use_t=True, R's summary.glm); scipy as the reference, 1e-8
+    relative (1e-15 absolute for tail values)."""
+    for r, f, _, X in _glm_cases(family):
         c = _table(r).loc[list(X.columns)]
-        _check(c["estimate"], nb.params.iloc[:-1], 1e-5, "params", abs_=1e-8)
-        _check(r.theta, 1 / nb.params.iloc[-1], 1e-5, "theta")
-        _check(r.log_likelihood, nb.llf, 1e-8, "llf")
-        g = _glm_fit(y, X, sm.families.NegativeBinomial(alpha=1 / r.theta), off)
-        _check(c["estimate"], g.params, GLM_TOL, "params given theta")
-        _check(c["se"], g.bse, GLM_TOL, "bse given theta")
+        dist = stats.t(f.df_resid) if family == "quasipoisson" else stats.norm
+        _check(c["p_value"], 2 * dist.sf(np.abs(c["statistic"])), 1e-8, "p", abs_=1e-15)
 
 
-@pytest.mark.parametrize("adjust", [False, True])
-def test_poisson_with_hac_matches_statsmodels(adjust):
-    """HAC (Newey-West) around a Poisson GLM: statsmodels' GLM fit(cov_type="HAC") with the same
-    lag; estimates and se to 1e-7 relative; adjust=True is use_correction=True (n / (n - p))."""
-    rng = np.random.default_rng(15 + adjust)
-    for k in range(N_SERIES):
-        d, t0, X, keep, mu, kw = _count_case(rng, k)
-        d["y"] = rng.poisson(mu).astype(float)
-        lags = int(rng.integers(0, 6))
-        r = ri.its(d, outcome="y", time="t", interruption=t0, family="poisson", exposure="pop",
-                   errors="newey_west", lags=lags, adjust=adjust, **kw)
-        f = _glm_fit(d["y"][keep].to_numpy(), X, sm.families.Poisson(), d["log_pop"][keep].to_numpy(),
-                     cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": adjust})
-        c = _table(r).loc[list(X.columns)]
-        _check(c["estimate"], f.params, GLM_TOL, "params")
-        _check(c["se"], f.bse, GLM_TOL, f"HAC bse (L={lags}, adjust={adjust})")
+@pytest.mark.parametrize("family", FAMILIES)
+def test_glm_inference_matches_statsmodels_to_r_convergence(family):
+    """Se, statistics (z; t for quasi-Poisson), Wald CIs and the Pearson dispersion:
+    1e-4 relative, the most R's one-step-stale working weights move them (see the section
+    comment); the strict comparison is the xfail test below."""
+    worst = _inference_gaps(family)
+    assert max(worst.values()) < STALE_TOL, worst
+
+
+_STALE = pytest.mark.xfail(strict=True, reason=(
+    "ri.its takes the GLM covariance, Pearson dispersion and HAC meat from the last IRLS "
+    "iteration's working weights (R glm.fit's convention, stopping at relative deviance change "
+    "< 1e-8), not at the final estimate as statsmodels does: se differ up to ~6e-5 relative, "
+    "the quasi-Poisson dispersion up to ~5e-5"))
+
+
+@pytest.mark.parametrize("family", [f if f == "negbin" else pytest.param(f, marks=_STALE) for f in FAMILIES])
+def test_glm_inference_at_the_converged_estimate(family):
+    """Se, statistics, CIs and dispersion evaluated at the converged estimate, as statsmodels
+    reports them: 1e-7 relative."""
+    worst = _inference_gaps(family)
+    assert max(worst.values()) < GLM_TOL, worst
