@@ -5,6 +5,7 @@ use super::model::{ModelFit, Scale};
 use super::series::Sorted;
 use super::spec::Likelihood;
 use super::spec::{Errors, Family, ItsSpec};
+use super::standardise::standardise;
 use crate::glm::{self, Family as GlmFamily, GlmFit, GlmOptions};
 use crate::gls::{self, Ar1Options, GlsFit, Method, PraisOptions};
 use crate::inference::{vcov_newey_west, wls, HacOptions, WlsFit};
@@ -30,7 +31,9 @@ fn rows(d: &Design) -> Vec<Vec<f64>> {
         .collect()
 }
 
-pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted> {
+pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, original: &Design) -> Result<Fitted> {
+    let standardised = standardise(original);
+    let d = &standardised.design;
     let y: Vec<f64> = d.kept.iter().map(|&r| s.y[r]).collect();
     let w: Option<Vec<f64>> = s
         .weights
@@ -63,10 +66,12 @@ pub(crate) fn estimate(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<Fitted>
             ))
         }
     };
+    let mut model = model;
+    standardised.restore(&mut model);
     check_variances(&model)?;
     Ok(Fitted {
         model,
-        x: rows(d),
+        x: rows(original),
         offset,
     })
 }
@@ -105,7 +110,11 @@ fn least_squares(
         * (sum_log_w - n_used * ((2.0 * std::f64::consts::PI).ln() + 1.0 - n_used.ln() + rss.ln()));
     let k = p as f64 + 1.0;
     let covariance = match hac {
-        Some(o) => newey_west(&fit, &cols, &w, o)?,
+        Some(o) => degenerate_hac(
+            newey_west(&fit, &cols, &w, o)?,
+            &fit.vcov_classical(&w),
+            &names,
+        )?,
         None => fit.vcov_classical(&w),
     };
     Ok(ModelFit {
@@ -170,7 +179,7 @@ fn generalised(
     let cols: Vec<&[f64]> = d.columns.iter().map(Vec::as_slice).collect();
     let fit = glm::fit(&cols, &d.names, y, &options)?;
     let covariance = match hac {
-        Some(o) => glm_newey_west(&fit, d, o)?,
+        Some(o) => degenerate_hac(glm_newey_west(&fit, d, o)?, &fit.covariance, &fit.names)?,
         None => fit.covariance.clone(),
     };
     Ok(model_from_glm(family, fit, covariance, y))
@@ -316,4 +325,23 @@ fn check_variances(m: &ModelFit) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A Newey–West variance that is a rounding-error fraction of the model-based one means the scores
+/// of some coefficient are all zero: a segment is fitted exactly, so there is nothing to estimate
+/// its variance from.
+fn degenerate_hac(hac: Vec<f64>, model: &[f64], names: &[String]) -> Result<Vec<f64>> {
+    let p = names.len();
+    for j in 0..p {
+        let (h, m) = (hac[j * p + j], model[j * p + j]);
+        if h.is_nan() || h <= 1e-10 * m {
+            return Err(Error::argument(
+                &names[j],
+                format!(
+                    "has a Newey–West variance of {h:e} against a model-based {m:e}: the model fits the data exactly around it (too few points for its segment); use more points or a simpler impact"
+                ),
+            ));
+        }
+    }
+    Ok(hac)
 }

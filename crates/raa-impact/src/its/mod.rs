@@ -17,6 +17,7 @@ mod placebo;
 mod seasonality;
 mod series;
 mod spec;
+mod standardise;
 
 pub use batch::fit_many;
 pub use coefficients::Coefficient;
