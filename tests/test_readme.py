@@ -16,3 +16,15 @@ def test_python_quick_start_runs():
     assert set(namespace["ba"].columns) >= {"raa", "before", "after"}
     ms = namespace["mine"].milestones
     assert ms[(ms.raa_id == "adopt-east") & (ms.kind == "go_live")].date.iloc[0] == __import__("pandas").Timestamp("2020-10-12")
+
+
+def test_its_quick_start_runs():
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S) if "ri.its(" in b]
+    assert blocks, "the README has an ITS quick start"
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert len(namespace["batch"].fits) == 3
+    assert abs(namespace["r"].ar1 - 0.28) < 0.1
