@@ -153,3 +153,14 @@ def test_diagnostics(sicily):
     assert tests.loc["breusch_godfrey", "statistic"] == pytest.approx(33.4878435981966, rel=1e-10)
     assert tests.loc["ljung_box", "statistic"] == pytest.approx(60.3153318182214, rel=1e-10)
     assert list(d["correlogram"]["lag"]) == list(range(1, 13))
+
+
+def test_batch_with_an_interruption_per_group(sicily):
+    a = sicily.assign(la="A", go=37)
+    b = sicily.assign(la="B", go=25)
+    batch = ri.its(pd.concat([a, b]), outcome="rate", time="time", interruption="go", by="la")
+    for key, t0 in (("A", 37), ("B", 25)):
+        one = ri.its(sicily, outcome="rate", time="time", interruption=t0)
+        assert batch[key].params["step"] == pytest.approx(one.params["step"], rel=1e-12)
+    with pytest.raises(ri.ArgumentError, match="several values"):
+        ri.its(sicily.assign(la="A", go=sicily["time"]), outcome="rate", time="time", interruption="go", by="la")

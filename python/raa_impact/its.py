@@ -146,15 +146,17 @@ def its(
 ) -> Union["ItsResult", "ItsBatch"]:
     """Fit a segmented regression (interrupted time series) to one series, or to every group of `by`.
 
-    The level change is measured at the interruption: the slope term is ``(t - T0) * D``
-    (Huitema–McKean), or ``(t - T0 + slope_origin) * D``.
+    The level change is measured at the interruption: the slope term is ``(t - T) * D``
+    (Huitema–McKean), or ``(t - T + slope_origin) * D``, where ``T = T0 + bed_in`` is where the
+    post-interruption segment starts (``T0`` itself without a bed-in).
 
     Parameters
     ----------
     data : DataFrame with one row per time point (per group with `by` or `comparison`).
     outcome, time : column names; `time` in whole periods (e.g. month 1, 2, ...), without gaps.
     interruption : the first post-interruption time point ``T0``; a list for several
-        interruptions, or dicts ``{"time": 37, "label": "go_live", "bed_in": 6, "impact": ...}``.
+        interruptions, or dicts ``{"time": 37, "label": "go_live", "bed_in": 6, "impact": ...}``;
+        with `by`, a column name gives each group its own ``T0`` (e.g. each LA's go-live period).
     family : "gaussian" | "poisson" | "quasipoisson" | "negbin" | "binomial".
     offset : column already on the log scale; exposure : column to be logged (e.g. population).
     weights : precision weights (gaussian) or numbers of trials (binomial proportions).
@@ -180,9 +182,12 @@ def its(
     0.8944
     """
     covariates = list(covariates or [])
+    per_group = isinstance(interruption, str)
+    if per_group and by is None:
+        raise ArgumentError("invalid argument `interruption`: a column name needs by= (one interruption per group)")
     season_spec, season_col = _seasonality(seasonality)
     spec = {
-        "interruptions": _interruptions(interruption, impact, bed_in, anticipation, transition),
+        "interruptions": _interruptions(0.0 if per_group else interruption, impact, bed_in, anticipation, transition),
         "family": _FAMILIES[_choice("family", family, _FAMILIES)],
         "errors": _errors(errors, lags, adjust, method),
         "seasonality": season_spec,
@@ -212,8 +217,24 @@ def its(
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
     bounds = [int(b) for b in np.r_[starts, len(keys)]]
     cols = _columns(sorted_data, names, covariates)
-    results = _core.its_fit_many(cols, bounds, spec_json)
+    times = _group_times(sorted_data, interruption, by, starts, bounds) if per_group else None
+    results = _core.its_fit_many(cols, bounds, spec_json, times)
     return ItsBatch(by, [keys[s] for s in starts], results, meta)
+
+
+def _group_times(data: pd.DataFrame, column: str, by: str, starts: Any, bounds: List[int]) -> List[float]:
+    """Each group's interruption from `column`, which must be constant within the group."""
+    values = _float_column(data, column, "interruption")
+    times = []
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        v = values[lo:hi]
+        if not (v == v[0]).all():
+            key = data[by].iloc[lo]
+            raise ArgumentError(
+                f"invalid argument `interruption`: column {column!r} takes several values in group {by}={key!r}; "
+                "it must give one interruption time per group")
+        times.append(float(v[0]))
+    return times
 
 
 class ItsResult:
@@ -290,7 +311,8 @@ class ItsResult:
         return pd.DataFrame(self._raw["path"])
 
     def effects(self, horizons: Optional[Sequence[int]] = None) -> pd.DataFrame:
-        """Pointwise, average and cumulative effects over the first `h` post-interruption periods.
+        """Pointwise, average and cumulative effects over the first `h` post-interruption periods
+        (counted from ``T = T0 + bed_in``, the start of the post segment).
 
         `horizons` defaults to the whole observed post period. Absolute effects are on the outcome's
         scale; relative ones are ``fitted / counterfactual - 1`` with intervals from the log ratio.

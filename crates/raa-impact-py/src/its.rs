@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use raa_impact::its::{fit as core_fit, fit_many, placebo, ItsFit, ItsSpec, Series};
+use raa_impact::its::{fit as core_fit, fit_each, placebo, ItsFit, ItsSpec, Series};
 
 use crate::errors::{arg, run, to_py};
 
@@ -116,20 +116,30 @@ pub fn its_fit(py: Python<'_>, columns: Columns<'_>, spec_json: &str) -> PyResul
     })
 }
 
-/// Fit many series (rows `bounds[i]..bounds[i+1]`): a fit or an error message per series.
+/// Fit many series (rows `bounds[i]..bounds[i+1]`): a fit or an error message per series. With
+/// `times`, series `i`'s first interruption is at `times[i]`.
 #[pyfunction]
+#[pyo3(signature = (columns, bounds, spec_json, times=None))]
 pub fn its_fit_many(
     py: Python<'_>,
     columns: Columns<'_>,
     bounds: Vec<usize>,
     spec_json: &str,
+    times: Option<Vec<f64>>,
 ) -> PyResult<Vec<(Option<PyItsFit>, Option<String>)>> {
     let spec = spec(spec_json)?;
-    let all: Vec<Series<'_>> = bounds
+    let jobs: Vec<(Series<'_>, ItsSpec)> = bounds
         .windows(2)
-        .map(|w| columns.series(w[0], w[1]))
+        .enumerate()
+        .map(|(i, w)| {
+            let mut s = spec.clone();
+            if let (Some(t), Some(first)) = (&times, s.interruptions.first_mut()) {
+                first.time = t.get(i).copied().unwrap_or(f64::NAN);
+            }
+            Ok((columns.series(w[0], w[1])?, s))
+        })
         .collect::<PyResult<_>>()?;
-    let fits = run(py, || Ok(fit_many(&all, &spec)))?;
+    let fits = run(py, || Ok(fit_each(&jobs)))?;
     Ok(fits
         .into_iter()
         .map(|r| match r {

@@ -22,3 +22,18 @@ use rayon::prelude::*;
 pub fn fit_many(series: &[Series], spec: &ItsSpec) -> Vec<Result<ItsFit>> {
     series.par_iter().map(|s| fit(s, spec)).collect()
 }
+
+/// Fit each series with its own specification (e.g. each LA's own go-live), in parallel, results
+/// in the order given.
+///
+/// ```
+/// use raa_impact::its::{fit_each, Interruption, ItsSpec, Series};
+/// let t: Vec<f64> = (1..=12).map(f64::from).collect();
+/// let y: Vec<f64> = t.iter().map(|t| t + (t * 2.1).sin()).collect();
+/// let at = |t0: f64| ItsSpec { interruptions: vec![Interruption::at(t0)], ..ItsSpec::default() };
+/// let fits = fit_each(&[(Series::new(&t, &y), at(5.0)), (Series::new(&t, &y), at(8.0))]);
+/// assert!(fits.iter().all(Result::is_ok));
+/// ```
+pub fn fit_each(jobs: &[(Series, ItsSpec)]) -> Vec<Result<ItsFit>> {
+    jobs.par_iter().map(|(s, spec)| fit(s, spec)).collect()
+}

@@ -19,7 +19,7 @@ mod series;
 mod spec;
 mod standardise;
 
-pub use batch::fit_many;
+pub use batch::{fit_each, fit_many};
 pub use coefficients::Coefficient;
 pub use design::Role;
 pub use diagnostics::Diagnostics;
