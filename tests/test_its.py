@@ -164,3 +164,12 @@ def test_batch_with_an_interruption_per_group(sicily):
         assert batch[key].params["step"] == pytest.approx(one.params["step"], rel=1e-12)
     with pytest.raises(ri.ArgumentError, match="several values"):
         ri.its(sicily.assign(la="A", go=sicily["time"]), outcome="rate", time="time", interruption="go", by="la")
+
+
+def test_ar2_errors_equal_nlme(sicily):
+    # nlme::gls(rate ~ smokban + time + post, correlation = corARMA(p = 2), method = "REML") at tight
+    # tolerances: smokban -24.27684 (SE 11.35641), phi 0.23410, 0.40326 (nlme stops ~1e-5 short).
+    r = ri.its(sicily, outcome="rate", time="time", interruption=37, slope_origin=1, errors="ar", ar_order=2)
+    assert r.params["step"] == pytest.approx(-24.2768379087159, rel=1e-4)
+    assert r.bse["step"] == pytest.approx(11.35640876566, rel=1e-4)
+    assert r.ar == pytest.approx([0.234095132680188, 0.403258883795341], abs=1e-4)

@@ -73,8 +73,10 @@ def _interruptions(
     return out
 
 
-def _errors(errors: str, lags: Optional[int], adjust: bool, method: str) -> Dict[str, Any]:
-    errors = _choice("errors", errors, ("ols", "newey_west", "prais_winsten", "ar1"))
+def _errors(errors: str, lags: Optional[int], adjust: bool, method: str, ar_order: int) -> Dict[str, Any]:
+    errors = _choice("errors", errors, ("ols", "newey_west", "prais_winsten", "ar1", "ar"))
+    if errors == "ar":
+        return {"kind": "ar", "order": int(ar_order), "method": _choice("method", method, ("ml", "reml"))}
     if errors == "newey_west":
         return {"kind": "newey_west", "lag": lags, "adjust": bool(adjust)}
     if errors == "ar1":
@@ -137,6 +139,7 @@ def its(
     lags: Optional[int] = None,
     adjust: bool = False,
     method: str = "reml",
+    ar_order: int = 2,
     slope_origin: float = 0.0,
     comparison: Optional[str] = None,
     by: Optional[str] = None,
@@ -165,7 +168,8 @@ def its(
         ``{"column": "quarter", "period": 4, "dummies": True}``.
     bed_in, anticipation : periods after / before ``T0``; `transition` "exclude" leaves them out,
         "segment" gives them their own level and slope.
-    errors : "ols" | "newey_west" (`lags`, `adjust`) | "prais_winsten" | "ar1" (`method` "ml"/"reml").
+    errors : "ols" | "newey_west" (`lags`, `adjust`) | "prais_winsten" | "ar1" (`method` "ml"/"reml")
+        | "ar" (AR(`ar_order`) errors by `method`, as nlme's ``corARMA(p = ar_order)``).
     comparison : a 0/1 column marking the treated series (1) and a comparison series (0): a
         controlled ITS whose effects are the treated-minus-comparison changes (``group:step`` ...).
     by : fit every group of this column separately (in parallel) and return an :class:`ItsBatch`.
@@ -189,7 +193,7 @@ def its(
     spec = {
         "interruptions": _interruptions(0.0 if per_group else interruption, impact, bed_in, anticipation, transition),
         "family": _FAMILIES[_choice("family", family, _FAMILIES)],
-        "errors": _errors(errors, lags, adjust, method),
+        "errors": _errors(errors, lags, adjust, method, ar_order),
         "seasonality": season_spec,
         "slope_origin": float(slope_origin),
         "trend": bool(trend),
@@ -266,7 +270,8 @@ class ItsResult:
     n_rows = property(lambda self: self._raw["n_rows"], doc="Rows given.")
     excluded_times = property(lambda self: self._raw["excluded_times"], doc="Time points left out (transitions).")
     dispersion = property(lambda self: self._model("dispersion"), doc="σ² (Gaussian), φ (quasi), else 1.")
-    ar1 = property(lambda self: self._model("ar1"), doc="AR(1) coefficient (GLS, Prais–Winsten).")
+    ar1 = property(lambda self: self._model("ar1"), doc="AR(1) coefficient (GLS, Prais–Winsten); φ₁ of AR(p).")
+    ar = property(lambda self: self._model("ar"), doc="Every AR coefficient of an AR(p) fit.")
     theta = property(lambda self: self._model("theta"), doc="Negative binomial θ.")
     aic = property(lambda self: self._model("aic"), doc="AIC where the model has a likelihood.")
     bic = property(lambda self: self._model("bic"), doc="BIC where the model has a likelihood.")

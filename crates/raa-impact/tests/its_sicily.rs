@@ -270,3 +270,26 @@ fn an_exactly_fitted_segment_is_an_error_not_a_panic() {
     let e = fit(&series, &spec).unwrap_err().to_string();
     assert!(e.contains("fits the data exactly"), "{e}");
 }
+
+#[test]
+fn ar2_errors_equal_nlme_corarma() {
+    let mut r = csv::Reader::from_path(format!("{DIR}sicily_ar2.csv")).unwrap();
+    let refs: std::collections::HashMap<String, f64> = r
+        .records()
+        .map(Result::unwrap)
+        .map(|x| (x[0].to_string(), x[1].parse().unwrap()))
+        .collect();
+    let method = Likelihood::Reml;
+    let f = gaussian(1.0, Errors::Ar { order: 2, method });
+    let c = f.coefficient("step").unwrap();
+    // nlme stops its own optimiser short of the optimum (about 1e-5 in φ), hence 1e-4.
+    assert!(rel(c.estimate, refs["estimate"]) < 1e-4, "{}", c.estimate);
+    assert!(rel(c.se, refs["se"]) < 1e-4, "{}", c.se);
+    assert!(
+        (f.model.ar[0] - refs["phi1"]).abs() < 1e-4 && (f.model.ar[1] - refs["phi2"]).abs() < 1e-4
+    );
+    // Order 1 is the AR(1) fit.
+    let one = gaussian(1.0, Errors::Ar { order: 1, method });
+    let ar1 = gaussian(1.0, Errors::Ar1 { method });
+    assert!((one.model.ar1.unwrap() - ar1.model.ar1.unwrap()).abs() < 1e-6);
+}

@@ -3,7 +3,7 @@
 
 use super::seasonality;
 use super::series::Sorted;
-use super::spec::{Errors, Impact, Interruption, ItsSpec, Transition};
+use super::spec::{Impact, Interruption, ItsSpec, Transition};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
@@ -304,10 +304,7 @@ fn check_size(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<()> {
         }
     }
     let p = d.names.len() + 1;
-    let extra = usize::from(matches!(
-        spec.errors,
-        Errors::Ar1 { .. } | Errors::PraisWinsten
-    ));
+    let extra = spec.errors.ar_parameters();
     let need = p + 1 + extra;
     if times.len() < need {
         return Err(Error::argument(
@@ -315,7 +312,7 @@ fn check_size(spec: &ItsSpec, s: &Sorted, d: &Design) -> Result<()> {
             format!(
                 "series too short for the model: {} time points are used but the model has {p} coefficients{} and needs at least {need}",
                 times.len(),
-                if extra > 0 { " and an AR(1) parameter" } else { "" }
+                if extra > 0 { format!(" and {extra} autoregressive parameter(s)") } else { String::new() }
             ),
         ));
     }

@@ -45,10 +45,7 @@ impl ItsFit {
         let e = &self.model.diagnostic_residuals;
         let least_squares = self.spec.family == Family::Gaussian
             && matches!(self.spec.errors, Errors::Ols | Errors::NeweyWest { .. });
-        let ar_params = usize::from(matches!(
-            self.spec.errors,
-            Errors::Ar1 { .. } | Errors::PraisWinsten
-        ));
+        let ar_params = self.spec.errors.ar_parameters();
         let breusch_godfrey = if least_squares {
             let cols = self.design_columns();
             let refs: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();

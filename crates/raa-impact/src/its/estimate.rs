@@ -7,7 +7,7 @@ use super::spec::Likelihood;
 use super::spec::{Errors, Family, ItsSpec};
 use super::standardise::standardise;
 use crate::glm::{self, Family as GlmFamily, GlmFit, GlmOptions};
-use crate::gls::{self, Ar1Options, GlsFit, Method, PraisOptions};
+use crate::gls::{self, Ar1Options, ArOptions, GlsFit, Method, PraisOptions};
 use crate::inference::{vcov_newey_west, wls, HacOptions, WlsFit};
 use crate::{Error, Result};
 
@@ -127,6 +127,7 @@ fn least_squares(
         residuals: fit.residuals,
         dispersion: sigma2,
         ar1: None,
+        ar: Vec::new(),
         theta: None,
         log_likelihood: Some(ll),
         aic: Some(-2.0 * ll + 2.0 * k),
@@ -225,6 +226,7 @@ fn model_from_glm(family: Family, fit: GlmFit, covariance: Vec<f64>, y: &[f64]) 
         diagnostic_residuals: pearson,
         dispersion: fit.dispersion,
         ar1: None,
+        ar: Vec::new(),
         theta: fit.theta,
         log_likelihood: fit.log_likelihood,
         aic: fit.log_likelihood.map(|_| fit.aic),
@@ -252,31 +254,40 @@ fn autocorrelated(
     if weighted {
         return Err(Error::argument(
             "weights",
-            "precision weights are not supported with AR(1) or Prais–Winsten errors; use errors = ols or newey_west",
+            "precision weights are not supported with autoregressive or Prais–Winsten errors; use errors = ols or newey_west",
         ));
     }
     let cols: Vec<&[f64]> = d.columns.iter().map(Vec::as_slice).collect();
     let yo: Vec<f64> = y.iter().zip(offset).map(|(y, o)| y - o).collect();
     let fit = match errors {
         Errors::Ar1 { method } => {
-            let method = if method == Likelihood::Ml {
-                Method::Ml
-            } else {
-                Method::Reml
+            let method = gls_method(method);
+            let options = Ar1Options {
+                method,
+                ..Ar1Options::default()
             };
-            gls::fit_ar1(
-                &cols,
-                &d.names,
-                &yo,
-                &Ar1Options {
-                    method,
-                    ..Ar1Options::default()
-                },
-            )?
+            gls::fit_ar1(&cols, &d.names, &yo, &options)?
+        }
+        Errors::Ar { order, method } => {
+            let method = gls_method(method);
+            let options = ArOptions {
+                order,
+                method,
+                ..ArOptions::default()
+            };
+            gls::fit_ar(&cols, &d.names, &yo, &options)?
         }
         _ => gls::prais_winsten(&cols, &d.names, &yo, &PraisOptions::default())?,
     };
     Ok(model_from_gls(fit, offset))
+}
+
+fn gls_method(method: Likelihood) -> Method {
+    if method == Likelihood::Ml {
+        Method::Ml
+    } else {
+        Method::Reml
+    }
 }
 
 fn model_from_gls(fit: GlsFit, offset: &[f64]) -> ModelFit {
@@ -299,6 +310,7 @@ fn model_from_gls(fit: GlsFit, offset: &[f64]) -> ModelFit {
         diagnostic_residuals: fit.normalized_residuals,
         dispersion: fit.sigma * fit.sigma,
         ar1: Some(fit.phi),
+        ar: fit.ar.clone(),
         theta: None,
         log_likelihood: Some(fit.log_likelihood),
         aic: Some(fit.aic),

@@ -70,6 +70,8 @@ pub struct ModelFit {
     pub dispersion: f64,
     /// AR(1) coefficient of GLS or Prais–Winsten fits.
     pub ar1: Option<f64>,
+    /// All autoregressive coefficients of an AR(p) fit (φ₁ first); empty otherwise.
+    pub ar: Vec<f64>,
     /// Negative binomial θ.
     pub theta: Option<f64>,
     /// Log-likelihood where the model has one.

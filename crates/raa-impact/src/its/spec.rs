@@ -221,6 +221,24 @@ pub enum Errors {
         /// ML or REML.
         method: Likelihood,
     },
+    /// GLS with AR(p) errors by ML or REML (as `nlme::gls` with `corARMA(p = order)`).
+    Ar {
+        /// Autoregressive order p ≥ 1.
+        order: usize,
+        /// ML or REML.
+        method: Likelihood,
+    },
+}
+
+impl Errors {
+    /// Number of autoregressive parameters estimated (0 for least squares and Newey–West).
+    pub fn ar_parameters(&self) -> usize {
+        match self {
+            Errors::Ar1 { .. } | Errors::PraisWinsten => 1,
+            Errors::Ar { order, .. } => *order,
+            Errors::Ols | Errors::NeweyWest { .. } => 0,
+        }
+    }
 }
 
 /// A complete model specification, shared by every series of a batch.

@@ -110,6 +110,7 @@ mod tests {
             diagnostic_residuals: vec![],
             dispersion: 1.0,
             ar1: None,
+            ar: Vec::new(),
             theta: None,
             log_likelihood: None,
             aic: None,
