@@ -221,12 +221,12 @@ def its(
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
     bounds = [int(b) for b in np.r_[starts, len(keys)]]
     cols = _columns(sorted_data, names, covariates)
-    times = _group_times(sorted_data, interruption, by, starts, bounds) if per_group else None
+    times = _group_times(sorted_data, interruption, by, bounds) if per_group else None
     results = _core.its_fit_many(cols, bounds, spec_json, times)
     return ItsBatch(by, [keys[s] for s in starts], results, meta)
 
 
-def _group_times(data: pd.DataFrame, column: str, by: str, starts: Any, bounds: List[int]) -> List[float]:
+def _group_times(data: pd.DataFrame, column: str, by: str, bounds: List[int]) -> List[float]:
     """Each group's interruption from `column`, which must be constant within the group."""
     values = _float_column(data, column, "interruption")
     times = []
@@ -365,19 +365,18 @@ class ItsResult:
         """
         if self._columns is None:
             raise ArgumentError("placebo needs the data (fit with ri.its, not a batch)")
+        fits, shares_json = _core.its_placebo(self._inner, self._columns, self._spec_json)
+        shares = {s["term"]: s["share_as_large"] for s in json.loads(shares_json)}
         parts = []
-        for t, fit in _core.its_placebo(self._columns, self._spec_json):
+        for t, fit in fits:
             c = pd.DataFrame(json.loads(fit.coefficients_json()))
             c.insert(0, "placebo_time", t)
             parts.append(c)
         if not parts:
             return pd.DataFrame()
         df = pd.concat(parts, ignore_index=True)
-        change = ~df["term"].isin(["(Intercept)", "time"]) & ~df["term"].str.startswith("season")
-        df = df.loc[change].reset_index(drop=True)
-        real = self.coefficients().set_index("term")["estimate"].abs()
-        as_large = df["estimate"].abs() >= df["term"].map(real)
-        df["share_as_large"] = as_large.groupby(df["term"]).transform("mean")
+        df = df.loc[df["term"].isin(shares)].reset_index(drop=True)
+        df["share_as_large"] = df["term"].map(shares)
         return df
 
     def summary(self) -> "ItsSummary":

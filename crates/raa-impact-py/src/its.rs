@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
-use raa_impact::its::{fit as core_fit, fit_each, placebo, ItsFit, ItsSpec, Series};
+use raa_impact::its::{
+    fit as core_fit, fit_each, placebo, placebo_shares, ItsFit, ItsSpec, Series,
+};
 
 use crate::errors::{arg, run, to_py};
 
@@ -149,18 +151,22 @@ pub fn its_fit_many(
         .collect())
 }
 
-/// Placebo fits at every admissible pre-period date: a list of (time, fit).
+/// Placebo fits at every admissible pre-period date: a list of (time, fit), and how the real fit's
+/// intervention terms rank among them (JSON).
 #[pyfunction]
 pub fn its_placebo(
     py: Python<'_>,
+    real: &PyItsFit,
     columns: Columns<'_>,
     spec_json: &str,
-) -> PyResult<Vec<(f64, PyItsFit)>> {
+) -> PyResult<(Vec<(f64, PyItsFit)>, String)> {
     let spec = spec(spec_json)?;
     let n = columns.y.len()?;
     let series = columns.series(0, n)?;
     let fits = run(py, || placebo(&series, &spec))?;
-    Ok(fits
+    let shares = placebo_shares(&real.inner, &fits);
+    let shares = serde_json::to_string(&shares).map_err(|e| json_err("placebo", e))?;
+    let fits = fits
         .into_iter()
         .map(|p| {
             (
@@ -170,5 +176,6 @@ pub fn its_placebo(
                 },
             )
         })
-        .collect())
+        .collect();
+    Ok((fits, shares))
 }

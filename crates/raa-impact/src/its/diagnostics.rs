@@ -61,7 +61,7 @@ impl ItsFit {
         let overdispersion = if matches!(self.spec.family, Family::Poisson | Family::QuasiPoisson) {
             let y = self.observed_used();
             Some(dispersion_test(
-                &y,
+                y,
                 &self.model.fitted,
                 DispersionForm::Linear,
                 Alternative::Greater,

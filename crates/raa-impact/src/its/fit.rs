@@ -148,6 +148,15 @@ impl ItsFit {
         )
     }
 
+    /// Coefficients of the terms the counterfactual sets to zero (the intervention's changes).
+    pub fn intervention_terms(&self) -> impl Iterator<Item = &Coefficient> {
+        self.coefficients
+            .iter()
+            .zip(&self.state.intervention)
+            .filter(|(_, off)| **off)
+            .map(|(c, _)| c)
+    }
+
     /// The design's columns (intercept first) over the rows used.
     pub(crate) fn design_columns(&self) -> Vec<Vec<f64>> {
         let p = self.model.p();
@@ -157,8 +166,8 @@ impl ItsFit {
     }
 
     /// The outcome of each row used, in the order of the residuals.
-    pub(crate) fn observed_used(&self) -> Vec<f64> {
-        self.state.y.clone()
+    pub(crate) fn observed_used(&self) -> &[f64] {
+        &self.state.y
     }
 
     /// Number of observed post-interruption periods (the largest horizon).

@@ -26,7 +26,7 @@ pub use diagnostics::Diagnostics;
 pub use effects::{HorizonEffect, PathPoint, Summary};
 pub use fit::{fit, ItsFit};
 pub use model::{ModelFit, Scale};
-pub use placebo::{placebo, PlaceboFit};
+pub use placebo::{placebo, placebo_shares, PlaceboFit, PlaceboShare};
 pub use series::Series;
 pub use spec::{
     Errors, Family, Impact, Interruption, ItsSpec, Likelihood, Seasonality, Transition,

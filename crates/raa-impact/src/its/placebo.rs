@@ -60,6 +60,50 @@ pub fn placebo(series: &Series, spec: &ItsSpec) -> Result<Vec<PlaceboFit>> {
     Ok(fits.into_iter().flatten().collect())
 }
 
+/// How the real estimate of one intervention term ranks among its placebo estimates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceboShare {
+    /// Term (one the counterfactual sets to zero: a step, slope, ... of the intervention).
+    pub term: String,
+    /// Share of placebo estimates at least as large in absolute value as the real one.
+    pub share_as_large: f64,
+    /// Number of placebo fits that have the term.
+    pub n_placebo: usize,
+}
+
+/// For each intervention term of `real`, the share of `placebos` whose estimate is at least as large
+/// in absolute value (terms without any placebo estimate are left out).
+///
+/// ```
+/// use raa_impact::its::{fit, placebo, placebo_shares, Interruption, ItsSpec, Series};
+/// let t: Vec<f64> = (1..=30).map(f64::from).collect();
+/// let y: Vec<f64> = t.iter().map(|t| 5.0 + 0.2 * t + (t * 1.3).sin() - if *t >= 21.0 { 3.0 } else { 0.0 }).collect();
+/// let spec = ItsSpec { interruptions: vec![Interruption::at(21.0)], ..ItsSpec::default() };
+/// let s = Series::new(&t, &y);
+/// let shares = placebo_shares(&fit(&s, &spec).unwrap(), &placebo(&s, &spec).unwrap());
+/// assert_eq!(shares[0].term, "step");
+/// assert!((0.0..=1.0).contains(&shares[0].share_as_large));
+/// ```
+pub fn placebo_shares(real: &ItsFit, placebos: &[PlaceboFit]) -> Vec<PlaceboShare> {
+    real.intervention_terms()
+        .filter_map(|c| {
+            let estimates: Vec<f64> = placebos
+                .iter()
+                .filter_map(|p| p.fit.coefficient(&c.term).map(|x| x.estimate))
+                .collect();
+            (!estimates.is_empty()).then(|| PlaceboShare {
+                term: c.term.clone(),
+                share_as_large: estimates
+                    .iter()
+                    .filter(|e| e.abs() >= c.estimate.abs())
+                    .count() as f64
+                    / estimates.len() as f64,
+                n_placebo: estimates.len(),
+            })
+        })
+        .collect()
+}
+
 /// The pre-period rows of every column, owned so that a borrowed [`Series`] can point at them.
 struct PreColumns {
     time: Vec<f64>,

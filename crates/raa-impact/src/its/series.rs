@@ -1,6 +1,7 @@
 //! One time series as the caller gives it, checked and put in time order.
 
 use super::spec::Family;
+use crate::inference::check;
 use crate::{Error, Result};
 
 /// A time series (or a treated and a comparison series stacked, see `group`), as plain columns of
@@ -73,23 +74,6 @@ fn bad(column: &str, row: usize, message: impl std::fmt::Display) -> Error {
     Error::argument(column, format!("row {row}: {message}"))
 }
 
-fn check_column(name: &str, values: &[f64], n: usize) -> Result<()> {
-    if values.len() != n {
-        return Err(Error::argument(
-            name,
-            format!("has {} rows but the outcome has {n}", values.len()),
-        ));
-    }
-    match values.iter().position(|v| !v.is_finite()) {
-        Some(i) => Err(bad(
-            name,
-            i,
-            format!("{} is not a finite number", values[i]),
-        )),
-        None => Ok(()),
-    }
-}
-
 fn check_outcome(y: &[f64], family: Family) -> Result<()> {
     for (i, &v) in y.iter().enumerate() {
         if family.counts() && (v < 0.0 || v.fract() != 0.0) {
@@ -117,8 +101,8 @@ impl Series<'_> {
         if n == 0 {
             return Err(Error::argument("y", "the series has no rows"));
         }
-        check_column("y", self.y, n)?;
-        check_column("time", self.time, n)?;
+        check::finite("y", self.y, n)?;
+        check::finite("time", self.time, n)?;
         check_outcome(self.y, family)?;
         if let Some(i) = self.time.iter().position(|t| t.fract() != 0.0) {
             let t = self.time[i];
@@ -132,16 +116,13 @@ impl Series<'_> {
 
     fn check_optional(&self, n: usize) -> Result<()> {
         if let Some(w) = self.weights {
-            check_column("weights", w, n)?;
-            if let Some(i) = w.iter().position(|v| *v < 0.0) {
-                return Err(bad("weights", i, format!("{} is negative", w[i])));
-            }
+            check::weights("weights", w, n)?;
         }
         if let Some(o) = self.offset {
-            check_column("offset", o, n)?;
+            check::finite("offset", o, n)?;
         }
         if let Some(e) = self.exposure {
-            check_column("exposure", e, n)?;
+            check::finite("exposure", e, n)?;
             if let Some(i) = e.iter().position(|v| *v <= 0.0) {
                 let v = e[i];
                 return Err(bad(
@@ -152,13 +133,13 @@ impl Series<'_> {
             }
         }
         if let Some(s) = self.season {
-            check_column("season", s, n)?;
+            check::finite("season", s, n)?;
         }
         for (name, c) in &self.covariates {
-            check_column(name, c, n)?;
+            check::finite(name, c, n)?;
         }
         if let Some(g) = self.group {
-            check_column("group", g, n)?;
+            check::finite("group", g, n)?;
             if let Some(i) = g.iter().position(|v| *v != 0.0 && *v != 1.0) {
                 return Err(bad(
                     "group",
