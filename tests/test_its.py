@@ -173,3 +173,16 @@ def test_ar2_errors_equal_nlme(sicily):
     assert r.params["step"] == pytest.approx(-24.2768379087159, rel=1e-4)
     assert r.bse["step"] == pytest.approx(11.35640876566, rel=1e-4)
     assert r.ar == pytest.approx([0.234095132680188, 0.403258883795341], abs=1e-4)
+
+
+def test_nullable_float_columns_are_accepted_and_missing_values_named():
+    """Journey frames use pandas' nullable dtypes (Float64, Int64); ri.its reads them, and a pd.NA
+    is reported by row like a NaN."""
+    s = ri.datasets.sicily()
+    plain = ri.its(s, outcome="aces", time="time", interruption=37, family="poisson", exposure="stdpop")
+    nullable = s.astype({"aces": "Float64", "time": "Int64"})
+    r = ri.its(nullable, outcome="aces", time="time", interruption=37, family="poisson", exposure="stdpop")
+    assert r.params.equals(plain.params)
+    nullable.loc[5, "aces"] = pd.NA
+    with pytest.raises(ValueError, match="row"):
+        ri.its(nullable, outcome="aces", time="time", interruption=37, family="poisson", exposure="stdpop")

@@ -100,14 +100,15 @@ def _float_column(data: pd.DataFrame, name: str, what: str) -> np.ndarray:
     if name not in data.columns:
         raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not in the data")
     col = data[name]
-    if isinstance(col.dtype, pd.DatetimeTZDtype) or np.issubdtype(col.dtype, np.datetime64):
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
         raise ArgumentError(
             f"invalid argument `{what}`: column {name!r} holds dates; give whole periods (e.g. a month number)"
         )
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
         return np.ascontiguousarray(col.to_numpy(dtype=float))
     try:
-        return np.ascontiguousarray(pd.to_numeric(col, errors="raise").to_numpy(dtype=float))
+        # Nullable dtypes (Float64, Int64) carry pd.NA: it becomes NaN, which the core reports by row.
+        return np.ascontiguousarray(pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan))
     except (TypeError, ValueError) as e:
         raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not numeric ({e})") from None
 

@@ -252,6 +252,22 @@ pub fn la_panel(
         )
         .opt_float("mean_po_to_match", rows.iter().map(|x| x.mean_po_to_match))
         .int("n_po_to_match", rows.iter().map(|x| x.n_po_to_match as i64))
+        .opt_float(
+            "cohort_mean_po_to_placed",
+            rows.iter().map(|x| x.cohort_mean_po_to_placed),
+        )
+        .int(
+            "cohort_n_po_to_placed",
+            rows.iter().map(|x| x.cohort_n_po_to_placed as i64),
+        )
+        .opt_float(
+            "cohort_mean_po_to_match",
+            rows.iter().map(|x| x.cohort_mean_po_to_match),
+        )
+        .int(
+            "cohort_n_po_to_match",
+            rows.iter().map(|x| x.cohort_n_po_to_match as i64),
+        )
         .date("go_live", rows.iter().map(|x| x.exposure_start))
         .opt_int("period_index", rows.iter().map(|x| x.period_index))
         .opt_bool("post", rows.iter().map(|x| x.post))

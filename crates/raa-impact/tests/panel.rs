@@ -104,6 +104,16 @@ fn la_quarter_counts_waiting_and_means() {
         (Some(139.0), Some(108.0))
     );
     assert_eq!(q3.waiting_with_po, 0);
+    // Cohort means sit in the quarter of the order: k2's 2020-03-15 order is in 2020Q1
+    assert_eq!(
+        (q3.cohort_mean_po_to_placed, q3.cohort_n_po_to_placed),
+        (None, 0)
+    );
+    assert_eq!(
+        (q1.cohort_mean_po_to_placed, q1.cohort_n_po_to_placed),
+        (Some((90.0 + 139.0) / 2.0), 2)
+    );
+    assert_eq!(q1.cohort_mean_po_to_match, Some((60.0 + 108.0) / 2.0));
 
     let q4 = row(&rows, "886", "2020Q4");
     assert_eq!(

@@ -2,6 +2,7 @@
 //! Nothing here knows about estimation.
 
 pub mod before_after;
+pub mod controlled;
 pub mod date;
 pub mod exposure;
 pub(crate) mod hash;

@@ -15,6 +15,11 @@
 //!   placed of children placed in the period, PO → match of children matched in the period
 //!   (0 when the end event came before the order). Each mean has its count beside it; a mean of
 //!   no journeys is `None`, never NaN.
+//! * **Cohort means** — over journeys whose placement *order* falls in the period: PO → placed and
+//!   PO → match of the period's order cohort, among the children placed (matched) by the cut. An
+//!   effect on children whose order came after go-live arrives in these as a step, where the means
+//!   by end event phase it in over the following periods. Recent cohorts are incomplete (only the
+//!   fast are placed yet): compare `cohort_n_po_to_placed` with `placement_orders`.
 //! * **Exposure** — the unit's exposure start (LA: the later of its RAA's milestone and the day it
 //!   joined; RAA: the milestone), the period index relative to it (0 = the period containing it),
 //!   `post` (index ≥ 0) and `bed_in` (the period overlaps `[start, start + bed_in_days)`).
@@ -101,6 +106,12 @@ pub struct PanelRow {
     pub n_entry_to_placed: usize,
     pub mean_po_to_match: Option<f64>,
     pub n_po_to_match: usize,
+    /// PO → placed of the children whose placement order falls in the period (placed by the cut).
+    pub cohort_mean_po_to_placed: Option<f64>,
+    pub cohort_n_po_to_placed: usize,
+    /// PO → match of the children whose placement order falls in the period (matched by the cut).
+    pub cohort_mean_po_to_match: Option<f64>,
+    pub cohort_n_po_to_match: usize,
     /// The unit's exposure start (see the module docs).
     pub exposure_start: Option<Date>,
     /// Period index relative to the period containing `exposure_start`.
@@ -243,7 +254,9 @@ struct Acc {
     counts: Vec<[usize; 6]>,
     waiting: Vec<i64>,
     waiting_18: Vec<i64>,
-    sums: Vec<[(f64, usize); 3]>,
+    /// Means by end event (PO → placed, entry → placed, PO → match), then by order cohort
+    /// (PO → placed, PO → match).
+    sums: Vec<[(f64, usize); 5]>,
 }
 
 fn unit_rows(
@@ -259,7 +272,7 @@ fn unit_rows(
         counts: vec![[0; 6]; n],
         waiting: vec![0; n + 1],
         waiting_18: vec![0; n + 1],
-        sums: vec![[(0.0, 0); 3]; n],
+        sums: vec![[(0.0, 0); 5]; n],
     };
     let slot = |d: Date| -> Option<usize> {
         let i = opts.freq.index(d);
@@ -305,6 +318,10 @@ fn unit_rows(
             n_entry_to_placed: acc.sums[k][1].1,
             mean_po_to_match: mean(2),
             n_po_to_match: acc.sums[k][2].1,
+            cohort_mean_po_to_placed: mean(3),
+            cohort_n_po_to_placed: acc.sums[k][3].1,
+            cohort_mean_po_to_match: mean(4),
+            cohort_n_po_to_match: acc.sums[k][4].1,
             exposure_start: start,
             period_index: rel,
             post: rel.map(|r| r >= 0),
@@ -346,6 +363,7 @@ fn add_journey(
         }
     }
     let Some(po) = j.po_date else { return };
+    add_cohort(j, po, acc, slot);
     let stop = [j.placed_date, j.order_date, j.exit_date, j.reversal_date]
         .into_iter()
         .flatten()
@@ -353,6 +371,19 @@ fn add_journey(
     mark_interval(&mut acc.waiting, freq, lo, hi, Some(po), stop);
     let old = po.checked_add_months(Months::new(18));
     mark_interval(&mut acc.waiting_18, freq, lo, hi, old, stop);
+}
+
+/// The order cohort's durations, counted in the period of the placement order. Events after the
+/// cut are unknown (a journey censored at the cut has none), so cohorts near the cut are partial.
+fn add_cohort(j: &Journey, po: Date, acc: &mut Acc, slot: &dyn Fn(Date) -> Option<usize>) {
+    let Some(k) = slot(po) else { return };
+    let known = |d: Option<Date>| d.filter(|d| *d <= j.cut_date);
+    if let Some(placed) = known(j.placed_date) {
+        add_mean(&mut acc.sums[k][3], days_between(po, placed).max(0));
+    }
+    if let Some(matched) = known(j.match_date) {
+        add_mean(&mut acc.sums[k][4], days_between(po, matched).max(0));
+    }
 }
 
 fn add_mean(sum: &mut (f64, usize), days: i64) {
