@@ -148,3 +148,27 @@ def test_amending_the_registry_in_python():
     with pytest.raises(ri.RegistryError):
         reg.with_milestone("adoption-partnership-south-east", "full_integration", "2019-01-01")
     assert len(reg.milestones) < len(later.milestones)  # the original is unchanged
+
+
+def test_controlled_series_pairs_each_raa_with_not_yet_live_las():
+    syn = ri.synthetic.england(seed=2, scale=0.05)
+    d = ri.controlled_series(syn.journeys(), syn.registry, pre=8, post=2, min_controls=2,
+                             last_period="2022Q1")
+    assert len(d) and {"raa_id", "t", "treated", "mean", "n", "go_live_t", "bed_in_periods"} <= set(d.columns)
+    go_lives = ri.la_panel(syn.journeys(), syn.registry).groupby("la")["go_live"].first()
+    for key, g in d.groupby("raa_id"):
+        treated, comparison = g.loc[g["treated"]], g.loc[~g["treated"]]
+        assert treated["t"].tolist() == comparison["t"].tolist() == list(range(1, len(treated) + 1))
+        assert (g["n"] > 0).all()
+        # the founding LAs all went live in the go-live period or within its bed-in
+        founding = go_lives.loc[treated["las"].iloc[0].split()]
+        assert founding.notna().all()
+        assert g["n_controls"].iloc[0] >= 2
+        assert len(treated) == 8 + int(g["bed_in_periods"].iloc[0]) + 2
+    skipped = d.attrs["skipped"]
+    assert set(skipped.columns) == {"raa_id", "reason"}
+    assert set(skipped["raa_id"]).isdisjoint(set(d["raa_id"]))
+    with pytest.raises(ValueError, match="last_period"):
+        ri.controlled_series(syn.journeys(), syn.registry, last_period="1999Q1")
+    with pytest.raises(ValueError, match="mean"):
+        ri.controlled_series(syn.journeys(), syn.registry, mean="median")

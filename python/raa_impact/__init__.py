@@ -13,7 +13,7 @@ from .designs import child_design
 from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
 from .its import ItsBatch, ItsResult, its
-from .indicators import exposure, la_panel, scorecard, scorecard_before_after
+from .indicators import controlled_series, exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
 from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
@@ -30,6 +30,7 @@ __all__ = [
     "scorecard",
     "scorecard_before_after",
     "la_panel",
+    "controlled_series",
     "synthetic",
     "datasets",
     "child_design",

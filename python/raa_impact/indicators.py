@@ -151,4 +151,52 @@ def scorecard_before_after(
     return to_frame(cols)
 
 
-__all__ = ["exposure", "scorecard", "la_panel", "scorecard_before_after", "np"]
+def controlled_series(
+    journeys: pd.DataFrame,
+    registry: Optional[Registry] = None,
+    mean: str = "cohort_po_to_placed",
+    pre: int = 16,
+    post: int = 4,
+    min_controls: int = 3,
+    last_period: Optional[str] = None,
+    freq: str = "quarter",
+    milestone: str = "go_live",
+    bed_in_days: int = 183,
+) -> pd.DataFrame:
+    """Each RAA's series beside a comparison series of LAs not yet live: the data of a controlled ITS.
+
+    The RAA's founding LAs are pooled (children as weights) over `pre` periods before the go-live
+    period, the bed-in periods and `post` periods after them; the comparison pools every LA whose
+    exposure starts after that window, so it shares the national shocks (Re B-S, COVID) but not
+    the go-live. `mean` picks the panel mean: ``"cohort_po_to_placed"`` (by quarter of the
+    placement order: an effect on children ordered after go-live arrives as a step),
+    ``"cohort_po_to_match"``, ``"po_to_placed"``, ``"entry_to_placed"`` or ``"po_to_match"`` (by
+    quarter of the end event). `last_period` (e.g. ``"2022Q1"``) keeps windows clear of the data
+    cut, where order cohorts are still incomplete.
+
+    One row per RAA × series × period: ``raa_id, t, period, treated, mean, n, go_live_t,
+    bed_in_periods, go_live_period, las, n_controls``. RAAs without series are listed with the
+    reason in ``df.attrs["skipped"]``. Fit each with ``ri.its(..., comparison="treated")``.
+
+    Examples
+    --------
+    >>> import raa_impact as ri
+    >>> syn = ri.synthetic.england(seed=1, scale=0.1)
+    >>> d = ri.controlled_series(syn.journeys(), syn.registry, last_period="2022Q1")
+    >>> one = d.loc[d["raa_id"] == d["raa_id"].iloc[0]]
+    >>> r = ri.its(one, outcome="mean", time="t",
+    ...            weights="n", comparison="treated", impact="step",
+    ...            interruption=int(one["go_live_t"].iloc[0]), bed_in=int(one["bed_in_periods"].iloc[0]))
+    >>> "group:step" in r.params.index
+    True
+    """
+    cols, skipped = _core.controlled_series(
+        to_core(journeys), _registry_handle(registry), freq, milestone, int(bed_in_days), mean,
+        int(pre), int(post), int(min_controls), last_period,
+    )
+    df = to_frame(cols)
+    df.attrs["skipped"] = to_frame(skipped)
+    return df
+
+
+__all__ = ["exposure", "scorecard", "la_panel", "controlled_series", "scorecard_before_after", "np"]

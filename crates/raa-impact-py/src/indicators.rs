@@ -6,6 +6,9 @@ use crate::journeys::journeys_from_dict;
 use crate::registry::{milestone_kind, precision, PyRegistry};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
+use raa_impact::data::controlled::{
+    self, ControlledOptions, ControlledRow, ControlledSeries, PanelMean,
+};
 use raa_impact::data::date::from_epoch_days;
 use raa_impact::data::exposure::{self as core_exposure, ExposureOptions, IndexEvent, Straddlers};
 use raa_impact::data::panel::{self as core_panel, Freq, PanelOptions, PanelUnit};
@@ -310,4 +313,84 @@ pub fn before_after(
         .date("before_start", rows.iter().map(|x| x.before_start))
         .date("after_end", rows.iter().map(|x| x.after_end));
     c.into_py(py)
+}
+
+/// Each RAA's series beside a not-yet-live comparison (LA-quarter panel, pooled).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+pub fn controlled_series(
+    py: Python<'_>,
+    journeys: &Bound<'_, PyDict>,
+    registry: &PyRegistry,
+    freq_name: &str,
+    milestone: &str,
+    bed_in_days: i64,
+    mean_name: &str,
+    pre: usize,
+    post: usize,
+    min_controls: usize,
+    last_period: Option<String>,
+) -> PyResult<(Py<PyList>, Py<PyList>)> {
+    let js = journeys_from_dict(journeys)?;
+    let panel_opts = PanelOptions {
+        freq: freq(freq_name)?,
+        milestone: milestone_kind(milestone)?,
+        bed_in_days,
+        ..Default::default()
+    };
+    let opts = ControlledOptions {
+        mean: panel_mean(mean_name)?,
+        pre,
+        post,
+        min_controls,
+        last_period,
+    };
+    let reg = registry.inner.clone();
+    let out = run(py, move || {
+        let rows = core_panel::la_panel(&js, &reg, &panel_opts)?;
+        controlled::controlled_series(&rows, &opts)
+    })?;
+    let rows: Vec<(&ControlledSeries, &ControlledRow)> = out
+        .series
+        .iter()
+        .flat_map(|s| s.rows.iter().map(move |r| (s, r)))
+        .collect();
+    let mut c = Columns::new();
+    c.str("raa_id", rows.iter().map(|x| x.0.raa_id.clone()))
+        .int("t", rows.iter().map(|x| x.1.t as i64))
+        .str("period", rows.iter().map(|x| x.1.period.clone()))
+        .opt_bool("treated", rows.iter().map(|x| Some(x.1.treated)))
+        .opt_float("mean", rows.iter().map(|x| Some(x.1.mean)))
+        .int("n", rows.iter().map(|x| x.1.n as i64))
+        .int("go_live_t", rows.iter().map(|x| x.0.go_live_t as i64))
+        .int(
+            "bed_in_periods",
+            rows.iter().map(|x| x.0.bed_in_periods as i64),
+        )
+        .str(
+            "go_live_period",
+            rows.iter().map(|x| x.0.go_live_period.clone()),
+        )
+        .str("las", rows.iter().map(|x| x.0.las.join(" ")))
+        .int("n_controls", rows.iter().map(|x| x.0.controls.len() as i64));
+    let mut k = Columns::new();
+    k.str("raa_id", out.skipped.iter().map(|x| x.raa_id.clone()))
+        .str("reason", out.skipped.iter().map(|x| x.reason.clone()));
+    Ok((c.into_py(py)?, k.into_py(py)?))
+}
+
+fn panel_mean(name: &str) -> PyResult<PanelMean> {
+    Ok(match name {
+        "cohort_po_to_placed" => PanelMean::CohortPoToPlaced,
+        "cohort_po_to_match" => PanelMean::CohortPoToMatch,
+        "po_to_placed" => PanelMean::PoToPlaced,
+        "entry_to_placed" => PanelMean::EntryToPlaced,
+        "po_to_match" => PanelMean::PoToMatch,
+        other => {
+            return Err(arg(
+                "mean",
+                format!("{other:?}; expected cohort_po_to_placed, cohort_po_to_match, po_to_placed, entry_to_placed or po_to_match"),
+            ))
+        }
+    })
 }

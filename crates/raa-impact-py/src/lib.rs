@@ -37,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(indicators::exposure, m)?)?;
     m.add_function(wrap_pyfunction!(indicators::scorecard, m)?)?;
     m.add_function(wrap_pyfunction!(indicators::la_panel, m)?)?;
+    m.add_function(wrap_pyfunction!(indicators::controlled_series, m)?)?;
     m.add_function(wrap_pyfunction!(indicators::before_after, m)?)?;
     m.add_function(wrap_pyfunction!(synthetic::synthetic_england, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_tests, m)?)?;
