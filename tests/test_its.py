@@ -186,3 +186,39 @@ def test_nullable_float_columns_are_accepted_and_missing_values_named():
     nullable.loc[5, "aces"] = pd.NA
     with pytest.raises(ValueError, match="row"):
         ri.its(nullable, outcome="aces", time="time", interruption=37, family="poisson", exposure="stdpop")
+
+
+def test_a_list_of_outcomes_fits_each_and_equals_the_single_fits():
+    s = ri.datasets.sicily().assign(rate=lambda d: d["aces"] / d["stdpop"] * 1e5)
+    both = pd.concat([s.assign(region="a"), s.assign(region="b", rate=s["rate"] * 1.1)], ignore_index=True)
+    b = ri.its(both, outcome=["rate", "aces"], time="time", interruption=37, by="region")
+    assert b.keys == [("rate", "a"), ("rate", "b"), ("aces", "a"), ("aces", "b")]
+    frame = b.to_frame()
+    assert frame.columns[:3].tolist() == ["outcome", "region", "term"]
+    for outcome in ("rate", "aces"):
+        for region in ("a", "b"):
+            one = ri.its(both.loc[both["region"] == region], outcome=outcome, time="time", interruption=37)
+            got = b[(outcome, region)]
+            np.testing.assert_allclose(got.params.to_numpy(), one.params.to_numpy(), rtol=1e-12)
+            assert got.meta["outcome"] == outcome
+    only = ri.its(s, outcome=["rate", "aces"], time="time", interruption=37)
+    assert only.keys == ["rate", "aces"] and "outcome" in only.summary()
+    with pytest.raises(ValueError, match="outcome"):
+        ri.its(s, outcome=[], time="time", interruption=37)
+    with pytest.raises(ValueError, match="nope"):
+        ri.its(s, outcome=["rate", "nope"], time="time", interruption=37)
+
+
+def test_batch_plot_draws_small_multiples():
+    import matplotlib
+    matplotlib.use("Agg")
+    s = ri.datasets.sicily()
+    three = pd.concat([s.assign(region=k) for k in "abc"], ignore_index=True)
+    b = ri.its(three, outcome="aces", time="time", interruption=37, by="region")
+    axes = b.plot(ncols=2)
+    assert axes.shape == (2, 2)
+    assert [ax.get_title() for ax in axes.flat[:3]] == ["a", "b", "c"]
+    assert not axes.flat[3].get_visible()
+    assert axes.flat[0].get_legend() is not None and axes.flat[1].get_legend() is None
+    with pytest.raises(ValueError, match="keys"):
+        b.plot(keys=["z"])

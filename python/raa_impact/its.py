@@ -123,7 +123,7 @@ def _columns(data: pd.DataFrame, names: Mapping[str, Optional[str]], covariates:
 
 def its(
     data: pd.DataFrame,
-    outcome: str,
+    outcome: Union[str, Sequence[str]],
     time: str,
     interruption: Any,
     family: str = "gaussian",
@@ -158,6 +158,8 @@ def its(
     ----------
     data : DataFrame with one row per time point (per group with `by` or `comparison`).
     outcome, time : column names; `time` in whole periods (e.g. month 1, 2, ...), without gaps.
+        A list of outcomes fits the specification to each (with `by`, to each outcome × group)
+        and returns an :class:`ItsBatch` keyed by ``outcome`` (and the group).
     interruption : the first post-interruption time point ``T0``; a list for several
         interruptions, or dicts ``{"time": 37, "label": "go_live", "bed_in": 6, "impact": ...}``;
         with `by`, a column name gives each group its own ``T0`` (e.g. each LA's go-live period).
@@ -211,20 +213,49 @@ def its(
     }
     meta = {"outcome": outcome, "time": time, "lower_is_better": lower_is_better, "family": family}
     spec_json = json.dumps(spec)
-    if by is None:
+    if isinstance(outcome, str) and by is None:
         cols = _columns(data, names, covariates)
         return ItsResult(_core.its_fit(cols, spec_json), cols, spec_json, meta)
-    if by not in data.columns:
+    if by is not None and by not in data.columns:
         raise ArgumentError(f"invalid argument `by`: column {by!r} is not in the data")
-    order = np.argsort(data[by].to_numpy(), kind="stable")
-    sorted_data = data.iloc[order]
-    keys = sorted_data[by].to_numpy()
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
-    bounds = [int(b) for b in np.r_[starts, len(keys)]]
-    cols = _columns(sorted_data, names, covariates)
-    times = _group_times(sorted_data, interruption, by, bounds) if per_group else None
+    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
+    if not outcomes:
+        raise ArgumentError("invalid argument `outcome`: the list of outcomes is empty")
+    blocks = _blocks(data, by)
+    # Stack one copy of the (group-sorted) data per outcome: every outcome × group is one
+    # contiguous block for the core's parallel batch.
+    stacked = pd.concat([blocks[0].assign(__y=_float_column(data, o, "outcome")[blocks[1]]) for o in outcomes],
+                        ignore_index=True)
+    groups = blocks[2]
+    bounds = [0]
+    keys: List[Any] = []
+    for i, o in enumerate(outcomes):
+        offset = i * len(data)
+        bounds.extend(offset + b for b in groups[1:])
+        keys.extend(_batch_key(o, k, multi=not isinstance(outcome, str), by=by) for k in blocks[3])
+    cols = _columns(stacked, {**names, "y": "__y"}, covariates)
+    times = _group_times(stacked, interruption, by, bounds) if per_group else None
     results = _core.its_fit_many(cols, bounds, spec_json, times)
-    return ItsBatch(by, [keys[s] for s in starts], results, meta)
+    key_names = ([] if isinstance(outcome, str) else ["outcome"]) + ([] if by is None else [by])
+    metas = [{**meta, "outcome": o} for o in outcomes for _ in blocks[3]]
+    return ItsBatch(key_names[0] if len(key_names) == 1 else key_names, keys, results, meta, metas)
+
+
+def _batch_key(outcome: str, group: Any, multi: bool, by: Optional[str]) -> Any:
+    """A batch fit's key: the outcome, the group, or both as a tuple."""
+    if multi and by is not None:
+        return (outcome, group)
+    return outcome if multi else group
+
+
+def _blocks(data: pd.DataFrame, by: Optional[str]) -> Tuple[pd.DataFrame, np.ndarray, List[int], List[Any]]:
+    """The data sorted by `by` (stable), the row order, group bounds and group keys."""
+    if by is None:
+        return data, np.arange(len(data)), [0, len(data)], [None]
+    order = np.argsort(data[by].to_numpy(), kind="stable")
+    keys = data[by].to_numpy()[order]
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else np.array([], dtype=int)
+    return data.iloc[order], order, [int(b) for b in np.r_[starts, len(keys)]], [keys[s] for s in starts]
 
 
 def _group_times(data: pd.DataFrame, column: str, by: str, bounds: List[int]) -> List[float]:
@@ -453,15 +484,16 @@ class ItsSummary:
 class ItsBatch:
     """One specification fitted to every group of a panel: a tidy table, and each fit by key."""
 
-    def __init__(self, by: str, keys: List[Any], results: List[Tuple[Any, Optional[str]]], meta: Dict[str, Any]):
+    def __init__(self, by: Union[str, List[str]], keys: List[Any], results: List[Tuple[Any, Optional[str]]],
+                 meta: Dict[str, Any], metas: Optional[List[Dict[str, Any]]] = None):
         self.by = by
         self.keys = keys
         self.meta = meta
         self.fits: Dict[Any, ItsResult] = {}
         self.errors: Dict[Any, str] = {}
-        for key, (fit, err) in zip(keys, results):
+        for i, (key, (fit, err)) in enumerate(zip(keys, results)):
             if fit is not None:
-                self.fits[key] = ItsResult(fit, None, "", meta)
+                self.fits[key] = ItsResult(fit, None, "", metas[i] if metas else meta)
             else:
                 self.errors[key] = str(err)
 
@@ -474,22 +506,63 @@ class ItsBatch:
     def to_frame(self) -> pd.DataFrame:
         """Every group's coefficient table stacked (group first), plus a row per failed group."""
         parts = []
+        names = [self.by] if isinstance(self.by, str) else list(self.by)
         for key in self.keys:
+            values = [key] if isinstance(self.by, str) else list(key)
             if key in self.fits:
                 c = self.fits[key].coefficients()
-                c.insert(0, self.by, key)
                 c["error"] = None
             else:
-                c = pd.DataFrame({self.by: [key], "error": [self.errors[key]]})
+                c = pd.DataFrame({"error": [self.errors[key]]})
+            for pos, (name, value) in enumerate(zip(names, values)):
+                c.insert(pos, name, value)
             parts.append(c)
         return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
     def summary(self) -> str:
         """How many groups were fitted and why the others failed."""
-        lines = [f"ITS fitted to {len(self.fits)} of {len(self.keys)} groups of {self.by}"]
+        label = self.by if isinstance(self.by, str) else " × ".join(self.by)
+        lines = [f"ITS fitted to {len(self.fits)} of {len(self.keys)} groups of {label}"]
         for k, e in self.errors.items():
             lines.append(f"  {k}: {e}")
         return "\n".join(lines)
+
+
+    def plot(self, keys: Optional[Sequence[Any]] = None, ncols: int = 3, sharey: bool = False,
+             figsize: Optional[Tuple[float, float]] = None) -> Any:
+        """Small multiples: one panel per fit (observed, fitted, counterfactual with its band,
+        interruption and transition shaded), in the batch's order or that of `keys`.
+
+        Returns the array of Axes (panels beyond the fits are hidden); the legend is on the first.
+
+        Examples
+        --------
+        >>> import raa_impact as ri, pandas as pd
+        >>> s = ri.datasets.sicily()
+        >>> both = pd.concat([s.assign(region="a"), s.assign(region="b")])
+        >>> axes = ri.its(both, outcome="aces", time="time", interruption=37, by="region").plot(ncols=2)
+        >>> axes.shape
+        (1, 2)
+        """
+        import matplotlib.pyplot as plt
+
+        keys = list(self.fits) if keys is None else list(keys)
+        missing = [k for k in keys if k not in self.fits]
+        if missing:
+            raise ArgumentError(f"invalid argument `keys`: no fit for {missing[:3]!r}")
+        if not keys:
+            raise ArgumentError("nothing to plot: the batch has no successful fit")
+        ncols = max(1, min(int(ncols), len(keys)))
+        nrows = -(-len(keys) // ncols)
+        size = figsize or (4.2 * ncols, 2.8 * nrows)
+        _, axes = plt.subplots(nrows, ncols, figsize=size, squeeze=False, sharey=sharey)
+        for i, (ax, key) in enumerate(zip(axes.flat, keys)):
+            self.fits[key].plot(ax=ax, title=str(key))
+            if i > 0 and ax.get_legend() is not None:
+                ax.get_legend().remove()
+        for ax in axes.flat[len(keys):]:
+            ax.set_visible(False)
+        return axes
 
 
 __all__ = ["its", "ItsResult", "ItsBatch", "ItsSummary"]
