@@ -222,3 +222,16 @@ def test_batch_plot_draws_small_multiples():
     assert axes.flat[0].get_legend() is not None and axes.flat[1].get_legend() is None
     with pytest.raises(ValueError, match="keys"):
         b.plot(keys=["z"])
+
+
+def test_bed_in_defaults_to_six_months_when_the_period_is_named():
+    s = ri.datasets.sicily()
+    assert ri.its(s, outcome="aces", time="time", interruption=37).spec["interruptions"][0]["bed_in"] == 0
+    monthly = ri.its(s, outcome="aces", time="time", interruption=37, freq="month")
+    assert monthly.spec["interruptions"][0]["bed_in"] == 6
+    assert monthly.excluded_times == [37.0, 38.0, 39.0, 40.0, 41.0, 42.0]
+    quarterly = ri.its(s, outcome="aces", time="time", interruption=37, freq="quarter")
+    assert quarterly.spec["interruptions"][0]["bed_in"] == 2
+    assert ri.its(s, outcome="aces", time="time", interruption=37, freq="month", bed_in=0).n_used == len(s)
+    with pytest.raises(ValueError, match="freq"):
+        ri.its(s, outcome="aces", time="time", interruption=37, freq="week")

@@ -133,7 +133,7 @@ def its(
     covariates: Optional[Sequence[str]] = None,
     impact: Any = ("step", "slope"),
     seasonality: Optional[Mapping[str, Any]] = None,
-    bed_in: int = 0,
+    bed_in: Optional[int] = None,
     anticipation: int = 0,
     transition: str = "exclude",
     errors: str = "ols",
@@ -147,6 +147,7 @@ def its(
     level: float = 0.95,
     lower_is_better: bool = False,
     trend: bool = True,
+    freq: Optional[str] = None,
 ) -> Union["ItsResult", "ItsBatch"]:
     """Fit a segmented regression (interrupted time series) to one series, or to every group of `by`.
 
@@ -170,7 +171,10 @@ def its(
     seasonality : ``{"column": "month", "period": 12, "harmonics": 2}`` for Fourier pairs, or
         ``{"column": "quarter", "period": 4, "dummies": True}``.
     bed_in, anticipation : periods after / before ``T0``; `transition` "exclude" leaves them out,
-        "segment" gives them their own level and slope.
+        "segment" gives them their own level and slope. `bed_in` defaults to six months when
+        `freq` says what a period is (6 for ``"month"``, 2 for ``"quarter"``, 1 for ``"year"``),
+        else to 0; `anticipation` defaults to 0.
+    freq : "month" | "quarter" | "year": the length of one `time` period (sets the default bed-in).
     errors : "ols" | "newey_west" (`lags`, `adjust`) | "prais_winsten" | "ar1" (`method` "ml"/"reml")
         | "ar" (AR(`ar_order`) errors by `method`, as nlme's ``corARMA(p = ar_order)``).
     comparison : a 0/1 column marking the treated series (1) and a comparison series (0): a
@@ -189,6 +193,8 @@ def its(
     0.8944
     """
     covariates = list(covariates or [])
+    if bed_in is None:
+        bed_in = _default_bed_in(freq)
     per_group = isinstance(interruption, str)
     if per_group and by is None:
         raise ArgumentError("invalid argument `interruption`: a column name needs by= (one interruption per group)")
@@ -239,6 +245,16 @@ def its(
     key_names = ([] if isinstance(outcome, str) else ["outcome"]) + ([] if by is None else [by])
     metas = [{**meta, "outcome": o} for o in outcomes for _ in blocks[3]]
     return ItsBatch(key_names[0] if len(key_names) == 1 else key_names, keys, results, meta, metas)
+
+
+def _default_bed_in(freq: Optional[str]) -> int:
+    """Six months of bed-in in periods of `freq` (the RAA evaluation's default), 0 without one."""
+    if freq is None:
+        return 0
+    periods = {"month": 6, "quarter": 2, "year": 1}
+    if freq not in periods:
+        raise ArgumentError(f"invalid argument `freq`: {freq!r}; expected month, quarter or year")
+    return periods[freq]
 
 
 def _batch_key(outcome: str, group: Any, multi: bool, by: Optional[str]) -> Any:
