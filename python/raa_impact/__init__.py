@@ -15,6 +15,7 @@ from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, Re
 from .its import ItsBatch, ItsResult, its
 from .indicators import controlled_series, exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
+from .multiple_baseline import plot_multiple_baseline
 from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
@@ -31,6 +32,7 @@ __all__ = [
     "scorecard_before_after",
     "la_panel",
     "controlled_series",
+    "plot_multiple_baseline",
     "synthetic",
     "datasets",
     "child_design",
