@@ -73,6 +73,7 @@ pub fn balance_table(
 ) -> Result<Vec<BalanceRow>> {
     let n = treated.len();
     let ones = vec![1.0; n];
+    let given_base = base;
     let base = base.unwrap_or(&ones);
     check::weights("base weights", base, n)?;
     if let Some(w) = adjusted {
@@ -84,9 +85,10 @@ pub fn balance_table(
             check::finite(name, x, n)?;
             let binary = moments::is_binary(x);
             let sd = scale(x, base, treated, binary, basis);
-            let order = (!binary).then(|| ecdf::sort_order(x));
-            let before = stats(x, base, treated, binary, sd, order.as_deref());
-            let after = adjusted.map(|w| stats(x, w, treated, binary, sd, order.as_deref()));
+            let sorted = (!binary).then(|| ecdf::SortedColumn::new(x, treated));
+            let before = stats(x, (base, given_base), treated, binary, sd, sorted.as_ref());
+            let after =
+                adjusted.map(|w| stats(x, (w, Some(w)), treated, binary, sd, sorted.as_ref()));
             Ok(BalanceRow {
                 covariate: name.to_string(),
                 binary,
@@ -106,21 +108,22 @@ fn scale(x: &[f64], w: &[f64], treated: &[bool], binary: bool, basis: SdBasis) -
     }
 }
 
+/// `weights`: the weights, and the same as given (`None` = unit weights, a cheaper eCDF pass).
 fn stats(
     x: &[f64],
-    w: &[f64],
+    (w, given): (&[f64], Option<&[f64]>),
     treated: &[bool],
     binary: bool,
     sd: f64,
-    order: Option<&[u32]>,
+    sorted: Option<&ecdf::SortedColumn>,
 ) -> BalanceStats {
     let mean = |t: bool| moments::mean(x, w, |i| treated[i] == t).unwrap_or(f64::NAN);
     let var = |t: bool| moments::variance(x, w, |i| treated[i] == t, false).unwrap_or(f64::NAN);
     let (mt, mc) = (mean(true), mean(false));
     // For a binary covariate both eCDF statistics are the difference in proportions (MatchIt's
     // convention): the eCDFs differ at 0 only.
-    let (ecdf_mean, ecdf_max) = match order {
-        Some(order) if !binary => ecdf::ecdf_differences_sorted(x, w, treated, order),
+    let (ecdf_mean, ecdf_max) = match sorted {
+        Some(sorted) if !binary => sorted.differences(given),
         _ => ((mt - mc).abs(), (mt - mc).abs()),
     };
     BalanceStats {

@@ -1,5 +1,6 @@
 //! The propensity score (fitted or supplied) and the one-dimensional matching distance built on it.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::input::MatchInput;
@@ -40,7 +41,8 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
     }
     Ok(Score {
         ps: ps.to_vec(),
-        linear: ps.iter().map(|p| (p / (1.0 - p)).ln()).collect(),
+        // Element-wise, so the parallel map gives the same bits on any thread count.
+        linear: ps.par_iter().map(|p| (p / (1.0 - p)).ln()).collect(),
         model: None,
     })
 }
