@@ -168,3 +168,21 @@ def test_weighted_estimates_sit_beside_the_matched_one(lalonde):
                        m.weighting("re78", "ATE", aipw=True).to_frame()])
     assert list(table["estimand"]) == ["ATT", "ATT", "ATO", "ATE"]
     assert table["se"].gt(0).all()
+
+
+def test_ai_ps_adjusts_the_ate_se_for_the_estimated_score_and_bias_adjust_moves_the_estimate(lalonde):
+    m = ri.match(lalonde, "treat", ["age", "educ", "married", "nodegree", "re74", "re75"], distance="ps",
+                 estimand="ATE", replace=True)
+    ai = m.effect("re78", se="ai")
+    adjusted = m.effect("re78", se="ai_ps")
+    assert adjusted.estimate == ai.estimate
+    assert 0 < adjusted.se < ai.se  # Abadie and Imbens (2016): never larger for the ATE
+    assert "2016" in adjusted.se_method
+    assert m.effect("re78", se="ai_ps", neighbours=4).se != adjusted.se
+    biased = m.effect("re78", se="ai", bias_adjust=True)
+    assert biased.estimate != ai.estimate and "bias-adjusted" in biased.method
+    with pytest.raises(ValueError, match="bias_adjust"):
+        m.effect("re78", se="robust", bias_adjust=True)
+    att = ri.match(lalonde, "treat", ["age", "educ"], distance="ps", replace=True)
+    with pytest.raises(ValueError, match="ATE"):
+        att.effect("re78", se="ai_ps")

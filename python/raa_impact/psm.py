@@ -377,14 +377,20 @@ class MatchResult:
         level: float = 0.95,
         replicates: int = 999,
         seed: int = 0,
+        bias_adjust: bool = False,
+        neighbours: int = 2,
     ) -> Effect:
         """Effect of the treatment on outcome `y` in the matched set.
 
         ``se``: "pair" (clustered on the matched pair, as ``sandwich::vcovCL``; the default without
         replacement), "cluster" (on the ``cluster`` column, e.g. the local authority), "robust"
-        (HC1), "ai" (Abadie–Imbens, with replacement) or "bootstrap" (``replicates`` resamples of
-        pairs or clusters, seeded). ``adjust`` lists covariates for a regression-adjusted
-        (g-computation) estimate.
+        (HC1), "ai" (Abadie–Imbens 2006, with replacement, as R Matching), "ai_ps" (Abadie–Imbens
+        2016: the ATE's variance adjusted for the estimated logit score, Stata's ``teffects
+        psmatch`` default; needs ``estimand="ATE"``, ``replace=True``, ``distance="ps"``;
+        `neighbours` units per group for the conditional covariances) or "bootstrap"
+        (``replicates`` resamples of pairs or clusters, seeded). ``adjust`` lists covariates for a
+        regression-adjusted (g-computation) estimate; ``bias_adjust`` applies the Abadie–Imbens
+        (2011) regression bias adjustment with "ai" and "ai_ps".
 
         >>> import pandas as pd, raa_impact as ri
         >>> df = pd.DataFrame({"t": [1, 1, 1, 0, 0, 0, 0], "y": [10., 8, 7, 6, 5, 5.5, 1]})
@@ -394,6 +400,8 @@ class MatchResult:
         """
         if se == "bootstrap":
             se_json: Any = {"Bootstrap": {"replicates": int(replicates), "seed": int(seed)}}
+        elif se == "ai_ps":
+            se_json = {"AbadieImbensEstimatedPs": {"neighbours": int(neighbours)}}
         else:
             se_json = _choice("se", se, _SE)
         cluster_arr = None
@@ -402,7 +410,10 @@ class MatchResult:
             if cluster_arr is None:
                 raise ArgumentError("invalid argument `cluster`: needs the DataFrame")
         adjust_cols = [(a, np.ascontiguousarray(self._column(a, "adjust"))) for a in (adjust or [])]
-        raw = self._inner.effect(self._column(y, "y"), json.dumps(se_json), cluster_arr, adjust_cols, float(level))
+        if bias_adjust and se not in ("ai", "ai_ps"):
+            raise ArgumentError("invalid argument `bias_adjust`: applies to se=\"ai\" and se=\"ai_ps\"")
+        raw = self._inner.effect(self._column(y, "y"), json.dumps(se_json), cluster_arr, adjust_cols, float(level),
+                                 bool(bias_adjust), list(self._design.model))
         return Effect._from_core(raw, y)
 
     def weighting(

@@ -181,7 +181,8 @@ impl PyMatchSet {
     }
 
     /// Effect of `y` as JSON (the core `Effect`).
-    #[pyo3(signature = (y, se_json, cluster, adjust, level))]
+    #[pyo3(signature = (y, se_json, cluster, adjust, level, bias_adjust=false, score_design=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
     fn effect(
         &self,
         py: Python<'_>,
@@ -190,6 +191,8 @@ impl PyMatchSet {
         cluster: Option<PyReadonlyArray1<'_, u64>>,
         adjust: Named<'_>,
         level: f64,
+        bias_adjust: bool,
+        score_design: Named<'_>,
     ) -> PyResult<String> {
         let se: SeMethod = serde_json::from_str(se_json).map_err(|e| arg("se", e.to_string()))?;
         let y = y.as_slice()?;
@@ -198,6 +201,8 @@ impl PyMatchSet {
             cluster: cluster.as_ref().map(|c| c.as_slice()).transpose()?,
             adjust: slices(&adjust)?,
             level,
+            bias_adjust,
+            score_design: slices(&score_design)?.into_iter().map(|(_, c)| c).collect(),
         };
         let set = self.inner.clone();
         let e = run(py, move || set.effect(y, &options))?;

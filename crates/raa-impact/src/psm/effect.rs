@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use super::abadie_imbens::{ai_match, AiOptions, Scaling};
+use super::abadie_imbens::{ai_match, ai_se_estimated_ps, AiOptions, Scaling};
 use super::matchset::MatchSet;
 use super::options::Estimand;
 use crate::inference::{check, vcov_cluster, vcov_hc, wls, ClusterAdjust};
@@ -26,6 +26,13 @@ pub enum SeMethod {
     Robust,
     /// Abadie–Imbens (2006): R Matching's `Match()` on the same distance; needs replacement.
     AbadieImbens,
+    /// Abadie–Imbens (2016): the (2006) variance less the part explained by estimating the logit
+    /// score (Stata's `teffects psmatch` default). ATE, with replacement, on the score itself
+    /// (`distance = "ps"`), with the score model's columns in [`EffectOptions::score_design`].
+    AbadieImbensEstimatedPs {
+        /// Units per group for the conditional covariances (Stata's default: 2).
+        neighbours: usize,
+    },
     /// Seeded bootstrap of pairs (or of the `cluster` column's clusters when given).
     Bootstrap {
         /// Number of replicates.
@@ -46,6 +53,11 @@ pub struct EffectOptions<'a> {
     pub adjust: Vec<(&'a str, &'a [f64])>,
     /// Confidence level (default 0.95 when 0).
     pub level: f64,
+    /// Abadie–Imbens estimators: regression bias adjustment (Abadie & Imbens 2011) on the matching
+    /// distance, as Matching's `BiasAdjust = TRUE`.
+    pub bias_adjust: bool,
+    /// The score model's columns, without the intercept, for `AbadieImbensEstimatedPs`.
+    pub score_design: Vec<&'a [f64]>,
 }
 
 /// An estimated effect (treated minus control).
@@ -163,7 +175,10 @@ impl MatchSet {
                     Some(g),
                 )
             }
-            SeMethod::AbadieImbens => return self.abadie_imbens(y, level),
+            SeMethod::AbadieImbens => return self.abadie_imbens(y, level, options.bias_adjust),
+            SeMethod::AbadieImbensEstimatedPs { neighbours } => {
+                return self.abadie_imbens_estimated_ps(y, level, neighbours, options)
+            }
         };
         Ok(self.finish(fit.estimate, se, level, fit.method(), se_method, n_clusters))
     }
@@ -216,32 +231,91 @@ impl MatchSet {
             .collect())
     }
 
-    fn abadie_imbens(&self, y: &[f64], level: f64) -> Result<Effect> {
+    fn abadie_imbens(&self, y: &[f64], level: f64, bias_adjust: bool) -> Result<Effect> {
+        let ai = self.ai_fit(y, self.options.estimand, bias_adjust)?;
+        Ok(self.finish(
+            ai.estimate,
+            ai.se,
+            level,
+            ai_method(bias_adjust),
+            "Abadie–Imbens (2006)".into(),
+            None,
+        ))
+    }
+
+    /// Matching's `Match()` on the matching distance, with replacement.
+    fn ai_fit(
+        &self,
+        y: &[f64],
+        estimand: Estimand,
+        bias_adjust: bool,
+    ) -> Result<super::abadie_imbens::AiResult> {
         if !self.options.replace || self.distance.is_empty() {
             return Err(Error::argument(
                 "se",
                 "Abadie–Imbens SEs apply to matching with replacement on a score distance (replace=True)",
             ));
         }
-        let ai = ai_match(
+        ai_match(
             y,
             &self.treated,
             &[&self.distance],
             &AiOptions {
-                estimand: self.options.estimand,
+                estimand,
                 m: self.options.ratio,
                 scaling: Scaling::InverseVariance,
+                bias_adjust,
                 ..AiOptions::default()
             },
-        )?;
+        )
+    }
+
+    /// Abadie–Imbens (2016): the estimated-score correction of the ATE's variance.
+    fn abadie_imbens_estimated_ps(
+        &self,
+        y: &[f64],
+        level: f64,
+        neighbours: usize,
+        options: &EffectOptions,
+    ) -> Result<Effect> {
+        let need = |msg: &str| Err(Error::argument("se", format!("se=\"ai_ps\" {msg}")));
+        if self.options.estimand != Estimand::Ate {
+            return need("corrects the ATE only (estimand=\"ATE\"), as Abadie and Imbens (2016) and Stata do");
+        }
+        if self.options.distance != super::options::Distance::Ps {
+            return need(
+                "matches on the score itself, as Stata's teffects psmatch: use distance=\"ps\"",
+            );
+        }
+        let Some(score) = self.score.as_ref().filter(|s| s.model.is_some()) else {
+            return need("needs a score estimated by the logit model, not a supplied score");
+        };
+        if options.score_design.is_empty() {
+            return need("needs the score model's columns (score_design)");
+        }
+        let ai = self.ai_fit(y, Estimand::Ate, options.bias_adjust)?;
+        let ones = vec![1.0; y.len()];
+        let mut design: Vec<&[f64]> = vec![&ones];
+        design.extend(options.score_design.iter().copied());
+        let se = ai_se_estimated_ps(&ai, y, &self.treated, &design, &score.ps, neighbours)?;
         Ok(self.finish(
             ai.estimate,
-            ai.se,
+            se,
             level,
-            "Abadie–Imbens matching estimator",
-            "Abadie–Imbens (2006)".into(),
+            ai_method(options.bias_adjust),
+            format!(
+                "Abadie–Imbens (2016), adjusted for the estimated score ({neighbours} neighbours)"
+            ),
             None,
         ))
+    }
+}
+
+fn ai_method(bias_adjust: bool) -> &'static str {
+    if bias_adjust {
+        "Abadie–Imbens matching estimator, bias-adjusted"
+    } else {
+        "Abadie–Imbens matching estimator"
     }
 }
 
