@@ -30,6 +30,7 @@ pub mod gls;
 pub mod inference;
 pub mod its;
 pub mod psm;
+pub mod randomisation;
 pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;
