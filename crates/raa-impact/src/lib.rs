@@ -34,6 +34,7 @@ pub mod randomisation;
 pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;
+pub mod twfe;
 pub mod weighting;
 
 pub use error::{Error, Result};
