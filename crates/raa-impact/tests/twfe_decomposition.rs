@@ -243,11 +243,11 @@ fn within_estimator_equals_the_dummy_regression_with_clustered_se() {
             within.std_error
         );
     }
-    // Hc1 differs only by (n−1)/(n−K), K = T here (unit effects nested in clusters).
+    // Hc1 differs only by (n−1)/(n−K), K = T + 1 here (unit effects nested in clusters).
     let a = twfe(&p, ClusterAdjust::Clusters).unwrap().std_error;
     let h = twfe(&p, ClusterAdjust::Hc1).unwrap().std_error;
     let n = p.y.len() as f64;
-    assert!((h / a - ((n - 1.0) / (n - 6.0)).sqrt()).abs() < 1e-12);
+    assert!((h / a - ((n - 1.0) / (n - 7.0)).sqrt()).abs() < 1e-12);
 }
 
 #[test]

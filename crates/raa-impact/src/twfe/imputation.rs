@@ -201,9 +201,9 @@ pub fn imputation(panel: &Panel) -> Result<ImputationFit> {
     }
     let normal = Normal::new(panel)?;
     let (mut r_unit, mut r_time) = (vec![0.0; nu], vec![0.0; nt]);
-    for i in 0..nu {
+    for (i, ru) in r_unit.iter_mut().enumerate() {
         for t in (0..nt).filter(|&t| !panel.d_at(i, t)) {
-            r_unit[i] += panel.y_at(i, t);
+            *ru += panel.y_at(i, t);
             r_time[t] += panel.y_at(i, t);
         }
     }

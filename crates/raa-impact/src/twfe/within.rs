@@ -52,8 +52,10 @@ pub fn double_demean(x: &[f64], n_units: usize, n_times: usize) -> Vec<f64> {
 /// TWFE coefficient on the treatment with a cluster-robust SE (clusters: [`Panel::clusters`]).
 ///
 /// `adjust`: `None` is the plain sandwich; `Clusters` multiplies by `G/(G−1)`; `Hc1` also by
-/// `(n−1)/(n−K)` with `K = T` (the slope and the `T − 1` free time effects; unit effects are
-/// nested in the clusters and not counted, as fixest's default small-sample correction does).
+/// `(n−1)/(n−K)` with `K = T + 1`: the slope and the `T` time effects, unit effects not counted
+/// because they are nested in the clusters. This is pyfixest's `ssc(k_fixef="nonnested")`, which
+/// counts every level of a non-nested fixed effect (no reference level removed); the test on mpdta
+/// matches it to 1e-8.
 ///
 /// ```
 /// use raa_impact::twfe::{twfe, Panel};
@@ -100,7 +102,7 @@ pub fn twfe(panel: &Panel, adjust: ClusterAdjust) -> Result<TwfeFit> {
     }
     let meat: f64 = scores.values().map(|s| s * s).sum();
     let n = (nu * nt) as f64;
-    let (gf, k) = (g as f64, nt as f64);
+    let (gf, k) = (g as f64, nt as f64 + 1.0);
     let factor = match adjust {
         ClusterAdjust::None => 1.0,
         ClusterAdjust::Clusters => gf / (gf - 1.0),
