@@ -89,7 +89,10 @@ fn imputation_matches_pyfixest_first_stage() {
     let r = reference();
     assert_eq!(fit.n_not_imputable, 0);
     assert!((fit.overall.estimate - num(&r, "imputation_att")).abs() < 1e-10);
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    let mut worst_se = rel(fit.overall.std_error, num(&r, "imputation_se"));
     let by = &r["imputation_by_event_time"];
+    let by_se = &r["imputation_se_by_event_time"];
     assert_eq!(fit.by_event_time.len(), 4);
     for e in &fit.by_event_time {
         let key = e.event_time.unwrap().to_string();
@@ -99,6 +102,7 @@ fn imputation_matches_pyfixest_first_stage() {
             "event time {key}: {} vs {want}",
             e.estimate
         );
-        assert!(e.std_error > 0.0 && e.std_error.is_finite());
+        worst_se = worst_se.max(rel(e.std_error, by_se[key.as_str()].as_f64().unwrap()));
     }
+    assert!(worst_se < 1e-8, "worst relative SE difference {worst_se}");
 }

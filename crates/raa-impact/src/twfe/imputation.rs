@@ -7,9 +7,12 @@
 //! Variance: BJS's conservative clustered variance `Σ_g (Σ_{it∈g} v_it ε̃_it)²`, where `v_it` are
 //! the estimator's implied weights on each outcome (the estimand weights on treated observations,
 //! minus the projection weights on untreated ones), `ε̃_it` the first-stage residual for untreated
-//! observations and, for treated ones, `τ̂_it` minus the mean of `τ̂` in its cohort × event-time
-//! cell. This is the simple version, without BJS's leave-out correction of those cell means, and
-//! without a small-sample factor. (With one unit per cohort the treated part is then zero.)
+//! observations and, for treated ones, `τ̂_it` minus the `v²`-weighted mean of `τ̂` in its
+//! cohort × event-time cell (with equal weights within a cell, the plain mean). This is the version
+//! R's `didimputation` computes: without BJS's leave-out correction of those cell means, and
+//! without a small-sample factor. (With one unit per cohort the treated part is then zero, and the
+//! variance is less conservative than BJS intend.) On mpdta it equals an independent dense
+//! computation to 1e-8.
 
 use std::collections::BTreeMap;
 
