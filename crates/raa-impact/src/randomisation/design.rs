@@ -130,6 +130,36 @@ impl Design {
         })
     }
 
+    /// A design of any scheme from windows (per unit for Marascuilo–Busk, per position otherwise;
+    /// Wampold–Worsham positions are windows of one start time), for callers that choose the
+    /// scheme at run time.
+    ///
+    /// ```
+    /// use raa_impact::randomisation::{Design, Scheme, Window};
+    /// let d = Design::new(Scheme::WampoldWorsham, vec![Window::at(3), Window::at(6)]).unwrap();
+    /// assert_eq!(d.n_assignments(), Some(2));
+    /// assert!(Design::new(Scheme::WampoldWorsham, vec![Window::new(3, 4)]).is_err());
+    /// ```
+    pub fn new(scheme: Scheme, windows: Vec<Window>) -> Result<Self> {
+        match scheme {
+            Scheme::MarascuiloBusk => Design::marascuilo_busk(windows),
+            Scheme::KoehlerLevin => Design::koehler_levin(windows),
+            Scheme::WampoldWorsham => {
+                if let Some(k) = windows.iter().position(|w| w.first != w.last) {
+                    return Err(Error::argument(
+                        "windows",
+                        format!(
+                            "position {k} is {}..={}; Wampold–Worsham positions are single start times",
+                            windows[k].first, windows[k].last
+                        ),
+                    ));
+                }
+                let positions: Vec<i64> = windows.iter().map(|w| w.first).collect();
+                Design::wampold_worsham(positions.len(), &positions)
+            }
+        }
+    }
+
     /// The scheme.
     pub fn scheme(&self) -> Scheme {
         self.scheme

@@ -56,6 +56,34 @@ impl PhaseMeanDifference {
         Ok(PhaseMeanDifference { units, bed_in })
     }
 
+    /// From long columns (one row per unit-time, any order): units are ordered by label, and
+    /// the labels are returned in that order so that start times can be given unit by unit.
+    ///
+    /// ```
+    /// use raa_impact::randomisation::PhaseMeanDifference;
+    /// let (stat, units) = PhaseMeanDifference::from_long(&[7, 3, 7, 3], &[0, 0, 1, 1], &[1.0, 2.0, 4.0, 2.0], 0).unwrap();
+    /// assert_eq!(units, vec![3, 7]);
+    /// assert!((stat.evaluate(&[1, 1]).unwrap() - 1.5).abs() < 1e-12);
+    /// ```
+    pub fn from_long(
+        unit: &[u64],
+        time: &[i64],
+        y: &[f64],
+        bed_in: i64,
+    ) -> Result<(Self, Vec<u64>)> {
+        check::same_length("time", time.len(), unit.len())?;
+        check::same_length("y", y.len(), unit.len())?;
+        let mut by_unit: std::collections::BTreeMap<u64, (Vec<i64>, Vec<f64>)> = Default::default();
+        for r in 0..unit.len() {
+            let e = by_unit.entry(unit[r]).or_default();
+            e.0.push(time[r]);
+            e.1.push(y[r]);
+        }
+        let labels: Vec<u64> = by_unit.keys().copied().collect();
+        let (times, ys): (Vec<Vec<i64>>, Vec<Vec<f64>>) = by_unit.into_values().unzip();
+        Ok((PhaseMeanDifference::new(&times, &ys, bed_in)?, labels))
+    }
+
     /// Number of units.
     pub fn n_units(&self) -> usize {
         self.units.len()
