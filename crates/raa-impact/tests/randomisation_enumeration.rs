@@ -192,7 +192,7 @@ fn large_design() -> (Design, Vec<i64>, PhaseMeanDifference) {
         .collect();
     let design = Design::marascuilo_busk(windows).unwrap();
     let observed = vec![12, 17, 15, 20, 25];
-    let stat = series(5, 40, &observed, 0.35, 4);
+    let stat = series(5, 40, &observed, 0.6, 4);
     (design, observed, stat)
 }
 
@@ -220,6 +220,10 @@ fn monte_carlo_p_is_close_to_the_exact_p() {
         assert_eq!(mc.n_evaluated, 20_000);
         assert!(mc.mc_standard_error > 0.0);
         let diff = (mc.p_value - exact.p_value).abs();
+        eprintln!(
+            "{alt:?}: exact {} Monte Carlo {} ± {}",
+            exact.p_value, mc.p_value, mc.mc_standard_error
+        );
         assert!(
             diff <= 4.0 * mc.mc_standard_error + 1.0 / 20_001.0,
             "{alt:?}: exact {} Monte Carlo {} ± {}",
@@ -228,6 +232,50 @@ fn monte_carlo_p_is_close_to_the_exact_p() {
             mc.mc_standard_error
         );
         // The design was chosen so that p is informative, not 0 or 1.
+        assert!(
+            exact.p_value > 0.005 && exact.p_value < 0.5,
+            "exact p {}",
+            exact.p_value
+        );
+    }
+}
+
+#[test]
+fn monte_carlo_p_is_close_to_the_exact_p_for_permuting_schemes() {
+    // Koehler–Levin, 6 positions × 2 starts: 720 · 64 = 46,080 assignments; Wampold–Worsham with
+    // 9 units: 9! = 362,880.
+    let kl =
+        Design::koehler_levin((0..6).map(|k| Window::new(6 + 4 * k, 7 + 4 * k)).collect()).unwrap();
+    let ww = Design::wampold_worsham(9, &[6, 8, 10, 12, 14, 16, 18, 20, 22]).unwrap();
+    let cases = [
+        (kl, vec![11, 6, 19, 14, 27, 23]),
+        (ww, vec![8, 6, 12, 10, 16, 14, 20, 18, 22]),
+    ];
+    for (design, observed) in cases {
+        let stat = series(design.n_units(), 36, &observed, 0.1, 21);
+        let exact = randomisation_test(
+            &design,
+            &observed,
+            |s| stat.evaluate(s),
+            &RandomisationOptions::default(),
+        )
+        .unwrap();
+        assert!(exact.enumerated);
+        let opts = RandomisationOptions {
+            max_enumerate: 0,
+            draws: 20_000,
+            seed: 12,
+            ..Default::default()
+        };
+        let mc = randomisation_test(&design, &observed, |s| stat.evaluate(s), &opts).unwrap();
+        eprintln!(
+            "{:?}: exact {} Monte Carlo {} ± {}",
+            design.scheme(),
+            exact.p_value,
+            mc.p_value,
+            mc.mc_standard_error
+        );
+        assert!((mc.p_value - exact.p_value).abs() <= 4.0 * mc.mc_standard_error + 1.0 / 20_001.0);
         assert!(
             exact.p_value > 0.005 && exact.p_value < 0.5,
             "exact p {}",
