@@ -73,6 +73,15 @@ fn no_treatment_variation_is_an_error() {
     assert!(message(twfe(&p, ClusterAdjust::Hc1).unwrap_err()).contains("no variation"));
     assert!(message(bacon_decomposition(&p).unwrap_err()).contains("no variation"));
     assert!(message(imputation(&p).unwrap_err()).contains("no treated"));
+    let all = Panel::new(
+        &[1, 1, 2, 2],
+        &[1, 2, 1, 2],
+        &[1.; 4],
+        &[1.0, 2.0, 1.0, 1.0],
+    )
+    .unwrap();
+    assert!(message(imputation(&all).unwrap_err()).contains("no untreated"));
+    assert!(twfe(&all, ClusterAdjust::None).is_err());
 }
 
 #[test]

@@ -90,6 +90,12 @@ impl<'a> Normal<'a> {
         let active_times: Vec<usize> = (0..nt)
             .filter(|&t| (0..nu).any(|i| !panel.d_at(i, t)))
             .collect();
+        if active_times.is_empty() {
+            return Err(Error::argument(
+                "treated",
+                "every observation is treated: there are no untreated observations to fit the fixed effects on",
+            ));
+        }
         let pos: BTreeMap<usize, usize> = active_times
             .iter()
             .enumerate()
