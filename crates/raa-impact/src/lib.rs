@@ -30,9 +30,11 @@ pub mod gls;
 pub mod inference;
 pub mod its;
 pub mod psm;
+pub mod randomisation;
 pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;
+pub mod twfe;
 pub mod weighting;
 
 pub use error::{Error, Result};
