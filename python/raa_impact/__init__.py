@@ -16,6 +16,7 @@ from .its import ItsBatch, ItsResult, its
 from .indicators import controlled_series, exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
 from .multiple_baseline import plot_multiple_baseline
+from .randomization import RandomizationResult, randomization_test
 from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
@@ -33,6 +34,8 @@ __all__ = [
     "la_panel",
     "controlled_series",
     "plot_multiple_baseline",
+    "randomization_test",
+    "RandomizationResult",
     "synthetic",
     "datasets",
     "child_design",

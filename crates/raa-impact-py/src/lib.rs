@@ -10,6 +10,7 @@ mod indicators;
 mod its;
 mod journeys;
 mod psm;
+mod randomisation;
 mod registry;
 mod returns;
 mod synthetic;
@@ -31,6 +32,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(its::its_fit, m)?)?;
     m.add_function(wrap_pyfunction!(its::its_fit_many, m)?)?;
     m.add_function(wrap_pyfunction!(its::its_placebo, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        randomisation::randomisation_phase_test,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;
