@@ -17,6 +17,7 @@ from .indicators import controlled_series, exposure, la_panel, scorecard, scorec
 from .journeys import journeys
 from .multiple_baseline import plot_multiple_baseline
 from .randomization import RandomizationResult, randomization_test
+from .twfe import ImputationResult, TwfeResult, did_imputation, twfe
 from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
@@ -36,6 +37,10 @@ __all__ = [
     "plot_multiple_baseline",
     "randomization_test",
     "RandomizationResult",
+    "twfe",
+    "did_imputation",
+    "TwfeResult",
+    "ImputationResult",
     "synthetic",
     "datasets",
     "child_design",

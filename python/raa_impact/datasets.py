@@ -7,6 +7,8 @@
 185
 >>> ri.datasets.sicily().shape
 (59, 7)
+>>> ri.datasets.mpdta().shape
+(2500, 6)
 """
 from __future__ import annotations
 
@@ -33,3 +35,11 @@ def sicily() -> pd.DataFrame:
     Columns: year, month, aces (count), time (1-59), smokban (0/1, from month 37), pop, stdpop.
     """
     return pd.read_csv(_DIR / "sicily.csv")
+
+
+def mpdta() -> pd.DataFrame:
+    """R ``did``'s ``mpdta``: 500 US counties × 2003–2007, log teen employment ``lemp``, first year
+    of a minimum-wage rise ``first_treat`` (0 = never), ``countyreal`` the county (Callaway and
+    Sant'Anna 2021). The column R calls ``first.treat`` is renamed ``first_treat``.
+    """
+    return pd.read_csv(_DIR / "mpdta.csv").rename(columns={"first.treat": "first_treat"})

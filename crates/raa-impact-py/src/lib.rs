@@ -14,6 +14,7 @@ mod randomisation;
 mod registry;
 mod returns;
 mod synthetic;
+mod twfe;
 mod weighting;
 
 use pyo3::prelude::*;
@@ -36,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         randomisation::randomisation_phase_test,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(twfe::twfe_fit, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;
