@@ -2,10 +2,10 @@
 //! slope change (issue 6 goal: ≤ 100 ms; R nlme::lme 5.9 s).
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use raa_impact::mixed::{fit_mixed, MixedInput, MixedOptions, Residual};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Normal};
-use raa_impact::mixed::{fit_mixed, MixedInput, MixedOptions, Residual};
 
 struct Panel {
     y: Vec<f64>,
@@ -17,10 +17,19 @@ struct Panel {
 fn panel(m: u64, n: usize, seed: u64) -> Panel {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let z = Normal::new(0.0, 1.0).expect("normal");
-    let mut p = Panel { y: vec![], x: vec![vec![]; 3], unit: vec![], time: vec![] };
+    let mut p = Panel {
+        y: vec![],
+        x: vec![vec![]; 3],
+        unit: vec![],
+        time: vec![],
+    };
     for u in 0..m {
         let t0 = rng.random_range(10..30) as f64;
-        let (a, b, c) = (z.sample(&mut rng), 0.5 * z.sample(&mut rng), 0.05 * z.sample(&mut rng));
+        let (a, b, c) = (
+            z.sample(&mut rng),
+            0.5 * z.sample(&mut rng),
+            0.05 * z.sample(&mut rng),
+        );
         let mut e = 0.0;
         for s in 0..n {
             let t = s as f64;
@@ -40,19 +49,34 @@ fn panel(m: u64, n: usize, seed: u64) -> Panel {
 
 fn bench(c: &mut Criterion) {
     let p = panel(150, 40, 7);
-    let names: Vec<String> = ["time", "D", "slope"].iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = ["time", "D", "slope"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     let cols: Vec<&[f64]> = p.x.iter().map(Vec::as_slice).collect();
-    let input = MixedInput { y: &p.y, x: &cols, x_names: &names, unit: &p.unit, group: None, time: &p.time };
+    let input = MixedInput {
+        y: &p.y,
+        x: &cols,
+        x_names: &names,
+        unit: &p.unit,
+        group: None,
+        time: &p.time,
+    };
     let options = MixedOptions {
         random: vec!["(Intercept)".into(), "D".into(), "slope".into()],
         residual: Residual::Ar1,
         ..Default::default()
     };
     let fit = fit_mixed(&input, &options).expect("fit");
-    eprintln!("converged {:?}; warnings {:?}", fit.convergence, fit.warnings);
+    eprintln!(
+        "converged {:?}; warnings {:?}",
+        fit.convergence, fit.warnings
+    );
     let mut g = c.benchmark_group("mixed");
     g.sample_size(20);
-    g.bench_function("ar1_reml_150x40_q3", |b| b.iter(|| fit_mixed(&input, &options).expect("fit")));
+    g.bench_function("ar1_reml_150x40_q3", |b| {
+        b.iter(|| fit_mixed(&input, &options).expect("fit"))
+    });
     g.finish();
 }
 
