@@ -12,11 +12,10 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 const LEVEL: f64 = -1.0;
 const SLOPE: f64 = -0.05;
 
-fn simulate(
-    seed: u64,
-    m: u64,
-    n: usize,
-) -> (Vec<f64>, Vec<Vec<f64>>, Vec<u64>, Vec<u64>, Vec<f64>) {
+/// y, the columns time / D / slope, unit, group, time.
+type Panel = (Vec<f64>, Vec<Vec<f64>>, Vec<u64>, Vec<u64>, Vec<f64>);
+
+fn simulate(seed: u64, m: u64, n: usize) -> Panel {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let z = Normal::new(0.0, 1.0).expect("normal");
     let (mut y, mut x, mut unit, mut group, mut time) =
