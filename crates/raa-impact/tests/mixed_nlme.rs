@@ -243,3 +243,22 @@ fn blups_and_fitted_values_match_nlme() {
         }
     }
 }
+
+/// `predict` on the fitted rows reproduces the fitted values; an unknown unit gets the
+/// population value.
+#[test]
+fn predictions_on_the_data_reproduce_the_fitted_values() {
+    let case = CASES.iter().find(|c| c.name == "nested").expect("case");
+    let data = load(case.name);
+    let o = owned(&data, case);
+    let cols: Vec<&[f64]> = o.x.iter().map(Vec::as_slice).collect();
+    let fit = fit_mixed(&input(&o, &cols, true), &options(case, Method::Reml)).expect("fit");
+    let pred = fit.predict(&cols, &o.unit).expect("predict");
+    for (a, b) in pred.unit.iter().zip(&fit.fitted_unit) {
+        assert!((a - b).abs() < 1e-12);
+    }
+    let stranger = vec![10_000u64; o.unit.len()];
+    let pred = fit.predict(&cols, &stranger).expect("predict");
+    assert!(pred.known_unit.iter().all(|k| !k));
+    assert_eq!(pred.unit, fit.fitted_population);
+}

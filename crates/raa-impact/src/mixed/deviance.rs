@@ -6,11 +6,17 @@
 //! `log|V_i/σ²| = log|R| + log|LL'|`. A group-level random intercept adds the rank-one
 //! update of the ones column over the units of the group.
 
+use rayon::prelude::*;
+
 use super::blocks::UnitBlock;
 use super::dense::{backward, cholesky, forward};
 use super::input::Design;
 use super::options::Method;
 use super::params::{Layout, VarParams};
+
+/// Units × block entries above which a deviance evaluation reduces units in parallel (below it,
+/// thread hand-off costs more than it saves).
+const PARALLEL_WORK: usize = 100_000;
 
 /// The design, its unit blocks and the parameter layout: everything a deviance evaluation needs.
 #[derive(Debug)]
@@ -99,17 +105,39 @@ impl Model<'_> {
         Some(log_r + log_m)
     }
 
-    /// Totals over all units and groups at `v`.
+    /// Totals over all units and groups at `v`. Units are reduced in parallel when the blocks are
+    /// large, but always summed in unit order, so the bits do not depend on the thread count.
     pub fn totals(&self, v: &VarParams) -> Option<(Vec<f64>, f64)> {
         let k = self.design.k();
-        let mut work = Work::new(k, self.layout.q);
         let mut groups = vec![0.0; self.n_groups * k * k];
-        let mut a = vec![0.0; k * k];
         let mut log_det = 0.0;
-        for block in &self.blocks {
-            log_det += self.unit_schur(block, v, &mut a, &mut work)?;
-            let g = &mut groups[block.group * k * k..(block.group + 1) * k * k];
-            g.iter_mut().zip(&a).for_each(|(x, y)| *x += y);
+        if self.blocks.len() * k * k >= PARALLEL_WORK {
+            let reduced: Vec<Option<(Vec<f64>, f64)>> = self
+                .blocks
+                .par_iter()
+                .map_init(
+                    || Work::new(k, self.layout.q),
+                    |work, block| {
+                        let mut a = vec![0.0; k * k];
+                        let ld = self.unit_schur(block, v, &mut a, work)?;
+                        Some((a, ld))
+                    },
+                )
+                .collect();
+            for (block, r) in self.blocks.iter().zip(reduced) {
+                let (a, ld) = r?;
+                log_det += ld;
+                let g = &mut groups[block.group * k * k..(block.group + 1) * k * k];
+                g.iter_mut().zip(&a).for_each(|(x, y)| *x += y);
+            }
+        } else {
+            let mut work = Work::new(k, self.layout.q);
+            let mut a = vec![0.0; k * k];
+            for block in &self.blocks {
+                log_det += self.unit_schur(block, v, &mut a, &mut work)?;
+                let g = &mut groups[block.group * k * k..(block.group + 1) * k * k];
+                g.iter_mut().zip(&a).for_each(|(x, y)| *x += y);
+            }
         }
         let mut total = vec![0.0; k * k];
         let o = k - 1;
