@@ -79,16 +79,30 @@ fn bench(c: &mut Criterion) {
     });
     // Calendar-quarter dummies instead of a linear time trend: p = 42.
     let dummies: Vec<Vec<f64>> = (1..40)
-        .map(|q| p.time.iter().map(|t| f64::from(u8::from(*t == q as f64))).collect())
+        .map(|q| {
+            p.time
+                .iter()
+                .map(|t| f64::from(u8::from(*t == q as f64)))
+                .collect()
+        })
         .collect();
     let mut wide: Vec<&[f64]> = vec![&p.x[1], &p.x[2]];
     wide.extend(dummies.iter().map(Vec::as_slice));
     let mut wide_names: Vec<String> = vec!["D".into(), "slope".into()];
     wide_names.extend((1..40).map(|q| format!("q{q}")));
-    let input = MixedInput { y: &p.y, x: &wide, x_names: &wide_names, unit: &p.unit, group: None, time: &p.time };
+    let input = MixedInput {
+        y: &p.y,
+        x: &wide,
+        x_names: &wide_names,
+        unit: &p.unit,
+        group: None,
+        time: &p.time,
+    };
     let wide_fit = fit_mixed(&input, &options).expect("fit");
     eprintln!("calendar: {:?}", wide_fit.convergence);
-    g.bench_function("ar1_reml_150x40_q3_calendar", |b| b.iter(|| fit_mixed(&input, &options).expect("fit")));
+    g.bench_function("ar1_reml_150x40_q3_calendar", |b| {
+        b.iter(|| fit_mixed(&input, &options).expect("fit"))
+    });
     g.finish();
 }
 

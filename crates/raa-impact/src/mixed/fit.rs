@@ -8,7 +8,7 @@ use super::blup::blups;
 use super::dense::{inverse_from_cholesky, rows};
 use super::deviance::{Model, Profile};
 use super::input::{Design, MixedInput};
-use super::optimise::minimise;
+use super::optimise::{column_scales, minimise};
 use super::options::{Method, MixedOptions, Residual};
 use super::params::{lambda_of, psi, Layout, VarParams};
 use super::satterthwaite::{parts, SatterthwaiteParts};
@@ -103,6 +103,7 @@ fn build_model<'a>(input: MixedInput<'a>, options: &MixedOptions) -> Result<Mode
         options.covariance,
         input.group.is_some(),
         ar1,
+        column_scales(&design),
     );
     let n_groups = design.group_labels.len().max(1);
     Ok(Model {

@@ -65,13 +65,15 @@ fn bfgs(f: &mut impl FnMut(&[f64]) -> f64, x0: &[f64], max_iter: usize) -> Searc
         iterations += 1;
         let mut d: Vec<f64> = (0..n).map(|i| -dot(&h[i * n..(i + 1) * n], &g)).collect();
         let mut slope = dot(&g, &d);
+        let mut fresh = false;
         if slope >= 0.0 {
+            fresh = true;
             h = identity(n);
             d = g.iter().map(|v| -v).collect();
             slope = -dot(&g, &g);
         }
         // Keep the first step of a fresh Hessian modest: θ lives on a unit scale.
-        let longest = max_abs(&d);
+        let mut longest = max_abs(&d);
         let mut t = if longest > 1.0 { 1.0 / longest } else { 1.0 };
         let (trial, f_trial) = loop {
             let trial: Vec<f64> = x.iter().zip(&d).map(|(a, b)| a + t * b).collect();
@@ -80,6 +82,16 @@ fn bfgs(f: &mut impl FnMut(&[f64]) -> f64, x0: &[f64], max_iter: usize) -> Searc
                 break (trial, f_trial);
             }
             t *= 0.5;
+            if t * longest < 1e-13 && !fresh {
+                // A stale curvature estimate: restart from steepest descent.
+                h = identity(n);
+                d = g.iter().map(|v| -v).collect();
+                slope = -dot(&g, &g);
+                longest = max_abs(&d);
+                t = if longest > 1.0 { 1.0 / longest } else { 1.0 };
+                fresh = true;
+                continue;
+            }
             if t * longest < 1e-13 {
                 converged = max_abs(&g) < 1e-3;
                 return Search {
@@ -143,8 +155,7 @@ fn update(h: &mut [f64], s: &[f64], y: &[f64]) {
 
 /// Root mean square of the non-zero entries of each random-effect column: a start for Λ that
 /// puts each random effect on the scale of its column.
-pub(crate) fn column_scales(model: &Model<'_>) -> Vec<f64> {
-    let d = &model.design;
+pub(crate) fn column_scales(d: &super::input::Design<'_>) -> Vec<f64> {
     d.z.iter()
         .map(|&c| {
             let (mut s, mut n) = (0.0, 0usize);
@@ -166,9 +177,9 @@ pub(crate) fn column_scales(model: &Model<'_>) -> Vec<f64> {
 
 /// Starting points: relative SDs 1, 0.3 and 0.1 per unit of each column, φ at 0 and 0.5.
 fn starts(model: &Model<'_>) -> Vec<Vec<f64>> {
-    let layout = model.layout;
+    let layout = &model.layout;
     let q = layout.q;
-    let scales = column_scales(model);
+    let scales = &layout.scales;
     let phis: &[f64] = if layout.ar1 { &[0.0, 0.5] } else { &[0.0] };
     let mut out = Vec::new();
     for &s in &[1.0, 0.3, 0.1] {

@@ -10,12 +10,16 @@
 use super::options::RandomCovariance;
 
 /// Which parameters the model has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Layout {
     pub q: usize,
     pub diagonal: bool,
     pub group: bool,
     pub ar1: bool,
+    /// Typical size of each random-effect column: θ holds row `i` of Λ times `scales[i]`, so
+    /// that every θ entry is a relative SD on the scale of its column and the optimiser sees
+    /// parameters of similar size (a slope in quarters would otherwise be ~10× smaller).
+    pub scales: Vec<f64>,
 }
 
 /// Variance parameters in likelihood form.
@@ -30,12 +34,19 @@ pub(crate) struct VarParams {
 }
 
 impl Layout {
-    pub fn new(q: usize, covariance: RandomCovariance, group: bool, ar1: bool) -> Self {
+    pub fn new(
+        q: usize,
+        covariance: RandomCovariance,
+        group: bool,
+        ar1: bool,
+        scales: Vec<f64>,
+    ) -> Self {
         Layout {
             q,
             diagonal: covariance == RandomCovariance::Diagonal,
             group,
             ar1,
+            scales,
         }
     }
 
@@ -69,7 +80,7 @@ impl Layout {
         let q = self.q;
         let mut lambda = vec![0.0; q * q];
         for (k, (i, j)) in self.lambda_positions().into_iter().enumerate() {
-            lambda[i * q + j] = theta[k];
+            lambda[i * q + j] = theta[k] / self.scales[i];
         }
         let mut next = self.n_lambda();
         let tau = if self.group {
@@ -87,7 +98,7 @@ impl Layout {
         let mut theta: Vec<f64> = self
             .lambda_positions()
             .into_iter()
-            .map(|(i, j)| v.lambda[i * q + j])
+            .map(|(i, j)| v.lambda[i * q + j] * self.scales[i])
             .collect();
         if self.group {
             theta.push(v.tau);

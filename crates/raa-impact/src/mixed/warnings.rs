@@ -3,7 +3,6 @@
 use nalgebra::{DMatrix, SymmetricEigen};
 
 use super::deviance::Model;
-use super::optimise::column_scales;
 use super::params::{psi, VarParams};
 
 /// A random effect whose SD times its column's typical size is below this fraction of σ is
@@ -15,7 +14,7 @@ const SINGULAR_EIGEN: f64 = 1e-2;
 pub(crate) fn boundary_warnings(model: &Model<'_>, v: &VarParams, sigma: f64) -> Vec<String> {
     let d = &model.design;
     let q = model.layout.q;
-    let scales = column_scales(model);
+    let scales = &model.layout.scales;
     let ps = psi(&v.lambda, q);
     let mut out = Vec::new();
     let mut at_zero = vec![false; q];
