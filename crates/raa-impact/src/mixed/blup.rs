@@ -26,10 +26,11 @@ pub(crate) fn blups(
     let mut work = Work::new(k, q);
     let mut a = vec![0.0; k * k];
     let mut group_blup = Vec::new();
+    let white = model.whitened(v.phi)?;
     if model.layout.group {
         let (mut w, mut s) = (vec![0.0; model.n_groups], vec![0.0; model.n_groups]);
-        for block in &model.blocks {
-            model.unit_schur(block, v, &mut a, &mut work)?;
+        for (i, block) in model.blocks.iter().enumerate() {
+            model.unit_schur(i, &white, v, &mut a, &mut work)?;
             w[block.group] += (0..k).map(|c| a[o * k + c] * coef[c]).sum::<f64>();
             s[block.group] += a[o * k + o];
         }

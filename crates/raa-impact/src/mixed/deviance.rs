@@ -6,6 +6,8 @@
 //! `log|V_i/σ²| = log|R| + log|LL'|`. A group-level random intercept adds the rank-one
 //! update of the ones column over the units of the group.
 
+use std::sync::{Arc, Mutex};
+
 use rayon::prelude::*;
 
 use super::blocks::UnitBlock;
@@ -26,6 +28,16 @@ pub(crate) struct Model<'a> {
     pub layout: Layout,
     pub method: Method,
     pub n_groups: usize,
+    /// Whitened blocks at the last φ.
+    pub cache: Mutex<Option<Arc<Whitened>>>,
+}
+
+/// All units' whitened cross-products (`m × k × k`) and `log|R_i|` at one φ.
+#[derive(Debug)]
+pub(crate) struct Whitened {
+    phi_bits: u64,
+    c: Vec<f64>,
+    log_r: Vec<f64>,
 }
 
 /// Generalised least squares at fixed variance parameters.
@@ -52,7 +64,8 @@ impl Model<'_> {
     /// Unit `i`'s Schur block `C − U'U` into `a`; returns `log|V_i/σ²|`.
     pub fn unit_schur(
         &self,
-        block: &UnitBlock,
+        i: usize,
+        white: &Whitened,
         v: &VarParams,
         a: &mut [f64],
         work: &mut Work,
@@ -60,7 +73,8 @@ impl Model<'_> {
         let k = self.design.k();
         let q = self.layout.q;
         let z = &self.design.z;
-        let log_r = block.whitened(v.phi, a)?;
+        a.copy_from_slice(&white.c[i * k * k..(i + 1) * k * k]);
+        let log_r = white.log_r[i];
         if q == 0 {
             return Some(log_r);
         }
@@ -111,15 +125,15 @@ impl Model<'_> {
         let k = self.design.k();
         let mut groups = vec![0.0; self.n_groups * k * k];
         let mut log_det = 0.0;
+        let white = self.whitened(v.phi)?;
         if self.blocks.len() * k * k >= PARALLEL_WORK {
-            let reduced: Vec<Option<(Vec<f64>, f64)>> = self
-                .blocks
-                .par_iter()
+            let reduced: Vec<Option<(Vec<f64>, f64)>> = (0..self.blocks.len())
+                .into_par_iter()
                 .map_init(
                     || Work::new(k, self.layout.q),
-                    |work, block| {
+                    |work, i| {
                         let mut a = vec![0.0; k * k];
-                        let ld = self.unit_schur(block, v, &mut a, work)?;
+                        let ld = self.unit_schur(i, &white, v, &mut a, work)?;
                         Some((a, ld))
                     },
                 )
@@ -133,8 +147,8 @@ impl Model<'_> {
         } else {
             let mut work = Work::new(k, self.layout.q);
             let mut a = vec![0.0; k * k];
-            for block in &self.blocks {
-                log_det += self.unit_schur(block, v, &mut a, &mut work)?;
+            for (i, block) in self.blocks.iter().enumerate() {
+                log_det += self.unit_schur(i, &white, v, &mut a, &mut work)?;
                 let g = &mut groups[block.group * k * k..(block.group + 1) * k * k];
                 g.iter_mut().zip(&a).for_each(|(x, y)| *x += y);
             }
@@ -157,6 +171,40 @@ impl Model<'_> {
             total.iter_mut().zip(g.iter()).for_each(|(x, y)| *x += y);
         }
         Some((total, log_det))
+    }
+
+    /// Every unit's whitened cross-product at `phi`, cached: a finite-difference gradient moves φ
+    /// in only two of its evaluations, and without AR(1) the blocks never change.
+    pub fn whitened(&self, phi: f64) -> Option<Arc<Whitened>> {
+        let mut cache = self.cache.lock().ok()?;
+        if let Some(w) = cache.as_ref().filter(|w| w.phi_bits == phi.to_bits()) {
+            return Some(Arc::clone(w));
+        }
+        let k2 = self.design.k() * self.design.k();
+        let m = self.blocks.len();
+        let mut c = vec![0.0; m * k2];
+        let mut log_r = vec![0.0; m];
+        let ok = if m * k2 >= PARALLEL_WORK {
+            c.par_chunks_mut(k2)
+                .zip(log_r.par_iter_mut())
+                .zip(self.blocks.par_iter())
+                .all(|((ci, lr), b)| b.whitened(phi, ci).map(|v| *lr = v).is_some())
+        } else {
+            c.chunks_mut(k2)
+                .zip(log_r.iter_mut())
+                .zip(&self.blocks)
+                .all(|((ci, lr), b)| b.whitened(phi, ci).map(|v| *lr = v).is_some())
+        };
+        if !ok {
+            return None;
+        }
+        let w = Arc::new(Whitened {
+            phi_bits: phi.to_bits(),
+            c,
+            log_r,
+        });
+        *cache = Some(Arc::clone(&w));
+        Some(w)
     }
 
     /// GLS at `v`; `None` when a matrix is not positive definite.

@@ -112,6 +112,7 @@ fn build_model<'a>(input: MixedInput<'a>, options: &MixedOptions) -> Result<Mode
         layout,
         method: options.method,
         n_groups,
+        cache: std::sync::Mutex::new(None),
     })
 }
 
