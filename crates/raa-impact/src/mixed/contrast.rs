@@ -8,10 +8,15 @@ use crate::{Error, Result};
 /// A linear combination `l'β̂` with its Satterthwaite test.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Contrast {
+    /// `l'β̂`.
     pub estimate: f64,
+    /// `√(l'Cl)`.
     pub std_error: f64,
+    /// Satterthwaite df.
     pub df: f64,
+    /// estimate / SE.
     pub t_value: f64,
+    /// Two-sided p-value.
     pub p_value: f64,
 }
 

@@ -18,8 +18,11 @@ use crate::{Error, Result};
 /// How the optimiser ended.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Convergence {
+    /// The gradient test was met (a `false` also appears in `warnings`).
     pub converged: bool,
+    /// Quasi-Newton iterations over all runs.
     pub iterations: usize,
+    /// Deviance evaluations (optimiser only).
     pub evaluations: usize,
     /// Largest absolute entry of the deviance gradient in θ at the end.
     pub gradient_max: f64,
@@ -30,16 +33,21 @@ pub struct Convergence {
 /// A fitted linear mixed model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MixedFit {
+    /// REML or ML.
     pub method: Method,
     /// Fixed-effect names, `(Intercept)` first when present.
     pub names: Vec<String>,
+    /// β̂.
     pub coefficients: Vec<f64>,
     /// `Var(β̂) = σ̂²(X'V̂⁻¹X)⁻¹`, rows; under ML σ̂² is scaled by `N/(N − p)` as nlme does.
     pub vcov: Vec<Vec<f64>>,
+    /// Standard errors of β̂.
     pub std_errors: Vec<f64>,
     /// Satterthwaite denominator degrees of freedom per coefficient.
     pub df: Vec<f64>,
+    /// β̂ / SE.
     pub t_values: Vec<f64>,
+    /// Two-sided p-values from the t distribution with `df`.
     pub p_values: Vec<f64>,
     /// Residual SD σ.
     pub sigma: f64,
@@ -53,22 +61,29 @@ pub struct MixedFit {
     pub random_corr: Vec<Vec<f64>>,
     /// SD of the group-level random intercept.
     pub group_sd: Option<f64>,
+    /// Maximised (restricted) log-likelihood, as nlme's `logLik`.
     pub log_likelihood: f64,
     /// `−2ℓ` (the REML criterion under REML).
     pub deviance: f64,
+    /// `−2ℓ + 2k`.
     pub aic: f64,
+    /// `−2ℓ + k log(n)` with `n − p` under REML, as nlme.
     pub bic: f64,
     /// Parameters counted by AIC/BIC (fixed effects, variance parameters, σ), as nlme counts them.
     pub n_parameters: usize,
+    /// Observations.
     pub n_obs: usize,
+    /// How the optimiser ended.
     pub convergence: Convergence,
     /// Boundary estimates and other caveats, in words.
     pub warnings: Vec<String>,
     /// Unit labels in increasing order, and their BLUPs (one row per unit, `random_names` order).
     pub units: Vec<u64>,
+    /// BLUPs of the unit random effects (rows follow `units`).
     pub unit_blups: Vec<Vec<f64>>,
     /// Group labels (increasing) and their random-intercept BLUPs.
     pub groups: Vec<u64>,
+    /// BLUPs of the group intercepts (follow `groups`).
     pub group_blups: Vec<f64>,
     /// Group index of each unit (into `groups`).
     pub unit_group: Vec<usize>,
@@ -80,6 +95,7 @@ pub struct MixedFit {
     pub random_columns: Vec<usize>,
     /// Optimiser's variance parameters θ (free Cholesky entries of Ψ/σ², τ, atanh φ).
     pub theta: Vec<f64>,
+    /// What the df of any contrast need (see [`MixedFit::contrast`]).
     pub satterthwaite: SatterthwaiteParts,
 }
 
@@ -91,6 +107,7 @@ pub struct VarianceParameters {
     pub psi_relative: Vec<Vec<f64>>,
     /// `τ²/σ²` of the group intercept.
     pub group_relative: Option<f64>,
+    /// AR(1) coefficient.
     pub phi: Option<f64>,
 }
 
