@@ -205,3 +205,45 @@ fn a_between_unit_constant_in_x_is_fine_and_names_mismatch_is_not() {
     };
     assert!(message(fit_mixed(&input, &MixedOptions::default())).contains("x_names"));
 }
+
+/// No random effects and independent residuals: the model is OLS (β̂, and df = n − p exactly).
+#[test]
+fn no_random_effects_is_ordinary_least_squares() {
+    let d = data();
+    let n = names(&["time", "w"]);
+    let input = MixedInput {
+        y: &d.y,
+        x: &[&d.t, &d.w],
+        x_names: &n,
+        unit: &d.unit,
+        group: None,
+        time: &d.t,
+    };
+    let fit = fit_mixed(
+        &input,
+        &MixedOptions {
+            random: vec![],
+            ..Default::default()
+        },
+    )
+    .expect("fit");
+    let rows = d.y.len();
+    let x = nalgebra::DMatrix::from_fn(rows, 3, |i, j| match j {
+        0 => 1.0,
+        1 => d.t[i],
+        _ => d.w[i],
+    });
+    let y = nalgebra::DVector::from_column_slice(&d.y);
+    let beta = (x.transpose() * &x)
+        .cholesky()
+        .expect("chol")
+        .solve(&(x.transpose() * y));
+    for j in 0..3 {
+        assert!(
+            (fit.coefficients[j] - beta[j]).abs() < 1e-10,
+            "{:?} vs {beta}",
+            fit.coefficients
+        );
+        assert!((fit.df[j] - (rows - 3) as f64).abs() < 1e-3, "{:?}", fit.df);
+    }
+}
