@@ -109,6 +109,17 @@ fn check(case: &Case, method: Method) -> f64 {
         case.name,
         fit.random_sd
     );
+    for i in 0..psi.len() {
+        for j in 0..i {
+            let theirs = psi[i][j] / (psi[i][i] * psi[j][j]).sqrt();
+            let ours = fit.random_corr[i][j];
+            assert!(
+                (ours - theirs).abs() < 1e-3,
+                "{}: correlation {ours} vs {theirs}",
+                case.name
+            );
+        }
+    }
     if let Some(phi) = r["phi"].as_f64() {
         let ours = fit.phi.expect("phi");
         assert!(
