@@ -29,6 +29,7 @@ pub mod glm;
 pub mod gls;
 pub mod inference;
 pub mod its;
+pub mod mixed;
 pub mod psm;
 pub mod randomisation;
 pub mod sensitivity;
