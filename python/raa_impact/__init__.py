@@ -15,6 +15,7 @@ from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, Re
 from .its import ItsBatch, ItsResult, its
 from .indicators import controlled_series, exposure, la_panel, scorecard, scorecard_before_after
 from .journeys import journeys
+from .multilevel import MultilevelItsResult, multilevel_its
 from .multiple_baseline import plot_multiple_baseline
 from .randomization import RandomizationResult, randomization_test
 from .twfe import ImputationResult, TwfeResult, did_imputation, twfe
@@ -41,6 +42,8 @@ __all__ = [
     "did_imputation",
     "TwfeResult",
     "ImputationResult",
+    "multilevel_its",
+    "MultilevelItsResult",
     "synthetic",
     "datasets",
     "child_design",

@@ -9,6 +9,7 @@ mod errors;
 mod indicators;
 mod its;
 mod journeys;
+mod mixed;
 mod psm;
 mod randomisation;
 mod registry;
@@ -38,6 +39,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(twfe::twfe_fit, m)?)?;
+    m.add_class::<mixed::PyMixedFit>()?;
+    m.add_function(wrap_pyfunction!(mixed::mixed_fit, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
     m.add_function(wrap_pyfunction!(journeys::derive_journeys, m)?)?;
     m.add_function(wrap_pyfunction!(registry::load_registry, m)?)?;

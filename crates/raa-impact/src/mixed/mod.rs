@@ -42,6 +42,7 @@ mod optimise;
 mod options;
 mod params;
 mod satterthwaite;
+mod table;
 mod warnings;
 
 /// Name of the intercept column.
@@ -52,3 +53,4 @@ pub use fit::{fit_mixed, log_likelihood_at, Convergence, MixedFit, VarianceParam
 pub use input::MixedInput;
 pub use options::{Method, MixedOptions, RandomCovariance, Residual};
 pub use satterthwaite::SatterthwaiteParts;
+pub use table::{t_interval, CoefficientRow};
