@@ -140,22 +140,32 @@ fn plan_cells(panel: &Panel, opts: &AttGtOptions) -> Vec<CellPlan> {
     plans
 }
 
-/// Is unit `u` a comparison unit for this cell?
-fn is_control(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, u: usize) -> bool {
-    let gu = panel.group[u];
-    match opts.control_group {
-        ControlGroup::NeverTreated => gu == 0,
-        ControlGroup::NotYetTreated => {
-            let later = panel.periods[plan.cur.max(plan.base)];
-            gu == 0 || (gu > later + opts.anticipation as i64 && gu != plan.group)
-        }
-    }
+/// Role of each cohort (by index into `cohort_values`) in a cell: 1 treated, 2 comparison, 0 out.
+fn roles(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan) -> Vec<u8> {
+    let later = panel.periods[plan.cur.max(plan.base)];
+    panel
+        .cohort_values
+        .iter()
+        .map(|&gu| {
+            let control = match opts.control_group {
+                ControlGroup::NeverTreated => gu == 0,
+                ControlGroup::NotYetTreated => {
+                    gu == 0 || (gu > later + opts.anticipation as i64 && gu != plan.group)
+                }
+            };
+            if gu == plan.group {
+                1
+            } else if control {
+                2
+            } else {
+                0
+            }
+        })
+        .collect()
 }
 
-/// Estimate one cell: its record and its influence column (length n).
-fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan) -> (GtCell, Vec<f64>) {
-    let (n, nt, p) = (panel.n(), panel.t(), panel.p);
-    let mut record = GtCell {
+fn empty_record(panel: &Panel, plan: &CellPlan) -> GtCell {
+    GtCell {
         group: plan.group,
         time: panel.periods[plan.cur],
         base_time: panel.periods[plan.base],
@@ -168,33 +178,55 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan) -> (GtCell,
         n_control: 0,
         control_groups: Vec::new(),
         status: CellStatus::Estimated,
-    };
-    let mut column = vec![0.0; n];
+    }
+}
+
+/// Estimate one cell into its record and its influence column (length n, zero on entry).
+fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mut [f64]) -> GtCell {
+    let (n, p) = (panel.n(), panel.p);
+    let mut record = empty_record(panel, plan);
     if plan.reference {
         record.att = Some(0.0);
         record.status = CellStatus::Reference;
-        return (record, column);
+        return record;
     }
-    let mut idx = Vec::new();
-    let (mut d, mut dy, mut x, mut w) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let role = roles(panel, opts, plan);
+    let mut counts = vec![0usize; role.len()];
+    panel.cohort.iter().for_each(|&c| counts[c as usize] += 1);
+    for (k, &r) in role.iter().enumerate() {
+        match r {
+            1 => record.n_treated += counts[k],
+            2 if counts[k] > 0 => {
+                record.n_control += counts[k];
+                record.control_groups.push(panel.cohort_values[k]);
+            }
+            _ => {}
+        }
+    }
+    let n1 = record.n_treated + record.n_control;
+    let (y_cur, y_base) = (
+        &panel.y[plan.cur * n..(plan.cur + 1) * n],
+        &panel.y[plan.base * n..(plan.base + 1) * n],
+    );
+    let mut idx = Vec::with_capacity(n1);
+    let (mut d, mut dy, mut w) = (
+        Vec::with_capacity(n1),
+        Vec::with_capacity(n1),
+        Vec::with_capacity(n1),
+    );
+    let mut x = Vec::with_capacity(if p > 1 { n1 * p } else { 0 });
     for u in 0..n {
-        let treated = panel.group[u] == plan.group;
-        if !treated && !is_control(panel, opts, plan, u) {
+        let r = role[panel.cohort[u] as usize];
+        if r == 0 {
             continue;
         }
-        if treated {
-            record.n_treated += 1;
-        } else {
-            record.n_control += 1;
-            if let Err(pos) = record.control_groups.binary_search(&panel.group[u]) {
-                record.control_groups.insert(pos, panel.group[u]);
-            }
-        }
         idx.push(u);
-        d.push(if treated { 1.0 } else { 0.0 });
-        dy.push(panel.y[u * nt + plan.cur] - panel.y[u * nt + plan.base]);
-        x.extend_from_slice(&panel.x[u * p..(u + 1) * p]);
+        d.push(if r == 1 { 1.0 } else { 0.0 });
+        dy.push(y_cur[u] - y_base[u]);
         w.push(panel.weight[u]);
+        if p > 1 {
+            x.extend_from_slice(&panel.x[u * p..(u + 1) * p]);
+        }
     }
     let cell = Cell {
         d: &d,
@@ -206,7 +238,7 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan) -> (GtCell,
     match estimate(&cell, opts.est_method) {
         Ok(fit) if fit.att.is_finite() && fit.influence.iter().all(|v| v.is_finite()) => {
             // did rescales the cell's influence function to the full sample: ψ · n / n₁.
-            let scale = n as f64 / idx.len() as f64;
+            let scale = n as f64 / n1 as f64;
             for (k, &u) in idx.iter().enumerate() {
                 column[u] = fit.influence[k] * scale;
             }
@@ -215,7 +247,7 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan) -> (GtCell,
         Ok(_) => record.status = CellStatus::NotIdentified("the estimate is not finite".into()),
         Err(why) => record.status = CellStatus::NotIdentified(why),
     }
-    (record, column)
+    record
 }
 
 /// Group-time average treatment effects ATT(g,t) on a balanced panel.
@@ -257,17 +289,14 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
             "no cohort has a period before treatment",
         ));
     }
-    let results: Vec<(GtCell, Vec<f64>)> = plans
-        .par_iter()
-        .map(|plan| compute_cell(&panel, opts, plan))
-        .collect();
     let n = panel.n();
-    let mut cells = Vec::with_capacity(results.len());
-    let mut influence = Vec::with_capacity(n * results.len());
-    for (cell, column) in results {
-        cells.push(cell);
-        influence.extend_from_slice(&column);
-    }
+    let mut influence = vec![0.0; n * plans.len()];
+    // Each cell writes only its own column, so the result does not depend on scheduling.
+    let cells: Vec<GtCell> = influence
+        .par_chunks_mut(n)
+        .zip(plans.par_iter())
+        .map(|(column, plan)| compute_cell(&panel, opts, plan, column))
+        .collect();
     let mut warnings = panel.warnings.clone();
     for c in &cells {
         if let CellStatus::NotIdentified(why) = &c.status {

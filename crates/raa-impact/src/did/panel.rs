@@ -51,9 +51,13 @@ pub(crate) struct Panel {
     pub periods: Vec<i64>,
     /// Group per unit after recoding.
     pub group: Vec<i64>,
-    /// Outcomes, unit-major: `y[u * T + p]`.
+    /// Outcomes, period-major: `y[p * n + u]` (a cell reads two contiguous periods).
     pub y: Vec<f64>,
-    /// Design row per unit, intercept first: `x[u * p + j]`.
+    /// Distinct group values, ascending (0 first if present).
+    pub cohort_values: Vec<i64>,
+    /// Index into `cohort_values` per unit.
+    pub cohort: Vec<u32>,
+    /// Design row per unit, intercept first: `x[u * p + j]`; empty when there are no covariates.
     pub x: Vec<f64>,
     /// Columns of `x`.
     pub p: usize,
@@ -370,7 +374,9 @@ fn assemble(
         periods,
         group: Vec::with_capacity(n),
         y: Vec::with_capacity(n * nt),
-        x: Vec::with_capacity(n * p),
+        cohort_values: Vec::new(),
+        cohort: Vec::new(),
+        x: Vec::with_capacity(if p > 1 { n * p } else { 0 }),
         p,
         weight: Vec::with_capacity(n),
         cluster: None,
@@ -383,8 +389,10 @@ fn assemble(
         panel.units.push(input.unit[r0]);
         panel.group.push(group[u]);
         panel.weight.push(input.weights.map_or(1.0, |w| w[r0]));
-        panel.x.push(1.0);
-        panel.x.extend(input.covariates.iter().map(|c| c[r0]));
+        if p > 1 {
+            panel.x.push(1.0);
+            panel.x.extend(input.covariates.iter().map(|c| c[r0]));
+        }
         let last = *panel.periods.last().unwrap_or(&i64::MAX);
         panel.y.extend(
             order[s..s + len]
@@ -396,6 +404,16 @@ fn assemble(
             raw_cluster.push(c[r0]);
         }
     }
+    panel.y = period_major(&panel.y, n, nt);
+    let mut values = panel.group.clone();
+    values.sort_unstable();
+    values.dedup();
+    panel.cohort = panel
+        .group
+        .iter()
+        .map(|g| values.binary_search(g).unwrap_or(0) as u32)
+        .collect();
+    panel.cohort_values = values;
     if input.cluster.is_some() {
         let mut ids = raw_cluster.clone();
         ids.sort_unstable();
@@ -434,4 +452,15 @@ pub(crate) fn cohort_info(panel: &Panel) -> Vec<CohortInfo> {
             }
         })
         .collect()
+}
+
+/// Transpose unit-major outcomes to period-major.
+fn period_major(unit_major: &[f64], n: usize, nt: usize) -> Vec<f64> {
+    let mut out = vec![0.0; n * nt];
+    for (u, row) in unit_major.chunks_exact(nt).enumerate().take(n) {
+        for (p, v) in row.iter().enumerate() {
+            out[p * n + u] = *v;
+        }
+    }
+    out
 }

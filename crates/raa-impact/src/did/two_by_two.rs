@@ -12,7 +12,7 @@ use super::options::EstMethod;
 pub(crate) struct Cell<'a> {
     pub d: &'a [f64],
     pub dy: &'a [f64],
-    /// Row-major `n₁ × p`, intercept first.
+    /// Row-major `n₁ × p`, intercept first; empty when `p == 1` (intercept only).
     pub x: &'a [f64],
     pub p: usize,
     /// Raw weights (normalised here).
@@ -25,6 +25,9 @@ pub(crate) struct CellFit {
     pub influence: Vec<f64>,
 }
 
+/// The design row of an intercept-only cell.
+const ONE: [f64; 1] = [1.0];
+
 /// Why a cell has no estimate (R `did` reports NA with a warning).
 pub(crate) type Failure = String;
 
@@ -33,7 +36,11 @@ impl Cell<'_> {
         self.d.len()
     }
     fn row(&self, i: usize) -> &[f64] {
-        &self.x[i * self.p..(i + 1) * self.p]
+        if self.p == 1 {
+            &ONE
+        } else {
+            &self.x[i * self.p..(i + 1) * self.p]
+        }
     }
 }
 
@@ -141,6 +148,10 @@ fn symmetrise(m: &mut DMatrix<f64>) {
 /// Σ_i f_i x_i x_i' / n over the cell (p × p).
 fn gram(cell: &Cell, f: impl Fn(usize) -> f64) -> DMatrix<f64> {
     let p = cell.p;
+    if p == 1 {
+        let s: f64 = (0..cell.n()).map(f).sum();
+        return DMatrix::from_element(1, 1, s / cell.n() as f64);
+    }
     let mut m = DMatrix::<f64>::zeros(p, p);
     for i in 0..cell.n() {
         let fi = f(i);
@@ -160,6 +171,10 @@ fn gram(cell: &Cell, f: impl Fn(usize) -> f64) -> DMatrix<f64> {
 
 /// Σ_i f_i x_i / n (the `colMeans(f * X)` of DRDID).
 fn col_means(cell: &Cell, f: impl Fn(usize) -> f64) -> DVector<f64> {
+    if cell.p == 1 {
+        let s: f64 = (0..cell.n()).map(f).sum();
+        return DVector::from_element(1, s / cell.n() as f64);
+    }
     let mut v = DVector::<f64>::zeros(cell.p);
     for i in 0..cell.n() {
         let fi = f(i);
@@ -170,8 +185,8 @@ fn col_means(cell: &Cell, f: impl Fn(usize) -> f64) -> DVector<f64> {
     v / cell.n() as f64
 }
 
-fn dot(x: &[f64], v: &DVector<f64>) -> f64 {
-    x.iter().zip(v.iter()).map(|(a, b)| a * b).sum()
+fn dot(x: &[f64], v: &[f64]) -> f64 {
+    x.iter().zip(v).map(|(a, b)| a * b).sum()
 }
 
 /// Reciprocal condition number (1-norm estimate via the explicit inverse; p is small).
@@ -231,7 +246,7 @@ fn dr(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
     let (ps, trim) = capped_scores(cell, w)?;
     let (beta, xpx_inv) = outcome_regression(cell, w)?;
     let resid: Vec<f64> = (0..n)
-        .map(|i| cell.dy[i] - dot(cell.row(i), &beta))
+        .map(|i| cell.dy[i] - dot(cell.row(i), beta.as_slice()))
         .collect();
     let wt: Vec<f64> = (0..n).map(|i| trim[i] * w[i] * cell.d[i]).collect();
     let wc: Vec<f64> = (0..n)
@@ -252,9 +267,9 @@ fn dr(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
             let xi = cell.row(i);
             let ols = w[i] * (1.0 - cell.d[i]) * resid[i];
             let score = w[i] * (cell.d[i] - ps[i]);
-            let treat = (wt[i] * resid[i] - wt[i] * eta_t - ols * dot(xi, &a1)) / mwt;
-            let cont = (wc[i] * resid[i] - wc[i] * eta_c + score * dot(xi, &a2)
-                - ols * dot(xi, &a3))
+            let treat = (wt[i] * resid[i] - wt[i] * eta_t - ols * dot(xi, a1.as_slice())) / mwt;
+            let cont = (wc[i] * resid[i] - wc[i] * eta_c + score * dot(xi, a2.as_slice())
+                - ols * dot(xi, a3.as_slice()))
                 / mwc;
             treat - cont
         })
@@ -268,7 +283,7 @@ fn dr(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
 fn reg(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
     let n = cell.n();
     let (beta, xpx_inv) = outcome_regression(cell, w)?;
-    let out: Vec<f64> = (0..n).map(|i| dot(cell.row(i), &beta)).collect();
+    let out: Vec<f64> = (0..n).map(|i| dot(cell.row(i), beta.as_slice())).collect();
     let wt: Vec<f64> = (0..n).map(|i| w[i] * cell.d[i]).collect();
     let mwt = mean(wt.iter().copied(), n);
     let eta_t = mean((0..n).map(|i| wt[i] * cell.dy[i]), n) / mwt;
@@ -278,7 +293,8 @@ fn reg(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
         .map(|i| {
             let ols = w[i] * (1.0 - cell.d[i]) * (cell.dy[i] - out[i]);
             let treat = (wt[i] * cell.dy[i] - wt[i] * eta_t) / mwt;
-            let cont = (wt[i] * out[i] - wt[i] * eta_c + ols * dot(cell.row(i), &a1)) / mwt;
+            let cont =
+                (wt[i] * out[i] - wt[i] * eta_c + ols * dot(cell.row(i), a1.as_slice())) / mwt;
             treat - cont
         })
         .collect();
@@ -307,7 +323,9 @@ fn ipw(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
         .map(|i| {
             let score = w[i] * (cell.d[i] - ps[i]);
             let treat = (wt[i] * cell.dy[i] - wt[i] * eta_t) / mwt;
-            let cont = (wc[i] * cell.dy[i] - wc[i] * eta_c + score * dot(cell.row(i), &a2)) / mwc;
+            let cont = (wc[i] * cell.dy[i] - wc[i] * eta_c
+                + score * dot(cell.row(i), a2.as_slice()))
+                / mwc;
             treat - cont
         })
         .collect();

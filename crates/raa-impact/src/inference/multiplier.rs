@@ -10,7 +10,7 @@
 //! reproducible on its own, so the result is bit-identical for any rayon pool.
 
 use nalgebra::DMatrix;
-use rand::{Rng, RngCore, SeedableRng};
+use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -19,7 +19,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 use crate::{Error, Result};
 
 /// Draws per chunk: the unit of parallel work and of the matrix product.
-pub const CHUNK: usize = 32;
+pub const CHUNK: usize = 128;
 
 /// The distribution of the multiplier weights.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -188,12 +188,16 @@ fn cluster_sums(influence: &[f64], n: usize, k: usize, cluster: Option<&[u32]>) 
     }
 }
 
-/// Fill `out` with draw `b`'s weights: its own stream under the seed.
-fn fill_weights(out: &mut [f64], seed: u64, b: usize, kind: MultiplierWeights) {
+/// Fill `out` with draw `b`'s weights for units `first..first + out.len()`: its own stream under
+/// the seed, positioned at the first unit, so any blocking of the units yields the same weights.
+/// Rademacher takes bit `i mod 64` of 64-bit word `i / 64`; the others take 32-bit word `i`.
+fn fill_weights(out: &mut [f64], seed: u64, b: usize, first: usize, kind: MultiplierWeights) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(b as u64);
     match kind {
         MultiplierWeights::Rademacher => {
+            debug_assert!(first % 64 == 0);
+            rng.set_word_pos((first / 64 * 2) as u128);
             for block in out.chunks_mut(64) {
                 let bits = rng.next_u64();
                 for (i, v) in block.iter_mut().enumerate() {
@@ -202,18 +206,23 @@ fn fill_weights(out: &mut [f64], seed: u64, b: usize, kind: MultiplierWeights) {
             }
         }
         MultiplierWeights::Webb => {
+            rng.set_word_pos(first as u128);
             let h = 0.5f64.sqrt();
             let t = 1.5f64.sqrt();
             let pts = [-t, -1.0, -h, h, 1.0, t];
             for v in out.iter_mut() {
-                *v = pts[rng.random_range(0..6usize)];
+                // Multiply-shift maps a 32-bit word onto 0..6 (bias below 2⁻²⁹), one word per unit.
+                let k = ((rng.next_u32() as u64 * 6) >> 32) as usize;
+                *v = pts[k];
             }
         }
         MultiplierWeights::Mammen => {
+            rng.set_word_pos(first as u128);
             let s5 = 5f64.sqrt();
             let p_low = (s5 + 1.0) / (2.0 * s5);
             for v in out.iter_mut() {
-                *v = if rng.random::<f64>() < p_low {
+                let u = rng.next_u32() as f64 / 4_294_967_296.0;
+                *v = if u < p_low {
                     -(s5 - 1.0) / 2.0
                 } else {
                     (s5 + 1.0) / 2.0
@@ -221,6 +230,33 @@ fn fill_weights(out: &mut [f64], seed: u64, b: usize, kind: MultiplierWeights) {
             }
         }
     }
+}
+
+/// Units per block of the product (a multiple of 64, so Rademacher words align).
+const BLOCK: usize = 4096;
+
+/// One chunk of draws `start..start + m`: `k × m`, accumulated over unit blocks in a fixed order.
+fn draw_chunk(
+    sums: &DMatrix<f64>,
+    seed: u64,
+    start: usize,
+    m: usize,
+    kind: MultiplierWeights,
+) -> DMatrix<f64> {
+    let (k, nc) = sums.shape();
+    let mut acc = DMatrix::<f64>::zeros(k, m);
+    let mut first = 0;
+    while first < nc {
+        let len = BLOCK.min(nc - first);
+        let mut v = DMatrix::<f64>::zeros(len, m);
+        for r in 0..m {
+            let col = &mut v.as_mut_slice()[r * len..(r + 1) * len];
+            fill_weights(col, seed, start + r, first, kind);
+        }
+        acc.gemm(1.0, &sums.columns(first, len), &v, 1.0);
+        first += len;
+    }
+    acc
 }
 
 /// All draws, row-major `draws × k`: draw b, column j = Σ_c v_bc S_jc / sqrt(n_c) (did's `bres`).
@@ -232,12 +268,7 @@ fn draw_matrix(sums: &DMatrix<f64>, opts: &BootstrapOptions, kind: MultiplierWei
         .par_iter()
         .map(|&start| {
             let m = CHUNK.min(opts.draws - start);
-            let mut v = DMatrix::<f64>::zeros(nc, m);
-            for r in 0..m {
-                let col = &mut v.as_mut_slice()[r * nc..(r + 1) * nc];
-                fill_weights(col, opts.seed, start + r, kind);
-            }
-            let prod = sums * &v; // k × m
+            let prod = draw_chunk(sums, opts.seed, start, m, kind);
             let mut out = vec![0.0; m * k];
             for r in 0..m {
                 for j in 0..k {
