@@ -76,10 +76,6 @@ impl Panel {
     pub fn n(&self) -> usize {
         self.units.len()
     }
-    /// Number of periods.
-    pub fn t(&self) -> usize {
-        self.periods.len()
-    }
 }
 
 fn check_input(input: &PanelInput) -> Result<usize> {
