@@ -5,6 +5,7 @@
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::intercept_only::{estimate_in_place, InPlace};
 use super::options::{AttGtOptions, BasePeriod, ControlGroup};
 use super::panel::{build_panel, cohort_info, CohortInfo, Panel, PanelInput};
 use super::se::{analytic_se, interval};
@@ -208,6 +209,26 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
         &panel.y[plan.cur * n..(plan.cur + 1) * n],
         &panel.y[plan.base * n..(plan.base + 1) * n],
     );
+    if p == 1 {
+        let c = InPlace {
+            role: &role,
+            cohort: &panel.cohort,
+            y_cur,
+            y_base,
+            weight: &panel.weight,
+        };
+        // did rescales the cell's influence function to the full sample: ψ · n / n₁.
+        let scale = n as f64 / n1.max(1) as f64;
+        match estimate_in_place(&c, opts.est_method, scale, column) {
+            Ok(att) if att.is_finite() => record.att = Some(att),
+            Ok(_) => record.status = CellStatus::NotIdentified("the estimate is not finite".into()),
+            Err(why) => record.status = CellStatus::NotIdentified(why),
+        }
+        if record.att.is_none() {
+            column.iter_mut().for_each(|v| *v = 0.0);
+        }
+        return record;
+    }
     let mut idx = Vec::with_capacity(n1);
     let (mut d, mut dy, mut w) = (
         Vec::with_capacity(n1),

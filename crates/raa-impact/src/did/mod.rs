@@ -11,6 +11,7 @@
 
 mod aggregate;
 mod att_gt;
+mod intercept_only;
 mod options;
 mod panel;
 mod pretest;
