@@ -67,13 +67,13 @@ pub(crate) fn estimate_in_place(
     }
     let (m_t, m_c) = (swy_t / sw_t, swy_c / sw_c);
     let (a_t, a_c) = (scale / (mean_w * pi), scale / (mean_w * (1.0 - pi)));
-    for u in 0..c.cohort.len() {
+    for (u, out) in column.iter_mut().enumerate().take(c.cohort.len()) {
         let r = c.role[c.cohort[u] as usize];
         let dy = c.y_cur[u] - c.y_base[u];
         if r == 1 {
-            column[u] = a_t * c.weight[u] * (dy - m_t);
+            *out = a_t * c.weight[u] * (dy - m_t);
         } else if r == 2 {
-            column[u] = -a_c * c.weight[u] * (dy - m_c);
+            *out = -a_c * c.weight[u] * (dy - m_c);
         }
     }
     Ok(m_t - m_c)
