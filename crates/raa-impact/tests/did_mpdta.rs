@@ -210,3 +210,37 @@ fn bootstrap_se_is_within_four_percent_of_analytic() {
     }
     eprintln!("cells: worst |IQR-based bootstrap SE / analytic − 1| = {worst_iqr}");
 }
+
+#[test]
+fn clustered_bootstrap_matches_clustered_analytic_se() {
+    // Clusters = states (FIPS prefix, 29 clusters): the bootstrap draws one weight per state and
+    // its draws' SD estimates the cluster-sum analytic SE sqrt(Σ_c S_c²)/n.
+    let d = mpdta();
+    let state: Vec<i64> = d.county.iter().map(|c| c / 1000).collect();
+    let input = PanelInput {
+        cluster: Some(&state),
+        ..input(&d)
+    };
+    let res = att_gt(&input, &never_dr()).unwrap();
+    let boot = BootstrapOptions {
+        draws: 20_000,
+        seed: 3,
+        weights: None,
+        alpha: 0.05,
+    };
+    let analytic = aggregate(&res, &Aggregation::Simple, None).unwrap();
+    let booted = aggregate(&res, &Aggregation::Group, Some(&boot)).unwrap();
+    let simple_boot = aggregate(&res, &Aggregation::Simple, Some(&boot)).unwrap();
+    let ob = simple_boot.bootstrap_overall.as_ref().unwrap();
+    assert_eq!(ob.n_clusters, 29);
+    assert_eq!(ob.weights, MultiplierWeights::Rademacher);
+    let r = ob.sd[0].unwrap() / analytic.overall_se.unwrap();
+    eprintln!("clustered: bootstrap SD / analytic = {r}");
+    assert!((r - 1.0).abs() < 0.02, "ratio {r}");
+    // The group aggregation's band is uniform and at least as wide as pointwise.
+    assert!(booted.uniform && booted.crit_value >= 1.959);
+    for c in &booted.cells {
+        let (lo, hi) = c.ci.unwrap();
+        assert!((hi - lo - 2.0 * booted.crit_value * c.se.unwrap()).abs() < 1e-12);
+    }
+}

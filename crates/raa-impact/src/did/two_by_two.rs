@@ -54,31 +54,44 @@ pub(crate) fn estimate(cell: &Cell, method: EstMethod) -> Result<CellFit, Failur
     if n_treat == n {
         return Err("no comparison units".into());
     }
-    if matches!(method, EstMethod::Dr | EstMethod::Ipw) && overlap_fails(cell) {
-        return Err("overlap violated: a propensity score ≥ 0.999".into());
-    }
+    let unweighted = if matches!(method, EstMethod::Dr | EstMethod::Ipw) {
+        let (fails, ps) = overlap(cell);
+        if fails {
+            return Err("overlap violated: a propensity score ≥ 0.999".into());
+        }
+        ps
+    } else {
+        None
+    };
     let mean_w = cell.w.iter().sum::<f64>() / n as f64;
     if mean_w <= 0.0 {
         return Err("all weights are zero".into());
     }
     let w: Vec<f64> = cell.w.iter().map(|v| v / mean_w).collect();
+    // With equal weights the weighted score model is the guard's unweighted fit: reuse it.
+    let reuse = if cell.w.iter().all(|v| *v == cell.w[0]) {
+        unweighted
+    } else {
+        None
+    };
     match method {
-        EstMethod::Dr => dr(cell, &w),
+        EstMethod::Dr => dr(cell, &w, reuse),
         EstMethod::Reg => reg(cell, &w),
-        EstMethod::Ipw => ipw(cell, &w),
+        EstMethod::Ipw => ipw(cell, &w, reuse),
     }
 }
 
-/// `did`'s overlap guard: an unweighted logit of D on the covariates with a fitted value ≥ 0.999.
-fn overlap_fails(cell: &Cell) -> bool {
+/// `did`'s overlap guard: an unweighted logit of D on the covariates with a fitted value ≥ 0.999
+/// (a logit that cannot be fitted fails too). Returns the verdict and the fit, when there is one.
+fn overlap(cell: &Cell) -> (bool, Option<Vec<f64>>) {
     if cell.p == 1 {
         let share = cell.d.iter().sum::<f64>() / cell.n() as f64;
-        return share >= 0.999;
+        return (share >= 0.999, None);
     }
     let ones = vec![1.0; cell.n()];
     match logit(cell, &ones) {
-        Ok(ps) => ps.iter().any(|p| *p >= 0.999),
-        Err(_) => true,
+        Ok(ps) => (ps.iter().any(|p| *p >= 0.999), Some(ps)),
+        Err(_) => (true, None),
     }
 }
 
@@ -226,8 +239,15 @@ fn ps_hessian_inv(cell: &Cell, w: &[f64], ps: &[f64]) -> Result<DMatrix<f64>, Fa
 }
 
 /// Propensity scores with DRDID's cap and the trimming indicator of control units.
-fn capped_scores(cell: &Cell, w: &[f64]) -> Result<(Vec<f64>, Vec<f64>), Failure> {
-    let mut ps = logit(cell, w)?;
+fn capped_scores(
+    cell: &Cell,
+    w: &[f64],
+    fitted: Option<Vec<f64>>,
+) -> Result<(Vec<f64>, Vec<f64>), Failure> {
+    let mut ps = match fitted {
+        Some(ps) => ps,
+        None => logit(cell, w)?,
+    };
     ps.iter_mut().for_each(|p| *p = p.min(1.0 - 1e-6));
     let trim = ps
         .iter()
@@ -241,9 +261,9 @@ fn mean(v: impl Iterator<Item = f64>, n: usize) -> f64 {
     v.sum::<f64>() / n as f64
 }
 
-fn dr(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
+fn dr(cell: &Cell, w: &[f64], fitted: Option<Vec<f64>>) -> Result<CellFit, Failure> {
     let n = cell.n();
-    let (ps, trim) = capped_scores(cell, w)?;
+    let (ps, trim) = capped_scores(cell, w, fitted)?;
     let (beta, xpx_inv) = outcome_regression(cell, w)?;
     let resid: Vec<f64> = (0..n)
         .map(|i| cell.dy[i] - dot(cell.row(i), beta.as_slice()))
@@ -304,9 +324,9 @@ fn reg(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
     })
 }
 
-fn ipw(cell: &Cell, w: &[f64]) -> Result<CellFit, Failure> {
+fn ipw(cell: &Cell, w: &[f64], fitted: Option<Vec<f64>>) -> Result<CellFit, Failure> {
     let n = cell.n();
-    let (ps, trim) = capped_scores(cell, w)?;
+    let (ps, trim) = capped_scores(cell, w, fitted)?;
     let wt: Vec<f64> = (0..n).map(|i| trim[i] * w[i] * cell.d[i]).collect();
     let wc: Vec<f64> = (0..n)
         .map(|i| trim[i] * w[i] * ps[i] * (1.0 - cell.d[i]) / (1.0 - ps[i]))
