@@ -191,3 +191,26 @@ fn not_yet_treated_equals_never_treated_with_a_single_cohort() {
     .unwrap();
     assert!(a.cells.iter().all(|c| c.groups == vec![4]));
 }
+
+#[test]
+fn results_round_trip_through_json() {
+    // serde_json's default float parser may move the last bit, so values are compared to 1e-14.
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-14 * a.abs().max(1.0);
+    let s = simulate(13, 120, 5, &[0, 3, 4], 1.0, 4, 0.1, 0.0);
+    let r = att_gt(&input(&s), &boot_opts()).unwrap();
+    let back: AttGt = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+    assert_eq!(r.influence.len(), back.influence.len());
+    assert!(r
+        .influence
+        .iter()
+        .zip(&back.influence)
+        .all(|(a, b)| close(*a, *b)));
+    for (a, b) in r.cells.iter().zip(&back.cells) {
+        assert_eq!((a.group, a.time, &a.status), (b.group, b.time, &b.status));
+        assert!(close(a.att.unwrap(), b.att.unwrap()) && close(a.se.unwrap(), b.se.unwrap()));
+    }
+    let a = aggregate(&r, &Aggregation::Group, None).unwrap();
+    let a2: raa_impact::did::Aggregated =
+        serde_json::from_str(&serde_json::to_string(&a).unwrap()).unwrap();
+    assert!(close(a.overall_att, a2.overall_att) && a.cells.len() == a2.cells.len());
+}

@@ -443,6 +443,11 @@ fn finish(
     let mut boot_res = None;
     let mut boot_overall = None;
     if let Some(b) = bootstrap {
+        // The band's level is the estimate's alpha.
+        let b = &BootstrapOptions {
+            alpha: att.options.alpha,
+            ..*b
+        };
         if !p.keys.is_empty() {
             let boot = multiplier_bootstrap(&influence_cells, n, p.keys.len(), cl, b)?;
             ses = boot.se.clone();

@@ -10,7 +10,9 @@ use super::options::{AttGtOptions, BasePeriod, ControlGroup};
 use super::panel::{build_panel, cohort_info, CohortInfo, Panel, PanelInput};
 use super::se::{analytic_se, interval};
 use super::two_by_two::{estimate, Cell};
-use crate::inference::multiplier::{multiplier_bootstrap, normal_quantile, BootstrapResult};
+use crate::inference::multiplier::{
+    multiplier_bootstrap, normal_quantile, BootstrapOptions, BootstrapResult,
+};
 use crate::{Error, Result};
 
 /// Whether a cell has an estimate.
@@ -391,6 +393,11 @@ fn fill_inference(res: &mut AttGt) -> Result<()> {
         }
     }
     if let Some(b) = res.options.bootstrap {
+        // The band's level is the estimate's alpha.
+        let b = BootstrapOptions {
+            alpha: res.options.alpha,
+            ..b
+        };
         let boot = multiplier_bootstrap(&res.influence, n, k, res.unit_cluster.as_deref(), &b)?;
         for (cell, se) in res.cells.iter_mut().zip(&boot.se) {
             if cell.se.is_some() {

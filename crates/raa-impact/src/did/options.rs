@@ -54,6 +54,7 @@ pub struct AttGtOptions {
     /// Level of the confidence intervals (0.05 for 95%).
     pub alpha: f64,
     /// Multiplier bootstrap for standard errors and a uniform band; analytic SEs when `None`.
+    /// Its `alpha` is replaced by this struct's `alpha`.
     pub bootstrap: Option<BootstrapOptions>,
 }
 
