@@ -23,6 +23,7 @@
 pub mod balance;
 pub mod data;
 pub mod diagnostics;
+pub mod did;
 pub mod error;
 pub mod float_order;
 pub mod glm;

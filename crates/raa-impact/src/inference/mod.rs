@@ -4,6 +4,7 @@
 pub mod check;
 pub mod cluster;
 pub mod hac;
+pub mod multiplier;
 pub mod wls;
 
 pub use cluster::{vcov_cluster, vcov_hc, ClusterAdjust};

@@ -1,0 +1,59 @@
+//! Staggered-adoption difference-in-differences (Callaway & Sant'Anna 2021), matching R `did` 2.5
+//! on balanced panels: group-time effects ATT(g,t) with not-yet-treated or never-treated
+//! comparisons, doubly robust / regression / IPW 2×2 estimators, varying or universal base
+//! periods, anticipation; aggregations (simple, group, dynamic, calendar); the Wald pre-test;
+//! analytic (optionally clustered) influence-function standard errors or a multiplier bootstrap
+//! with uniform bands ([`crate::inference::multiplier`]).
+//!
+//! The module is domain-free: a panel is plain ids, periods, first-treated periods and outcomes
+//! (see [`PanelInput`]). Pipeline, as in `did`: [`att_gt`] validates the input once and computes
+//! every cell; [`aggregate`] and [`pretest`] read its result without recomputing it.
+//!
+//! Documented behaviour where `did` has choices: the panel must be balanced (units missing a
+//! period are dropped and counted in `warnings`; `did`'s `allow_unbalanced_panel` is not offered);
+//! covariates, weights and clusters must be constant within unit (an error names the row);
+//! a go-live strictly inside the panel must be one of its periods; a cell without comparison
+//! units or overlap is [`CellStatus::NotIdentified`] (never NaN) and is left out of aggregations
+//! and the pre-test, as `aggte(..., na.rm = TRUE)` does.
+//!
+//! ```
+//! use raa_impact::did::{aggregate, att_gt, pretest, Aggregation, AttGtOptions, PanelInput};
+//! use raa_impact::inference::multiplier::BootstrapOptions;
+//! // 60 units in 20 clusters × 6 periods; cohorts go live at 3, 4, 5 or never (0); effect +1.
+//! let (mut unit, mut time, mut group, mut y, mut cluster) = (vec![], vec![], vec![], vec![], vec![]);
+//! for u in 0..60i64 {
+//!     let g = [0, 3, 4, 5][(u % 4) as usize];
+//!     for t in 1..=6i64 {
+//!         unit.push(u); time.push(t); group.push(g); cluster.push(u / 3);
+//!         let effect = if g > 0 && t >= g { 1.0 } else { 0.0 };
+//!         y.push(0.2 * u as f64 + 0.3 * t as f64 + effect + (((u * 37 + t * 11 + u * t * 5) % 17) as f64) / 20.0);
+//!     }
+//! }
+//! let input = PanelInput { unit: &unit, time: &time, group: &group, y: &y,
+//!     covariates: &[], cluster: Some(&cluster), weights: None };
+//! let opts = AttGtOptions { bootstrap: Some(BootstrapOptions { draws: 499, ..Default::default() }),
+//!     ..Default::default() };
+//! let res = att_gt(&input, &opts).unwrap();
+//! assert!(res.uniform); // cells carry a uniform (sup-t) band
+//! let dynamic = Aggregation::Dynamic { balance_e: None, min_e: None, max_e: None };
+//! let event = aggregate(&res, &dynamic, None).unwrap();
+//! assert!((event.overall_att - 1.0).abs() < 0.1);
+//! let e0 = event.cells.iter().find(|c| c.key == 0).unwrap();
+//! assert_eq!(e0.groups, vec![3, 4, 5]); // the cohorts identifying event time 0
+//! assert!(pretest(&res).unwrap().df > 0);
+//! ```
+
+mod aggregate;
+mod att_gt;
+mod intercept_only;
+mod options;
+mod panel;
+mod pretest;
+mod se;
+mod two_by_two;
+
+pub use aggregate::{aggregate, AggregateCell, Aggregated, Aggregation};
+pub use att_gt::{att_gt, AttGt, CellStatus, GtCell};
+pub use options::{AttGtOptions, BasePeriod, ControlGroup, EstMethod};
+pub use panel::{CohortInfo, PanelInput};
+pub use pretest::{pretest, WaldPretest};

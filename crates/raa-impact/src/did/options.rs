@@ -1,0 +1,72 @@
+//! Options of [`att_gt`](super::att_gt), with R `did` 2.5's defaults where they differ from the
+//! project's (the project defaults to not-yet-treated controls, `did` to never-treated).
+
+use serde::{Deserialize, Serialize};
+
+use crate::inference::multiplier::BootstrapOptions;
+
+/// Which units serve as comparisons for cohort g at period t.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum ControlGroup {
+    /// Never-treated units plus units first treated after both periods of the comparison (plus
+    /// anticipation), excluding cohort g itself (`control_group = "notyettreated"`).
+    #[default]
+    NotYetTreated,
+    /// Never-treated units only (`control_group = "nevertreated"`).
+    NeverTreated,
+}
+
+/// The 2×2 estimator of each ATT(g,t) (Sant'Anna & Zhao 2020, R `DRDID`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum EstMethod {
+    /// Doubly robust (`drdid_panel`): weighted-logit propensity score and a control-unit outcome
+    /// regression of the change.
+    #[default]
+    Dr,
+    /// Outcome regression (`reg_did_panel`).
+    Reg,
+    /// Normalised inverse-probability weighting (`std_ipw_did_panel`).
+    Ipw,
+}
+
+/// How pre-treatment cells choose their base period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum BasePeriod {
+    /// Pre-treatment cells compare t with t − 1 (short gaps); post-treatment cells with g − 1 −
+    /// anticipation.
+    #[default]
+    Varying,
+    /// Every cell compares with g − 1 − anticipation; that reference cell is reported as 0.
+    Universal,
+}
+
+/// Options of [`att_gt`](super::att_gt).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct AttGtOptions {
+    /// Comparison units.
+    pub control_group: ControlGroup,
+    /// 2×2 estimator.
+    pub est_method: EstMethod,
+    /// Base period of pre-treatment cells.
+    pub base_period: BasePeriod,
+    /// Periods before go-live in which units may already react (`anticipation`).
+    pub anticipation: u32,
+    /// Level of the confidence intervals (0.05 for 95%).
+    pub alpha: f64,
+    /// Multiplier bootstrap for standard errors and a uniform band; analytic SEs when `None`.
+    /// Its `alpha` is replaced by this struct's `alpha`.
+    pub bootstrap: Option<BootstrapOptions>,
+}
+
+impl Default for AttGtOptions {
+    fn default() -> Self {
+        AttGtOptions {
+            control_group: ControlGroup::NotYetTreated,
+            est_method: EstMethod::Dr,
+            base_period: BasePeriod::Varying,
+            anticipation: 0,
+            alpha: 0.05,
+            bootstrap: None,
+        }
+    }
+}
