@@ -123,7 +123,11 @@ fn plan_cells(panel: &Panel, opts: &AttGtOptions) -> Vec<CellPlan> {
             BasePeriod::Varying => 1,
             BasePeriod::Universal => 0,
         };
+        let effective = effective_start(periods, g, opts.bed_in);
         for (cur, &t_cur) in periods.iter().enumerate().skip(start) {
+            if g <= t_cur && effective.is_none_or(|e| t_cur < e) {
+                continue; // a bed-in period
+            }
             let mut base = match opts.base_period {
                 BasePeriod::Varying => cur - 1,
                 BasePeriod::Universal => pret_g,
@@ -141,6 +145,12 @@ fn plan_cells(panel: &Panel, opts: &AttGtOptions) -> Vec<CellPlan> {
         }
     }
     plans
+}
+
+/// The first period at or after go-live + `bed_in` periods (`None` beyond the panel).
+fn effective_start(periods: &[i64], g: i64, bed_in: u32) -> Option<i64> {
+    let first = periods.iter().position(|t| *t >= g)?;
+    periods.get(first + bed_in as usize).copied()
 }
 
 /// Role of each cohort (by index into `cohort_values`) in a cell: 1 treated, 2 comparison, 0 out.

@@ -51,6 +51,12 @@ pub struct AttGtOptions {
     pub base_period: BasePeriod,
     /// Periods before go-live in which units may already react (`anticipation`).
     pub anticipation: u32,
+    /// Periods from go-live on that are a bed-in: the effect is measured from go-live + `bed_in`
+    /// (the effective date), the bed-in cells are left out (neither pre- nor post-treatment, so
+    /// they enter no aggregation and not the pre-test), post-treatment cells still compare with
+    /// the last period before go-live, and a unit in its bed-in is never a comparison unit.
+    #[serde(default)]
+    pub bed_in: u32,
     /// Level of the confidence intervals (0.05 for 95%).
     pub alpha: f64,
     /// Multiplier bootstrap for standard errors and a uniform band; analytic SEs when `None`.
@@ -65,6 +71,7 @@ impl Default for AttGtOptions {
             est_method: EstMethod::Dr,
             base_period: BasePeriod::Varying,
             anticipation: 0,
+            bed_in: 0,
             alpha: 0.05,
             bootstrap: None,
         }
