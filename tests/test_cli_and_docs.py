@@ -16,7 +16,8 @@ from raa_impact import cli
 MODULES = ["raa_impact", "raa_impact.ssda903", "raa_impact.journeys", "raa_impact.registry",
            "raa_impact.indicators", "raa_impact.synthetic", "raa_impact.psm", "raa_impact.datasets",
            "raa_impact.designs", "raa_impact.its", "raa_impact.multiple_baseline",
-           "raa_impact.randomization", "raa_impact.twfe", "raa_impact.multilevel"]
+           "raa_impact.randomization", "raa_impact.twfe", "raa_impact.multilevel",
+           "raa_impact.staggered"]
 
 
 @pytest.mark.parametrize("name", MODULES)

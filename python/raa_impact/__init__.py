@@ -22,6 +22,7 @@ from .twfe import ImputationResult, TwfeResult, did_imputation, twfe
 from .psm import Effect, MatchResult, match, match_arrays
 from .registry import Registry, load_registry
 from .ssda903 import SSDA903, read_ssda903
+from .staggered import AggregateResult, AttGtResult, att_gt
 
 __all__ = [
     "__version__",
@@ -44,6 +45,9 @@ __all__ = [
     "ImputationResult",
     "multilevel_its",
     "MultilevelItsResult",
+    "att_gt",
+    "AttGtResult",
+    "AggregateResult",
     "synthetic",
     "datasets",
     "child_design",

@@ -5,6 +5,7 @@
 //! computes nothing itself.
 
 mod columns;
+mod did;
 mod errors;
 mod indicators;
 mod its;
@@ -39,6 +40,8 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(twfe::twfe_fit, m)?)?;
+    m.add_class::<did::PyAttGt>()?;
+    m.add_function(wrap_pyfunction!(did::did_att_gt, m)?)?;
     m.add_class::<mixed::PyMixedFit>()?;
     m.add_function(wrap_pyfunction!(mixed::mixed_fit, m)?)?;
     m.add_function(wrap_pyfunction!(returns::read_ssda903, m)?)?;
