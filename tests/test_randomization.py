@@ -98,3 +98,23 @@ def test_bad_input_is_named():
         ri.randomization_test(d.assign(q=d["q"] + 0.5), outcome="y", unit="la", time="q", start="go", window=(1, 1))
     with pytest.raises(ValueError):  # a window reaching past the series: no phase B at some start
         ri.randomization_test(d, outcome="y", unit="la", time="q", start="go", window=(1, 8))
+
+
+def test_cs_statistic_equals_att_gt_on_every_assignment():
+    starts = [4, 7, 10, 13]
+    d = _panel(starts, effect=1.0, seed=8, periods=16)
+    r = ri.randomization_test(d, outcome="y", unit="la", time="q", start="go", scheme="wampold_worsham",
+                              statistic="cs", control_group="notyettreated")
+    assert r.n_assignments == 24 and r.statistic == "cs_simple"
+    observed = ri.att_gt(d, outcome="y", unit="la", time="q", group="go").aggregate("simple").overall.estimate
+    assert r.observed == pytest.approx(observed, rel=1e-12)
+    values = []
+    for p in itertools.permutations(starts):
+        g = d["la"].map(dict(zip(sorted(d["la"].unique()), p)))
+        values.append(ri.att_gt(d.assign(go=g), outcome="y", unit="la", time="q", group="go")
+                      .aggregate("simple").overall.estimate)
+    assert sorted(r.distribution) == pytest.approx(sorted(values), rel=1e-5, abs=1e-6)
+    assert r.p_value == pytest.approx(_p(values, r.observed, "two-sided"), abs=1e-12)
+    with pytest.raises(ValueError, match="cs options"):
+        ri.randomization_test(d, outcome="y", unit="la", time="q", start="go", scheme="wampold_worsham",
+                              statistic="cs", colour="red")

@@ -40,6 +40,9 @@ def randomization_test(
     max_enumerate: int = 1_000_000,
     seed: int = 20_170_401,
     keep_distribution: bool = True,
+    cluster: Optional[str] = None,
+    aggregation: str = "simple",
+    **cs_options: Any,
 ) -> "RandomizationResult":
     """Randomisation test of a multiple-baseline design over the units' start times.
 
@@ -55,7 +58,11 @@ def randomization_test(
         ``(first, last)`` per position (ordered like the sorted observed starts) for Koehler–Levin.
         Wampold–Worsham needs neither: its positions are the observed starts.
     statistic : "phase_difference": the mean over units of mean(phase B) − mean(phase A), with
-        `bed_in` periods after each start left out of both phases.
+        `bed_in` periods after each start left out of both phases; or "cs": the Callaway–Sant'Anna
+        `aggregation` ("simple", the default, or "dynamic"/"group"/"calendar" overall effect)
+        re-estimated by :func:`ri.att_gt` for every assignment, with `cs_options`
+        (``control_group``, ``est_method``, ``base_period``, ``anticipation``; `bed_in` too) and
+        `cluster`.
     alternative : "two-sided" (|T*| ≥ |T|), "greater" or "less".
     draws, max_enumerate, seed : Monte Carlo draws when the design has more than `max_enumerate`
         assignments (p = (1 + #{T* ≥ T}) / (1 + B)), and their seed.
@@ -81,8 +88,10 @@ def randomization_test(
         raise ArgumentError(f"invalid argument `scheme`: {scheme!r}; expected one of {', '.join(_SCHEMES)}")
     if alternative not in _ALTERNATIVES:
         raise ArgumentError(f"invalid argument `alternative`: {alternative!r}; expected {', '.join(_ALTERNATIVES)}")
-    if statistic != "phase_difference":
-        raise ArgumentError(f"invalid argument `statistic`: {statistic!r}; expected phase_difference")
+    if statistic not in ("phase_difference", "cs"):
+        raise ArgumentError(f"invalid argument `statistic`: {statistic!r}; expected phase_difference or cs")
+    if cs_options and statistic != "cs":
+        raise ArgumentError(f"invalid argument: {sorted(cs_options)} apply to statistic='cs'")
     labels, codes = np.unique(data[unit].to_numpy(), return_inverse=True)
     times = _integers(data[time], "time")
     starts = _unit_starts(data, unit, start, labels, codes)
@@ -92,11 +101,44 @@ def randomization_test(
         "seed": int(seed), "tolerance": 1e-9, "keep_distribution": bool(keep_distribution),
     }
     y = np.ascontiguousarray(pd.to_numeric(data[outcome], errors="raise").to_numpy(dtype=float, na_value=np.nan))
+    if statistic == "cs":
+        raw = _cs_test(data, codes, times, y, starts, scheme, spans, options, cluster, aggregation, bed_in, cs_options)
+        return RandomizationResult(json.loads(raw), list(labels), starts, f"cs_{aggregation}")
     raw = _core.randomisation_phase_test(
         np.ascontiguousarray(codes, dtype=np.uint64), times, y, [int(s) for s in starts], scheme, spans,
         json.dumps(options), int(bed_in),
     )
     return RandomizationResult(json.loads(raw), list(labels), starts, statistic)
+
+
+def _cs_test(data: pd.DataFrame, codes: np.ndarray, times: np.ndarray, y: np.ndarray, starts: np.ndarray,
+             scheme: str, spans: List[Tuple[int, int]], options: Dict[str, Any], cluster: Optional[str],
+             aggregation: str, bed_in: int, cs_options: Dict[str, Any]) -> str:
+    from .staggered import _BASES, _CONTROLS, _METHODS, _count, _pick
+
+    known = {"control_group", "est_method", "base_period", "anticipation"}
+    if set(cs_options) - known:
+        raise ArgumentError(f"invalid argument: {sorted(set(cs_options) - known)}; cs options are {sorted(known)}")
+    cs = {
+        "control_group": _pick("control_group", cs_options.get("control_group", "notyettreated"), _CONTROLS),
+        "est_method": _pick("est_method", cs_options.get("est_method", "dr"), _METHODS),
+        "base_period": _pick("base_period", cs_options.get("base_period", "varying"), _BASES),
+        "anticipation": _count("anticipation", cs_options.get("anticipation", 0)),
+        "bed_in": _count("bed_in", bed_in), "alpha": 0.05, "bootstrap": None,
+    }
+    hows = {"simple": "Simple", "group": "Group", "calendar": "Calendar",
+            "dynamic": {"Dynamic": {"balance_e": None, "min_e": None, "max_e": None}}}
+    if aggregation not in hows:
+        raise ArgumentError(f"invalid argument `aggregation`: {aggregation!r}; expected {', '.join(hows)}")
+    cl = None
+    if cluster is not None:
+        if cluster not in data.columns:
+            raise ArgumentError(f"invalid argument `cluster`: column {cluster!r} is not in the data")
+        cl = np.ascontiguousarray(np.unique(data[cluster].to_numpy(), return_inverse=True)[1], dtype=np.int64)
+    return _core.randomisation_cs_test(
+        np.ascontiguousarray(codes, dtype=np.int64), times, y, cl, [int(v) for v in starts], scheme, spans,
+        json.dumps(options), json.dumps(cs), json.dumps(hows[aggregation]),
+    )
 
 
 def _integers(col: pd.Series, what: str) -> np.ndarray:

@@ -39,6 +39,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         randomisation::randomisation_phase_test,
         m
     )?)?;
+    m.add_function(wrap_pyfunction!(randomisation::randomisation_cs_test, m)?)?;
     m.add_function(wrap_pyfunction!(twfe::twfe_fit, m)?)?;
     m.add_class::<did::PyAttGt>()?;
     m.add_function(wrap_pyfunction!(did::did_att_gt, m)?)?;

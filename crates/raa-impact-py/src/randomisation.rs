@@ -2,6 +2,7 @@
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
+use raa_impact::did::{cs_timing_test, Aggregation, AttGtOptions, PanelInput};
 use raa_impact::randomisation::{
     phase_difference_test, Design, PhaseMeanDifference, RandomisationOptions, Scheme, Window,
 };
@@ -50,6 +51,50 @@ pub fn randomisation_phase_test(
         let d = Design::new(s, w)?;
         let (stat, _) = PhaseMeanDifference::from_long(unit, time, y, bed_in)?;
         phase_difference_test(&d, &observed, &stat, &options)
+    })?;
+    serde_json::to_string(&result).map_err(|e| arg("result", e.to_string()))
+}
+
+/// Randomisation test whose statistic is a Callaway–Sant'Anna aggregate (`how_json`), re-estimated
+/// for every assignment. `unit` holds dense codes 0..N−1 in the order of `observed`.
+#[pyfunction]
+#[pyo3(signature = (unit, time, y, cluster, observed, scheme_name, windows, options_json, att_gt_json, how_json))]
+#[allow(clippy::too_many_arguments)]
+pub fn randomisation_cs_test(
+    py: Python<'_>,
+    unit: PyReadonlyArray1<'_, i64>,
+    time: PyReadonlyArray1<'_, i64>,
+    y: PyReadonlyArray1<'_, f64>,
+    cluster: Option<PyReadonlyArray1<'_, i64>>,
+    observed: Vec<i64>,
+    scheme_name: &str,
+    windows: Vec<(i64, i64)>,
+    options_json: &str,
+    att_gt_json: &str,
+    how_json: &str,
+) -> PyResult<String> {
+    let options: RandomisationOptions =
+        serde_json::from_str(options_json).map_err(|e| arg("options", e.to_string()))?;
+    let cs: AttGtOptions =
+        serde_json::from_str(att_gt_json).map_err(|e| arg("cs_options", e.to_string()))?;
+    let how: Aggregation =
+        serde_json::from_str(how_json).map_err(|e| arg("aggregation", e.to_string()))?;
+    let (s, w) = design(scheme_name, &windows)?;
+    let (unit, time, y) = (unit.as_slice()?, time.as_slice()?, y.as_slice()?);
+    let cluster = cluster.as_ref().map(|c| c.as_slice()).transpose()?;
+    let group = vec![0i64; unit.len()];
+    let result = run(py, move || {
+        let d = Design::new(s, w)?;
+        let input = PanelInput {
+            unit,
+            time,
+            group: &group,
+            y,
+            covariates: &[],
+            cluster,
+            weights: None,
+        };
+        cs_timing_test(&input, &d, &observed, &cs, &how, &options)
     })?;
     serde_json::to_string(&result).map_err(|e| arg("result", e.to_string()))
 }

@@ -50,6 +50,7 @@ mod options;
 mod panel;
 mod pretest;
 mod se;
+mod timing_test;
 mod two_by_two;
 
 pub use aggregate::{aggregate, AggregateCell, Aggregated, Aggregation};
@@ -57,3 +58,4 @@ pub use att_gt::{att_gt, AttGt, CellStatus, GtCell};
 pub use options::{AttGtOptions, BasePeriod, ControlGroup, EstMethod};
 pub use panel::{CohortInfo, PanelInput};
 pub use pretest::{pretest, WaldPretest};
+pub use timing_test::cs_timing_test;
