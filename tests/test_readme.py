@@ -28,3 +28,15 @@ def test_its_quick_start_runs():
     exec(compile(blocks[0], "README.md", "exec"), namespace)
     assert len(namespace["batch"].fits) == 3
     assert abs(namespace["r"].ar1 - 0.28) < 0.1
+
+
+def test_staggered_quick_start_runs():
+    blocks = [b for b in re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S) if "ri.att_gt(" in b]
+    assert blocks, "the README has a staggered-adoption quick start"
+    import matplotlib
+
+    matplotlib.use("Agg")
+    namespace: dict = {}
+    exec(compile(blocks[0], "README.md", "exec"), namespace)
+    assert abs(namespace["a"].aggregate("simple").overall.estimate - -0.0399512751551763) < 1e-9
+    assert namespace["b"].uniform
