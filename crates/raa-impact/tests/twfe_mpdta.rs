@@ -9,7 +9,11 @@ use raa_impact::twfe::{bacon_decomposition, imputation, twfe, ComparisonKind, Pa
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/twfe");
 
 fn mpdta() -> Panel {
-    let mut rdr = csv::Reader::from_path(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/mpdta.csv")).unwrap();
+    let mut rdr = csv::Reader::from_path(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/did/mpdta.csv"
+    ))
+    .unwrap();
     let (mut unit, mut time, mut d, mut y) = (vec![], vec![], vec![], vec![]);
     for rec in rdr.records() {
         let r = rec.unwrap();
