@@ -75,6 +75,10 @@ def test_option_references(mpdta, scenario):
     ref = pd.read_csv(DID / "mpdta_options.csv")
     ref = ref.loc[ref["scenario"] == scenario]
     a = _fit(mpdta, **SCENARIOS[scenario])
+    if scenario == "nev_dr_cluster":
+        t = a.table()
+        assert (t["control_clusters"] == 16).all() and t.loc[t["group"] == 2004, "treated_clusters"].eq(1).all()
+        assert any("single cluster" in w for w in a.warnings)
     _check_cells(a.table(), ref.loc[ref["type"] == "attgt"].rename(columns={"key": "group"}))
     for kind in ("simple", "group", "dynamic", "calendar"):
         overall = ref.loc[ref["type"] == f"{kind}_overall"]

@@ -168,7 +168,9 @@ class AttGtResult:
 
     def table(self) -> pd.DataFrame:
         """One row per ATT(g, t): group, time, event_time, base_time, post, att, se, ci_low, ci_high,
-        n_treated, n_control, control_groups, status."""
+        n_treated, n_control, control_groups, treated_clusters and control_clusters (with `cluster`;
+        with fewer than 3 comparison clusters a clustered SE is too small, and a warning says so),
+        status."""
         rows = []
         for c in self._raw["cells"]:
             ci = c["ci"] or (None, None)
@@ -176,7 +178,9 @@ class AttGtResult:
             rows.append({"group": c["group"], "time": c["time"], "event_time": c["event_time"],
                          "base_time": c["base_time"], "post": c["post"], "att": c["att"], "se": c["se"],
                          "ci_low": ci[0], "ci_high": ci[1], "n_treated": c["n_treated"],
-                         "n_control": c["n_control"], "control_groups": c["control_groups"], "status": status})
+                         "n_control": c["n_control"], "control_groups": c["control_groups"],
+                         "treated_clusters": (c.get("clusters") or (None, None))[0],
+                         "control_clusters": (c.get("clusters") or (None, None))[1], "status": status})
         return pd.DataFrame(rows)
 
     to_frame = table

@@ -66,8 +66,21 @@ fn message(r: raa_impact::Result<raa_impact::did::AttGt>) -> (String, String) {
 #[test]
 fn the_base_panel_is_fine() {
     let r = run(&base(), &AttGtOptions::default()).unwrap();
-    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
     assert!(r.cells.iter().all(|c| c.status == CellStatus::Estimated));
+    // Its only caveat: in period 4 both cohorts compare with the never-treated units, 2 clusters.
+    assert_eq!(r.warnings.len(), 1, "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].starts_with("2 post-treatment cells have comparison units in fewer than 3")
+            && r.warnings[0].contains("ATT(3, 4): 2, ATT(4, 4): 2"),
+        "{:?}",
+        r.warnings
+    );
+    let last = r
+        .cells
+        .iter()
+        .find(|c| (c.group, c.time) == (4, 4))
+        .unwrap();
+    assert_eq!(last.clusters, Some((2, 2)));
 }
 
 #[test]

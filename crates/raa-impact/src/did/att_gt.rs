@@ -52,6 +52,11 @@ pub struct GtCell {
     pub n_control: usize,
     /// Cohorts the comparison units come from (0 = never treated).
     pub control_groups: Vec<i64>,
+    /// Clusters holding the cell's treated and comparison units (`None` without clusters). With
+    /// one or two comparison clusters a cluster-robust SE cannot see the comparison side's
+    /// variance, and the interval is too narrow.
+    #[serde(default)]
+    pub clusters: Option<(usize, usize)>,
     /// Estimated, reference, or not identified.
     pub status: CellStatus,
 }
@@ -190,8 +195,25 @@ fn empty_record(panel: &Panel, plan: &CellPlan) -> GtCell {
         n_treated: 0,
         n_control: 0,
         control_groups: Vec::new(),
+        clusters: None,
         status: CellStatus::Estimated,
     }
+}
+
+/// Distinct clusters of the treated and of the comparison units of a cell.
+fn cell_clusters(panel: &Panel, role: &[u8]) -> Option<(usize, usize)> {
+    let cluster = panel.cluster.as_ref()?;
+    let n_clusters = cluster.iter().max().map_or(0, |m| *m as usize + 1);
+    let mut seen = vec![0u8; n_clusters];
+    for (u, &c) in cluster.iter().enumerate() {
+        match role[panel.cohort[u] as usize] {
+            1 => seen[c as usize] |= 1,
+            2 => seen[c as usize] |= 2,
+            _ => {}
+        }
+    }
+    let count = |bit: u8| seen.iter().filter(|s| *s & bit != 0).count();
+    Some((count(1), count(2)))
 }
 
 /// Estimate one cell into its record and its influence column (length n, zero on entry).
@@ -204,6 +226,7 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
         return record;
     }
     let role = roles(panel, opts, plan);
+    record.clusters = cell_clusters(panel, &role);
     let mut counts = vec![0usize; role.len()];
     panel.cohort.iter().for_each(|&c| counts[c as usize] += 1);
     for (k, &r) in role.iter().enumerate() {
@@ -341,6 +364,7 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
     }
     let cohorts = cohort_info(&panel);
     cluster_warnings(&panel, &cohorts, &mut warnings);
+    few_comparison_clusters(&cells, &mut warnings);
     let mut res = AttGt {
         cells,
         influence,
@@ -389,6 +413,28 @@ fn cluster_warnings(panel: &Panel, cohorts: &[CohortInfo], warnings: &mut Vec<St
         warnings.push(format!(
             "cohort {} lies in a single cluster: its effects are not separable from that cluster's shocks",
             c.group
+        ));
+    }
+}
+
+/// Post-treatment cells whose comparison units lie in fewer than three clusters: their
+/// cluster-robust SEs miss most of the comparison side's variance.
+fn few_comparison_clusters(cells: &[GtCell], warnings: &mut Vec<String>) {
+    let few: Vec<String> = cells
+        .iter()
+        .filter(|c| c.post && c.att.is_some())
+        .filter_map(|c| match c.clusters {
+            Some((_, k)) if k < 3 => Some(format!("ATT({}, {}): {k}", c.group, c.time)),
+            _ => None,
+        })
+        .collect();
+    if !few.is_empty() {
+        warnings.push(format!(
+            "{} post-treatment cells have comparison units in fewer than 3 clusters, so their \
+             clustered SEs are too small ({}); consider never-treated controls, unit-level SEs or \
+             fewer late periods",
+            few.len(),
+            few.join(", ")
         ));
     }
 }
