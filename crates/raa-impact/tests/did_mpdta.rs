@@ -2,6 +2,9 @@
 //! pre-test against R `did` 2.5.0 (never-treated controls, doubly robust, varying base period,
 //! analytic SEs), and the multiplier-bootstrap SE against the analytic one.
 
+mod did_support;
+
+use did_support::{mpdta, Mpdta};
 use raa_impact::did::{
     aggregate, att_gt, pretest, Aggregated, Aggregation, AttGt, AttGtOptions, ControlGroup,
     PanelInput,
@@ -9,34 +12,6 @@ use raa_impact::did::{
 use raa_impact::inference::multiplier::{BootstrapOptions, MultiplierWeights};
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/");
-
-struct Mpdta {
-    year: Vec<i64>,
-    county: Vec<i64>,
-    lpop: Vec<f64>,
-    lemp: Vec<f64>,
-    first_treat: Vec<i64>,
-}
-
-fn mpdta() -> Mpdta {
-    let mut r = csv::Reader::from_path(format!("{DIR}mpdta.csv")).unwrap();
-    let mut d = Mpdta {
-        year: vec![],
-        county: vec![],
-        lpop: vec![],
-        lemp: vec![],
-        first_treat: vec![],
-    };
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        d.year.push(rec[0].parse().unwrap());
-        d.county.push(rec[1].parse().unwrap());
-        d.lpop.push(rec[2].parse().unwrap());
-        d.lemp.push(rec[3].parse().unwrap());
-        d.first_treat.push(rec[4].parse().unwrap());
-    }
-    d
-}
 
 fn input(d: &Mpdta) -> PanelInput<'_> {
     PanelInput {

@@ -3,44 +3,15 @@
 //! anticipation, clustered analytic SEs, weights, and dynamic aggregation windows. Every ATT(g,t),
 //! SE, aggregation cell and overall effect, and the Wald statistic.
 
+mod did_support;
+
+use did_support::{mpdta, Mpdta};
 use raa_impact::did::{
     aggregate, att_gt, pretest, Aggregation, AttGt, AttGtOptions, BasePeriod, ControlGroup,
     EstMethod, PanelInput,
 };
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/");
-
-struct Mpdta {
-    year: Vec<i64>,
-    county: Vec<i64>,
-    state: Vec<i64>,
-    lpop: Vec<f64>,
-    lemp: Vec<f64>,
-    first_treat: Vec<i64>,
-}
-
-fn mpdta() -> Mpdta {
-    let mut r = csv::Reader::from_path(format!("{DIR}mpdta.csv")).unwrap();
-    let mut d = Mpdta {
-        year: vec![],
-        county: vec![],
-        state: vec![],
-        lpop: vec![],
-        lemp: vec![],
-        first_treat: vec![],
-    };
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        d.year.push(rec[0].parse().unwrap());
-        let c: i64 = rec[1].parse().unwrap();
-        d.county.push(c);
-        d.state.push(c / 1000);
-        d.lpop.push(rec[2].parse().unwrap());
-        d.lemp.push(rec[3].parse().unwrap());
-        d.first_treat.push(rec[4].parse().unwrap());
-    }
-    d
-}
 
 #[derive(Debug)]
 struct Ref {

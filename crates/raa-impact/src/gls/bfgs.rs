@@ -31,7 +31,7 @@ fn gradient(f: &mut impl FnMut(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-fn max_abs(v: &[f64]) -> f64 {
+pub(crate) fn max_abs(v: &[f64]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
 }
 
@@ -109,19 +109,19 @@ pub(crate) fn minimise_n(
     }
 }
 
-fn identity(n: usize) -> Vec<f64> {
+pub(crate) fn identity(n: usize) -> Vec<f64> {
     (0..n * n)
         .map(|k| f64::from(u8::from(k / n == k % n)))
         .collect()
 }
 
-fn dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// BFGS update of the inverse Hessian `H ← (I − ρ s y') H (I − ρ y s') + ρ s s'`, skipped when the
+/// BFGS update of the inverse Hessian (shared with the mixed model's optimiser) `H ← (I − ρ s y') H (I − ρ y s') + ρ s s'`, skipped when the
 /// curvature condition fails.
-fn update(h: &mut [f64], s: &[f64], y: &[f64]) {
+pub(crate) fn update(h: &mut [f64], s: &[f64], y: &[f64]) {
     let n = s.len();
     let sy = dot(s, y);
     if sy <= 1e-12 * dot(y, y).sqrt() * dot(s, s).sqrt() {

@@ -21,7 +21,7 @@
 
 mod ar1;
 mod arp;
-mod bfgs;
+pub(crate) mod bfgs;
 mod brent;
 mod fit;
 mod input;

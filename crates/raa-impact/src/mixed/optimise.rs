@@ -4,6 +4,7 @@
 
 use super::deviance::Model;
 use super::params::VarParams;
+use crate::gls::bfgs::{dot, identity, max_abs, update};
 
 /// Where the search stopped.
 #[derive(Debug, Clone)]
@@ -18,14 +19,6 @@ pub(crate) struct Search {
 }
 
 const GRADIENT_TOL: f64 = 1e-6;
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0, |m, x| m.max(x.abs()))
-}
 
 /// Central-difference gradient; falls back to a one-sided difference at a wall.
 fn gradient(f: &mut impl FnMut(&[f64]) -> f64, x: &[f64], fx: f64) -> Vec<f64> {
@@ -126,30 +119,6 @@ fn bfgs(f: &mut impl FnMut(&[f64]) -> f64, x0: &[f64], max_iter: usize) -> Searc
         evaluations: 0,
         converged,
         starts: 1,
-    }
-}
-
-fn identity(n: usize) -> Vec<f64> {
-    (0..n * n)
-        .map(|k| f64::from(u8::from(k / n == k % n)))
-        .collect()
-}
-
-/// Inverse-Hessian BFGS update, skipped when the curvature condition fails.
-fn update(h: &mut [f64], s: &[f64], y: &[f64]) {
-    let n = s.len();
-    let sy = dot(s, y);
-    if sy <= 1e-12 * dot(y, y).sqrt() * dot(s, s).sqrt() {
-        return;
-    }
-    let rho = 1.0 / sy;
-    let hy: Vec<f64> = (0..n).map(|i| dot(&h[i * n..(i + 1) * n], y)).collect();
-    let yhy = dot(y, &hy);
-    for i in 0..n {
-        for j in 0..n {
-            h[i * n + j] +=
-                -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
-        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! Simulated staggered panels with a known effect, shared by the did tests.
+//! Shared by the did tests: simulated staggered panels with a known effect, and mpdta.
+#![allow(dead_code)]
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -71,4 +72,38 @@ pub fn simulate(
         }
     }
     s
+}
+
+/// R `did`'s mpdta (`tests/data/did/mpdta.csv`), with the state (county FIPS / 1000) as a cluster.
+pub struct Mpdta {
+    pub year: Vec<i64>,
+    pub county: Vec<i64>,
+    pub state: Vec<i64>,
+    pub lpop: Vec<f64>,
+    pub lemp: Vec<f64>,
+    pub first_treat: Vec<i64>,
+}
+
+pub fn mpdta() -> Mpdta {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/mpdta.csv");
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let mut d = Mpdta {
+        year: vec![],
+        county: vec![],
+        state: vec![],
+        lpop: vec![],
+        lemp: vec![],
+        first_treat: vec![],
+    };
+    for rec in r.records() {
+        let rec = rec.unwrap();
+        d.year.push(rec[0].parse().unwrap());
+        let c: i64 = rec[1].parse().unwrap();
+        d.county.push(c);
+        d.state.push(c / 1000);
+        d.lpop.push(rec[2].parse().unwrap());
+        d.lemp.push(rec[3].parse().unwrap());
+        d.first_treat.push(rec[4].parse().unwrap());
+    }
+    d
 }
