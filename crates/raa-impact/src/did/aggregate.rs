@@ -307,26 +307,7 @@ fn dynamic(
             "no event time falls within min_e/max_e/balance_e",
         ));
     }
-    let mut p = Pieces {
-        keys: vec![],
-        atts: vec![],
-        psis: vec![],
-        members: vec![],
-        overall: (0.0, vec![]),
-    };
-    for e in es {
-        let keep: Vec<usize> = u
-            .idx
-            .iter()
-            .copied()
-            .filter(|&k| cells[k].event_time == e && balanced(k))
-            .collect();
-        let (a, psi) = combine(u, &keep, true);
-        p.keys.push(e);
-        p.atts.push(a);
-        p.psis.push(psi);
-        p.members.push(keep);
-    }
+    let mut p = pieces_by(u, es, |k, e| cells[k].event_time == e && balanced(k));
     let pos: Vec<usize> = (0..p.keys.len()).filter(|&j| p.keys[j] >= 0).collect();
     if pos.is_empty() {
         return Err(Error::argument(
@@ -358,6 +339,14 @@ fn calendar(u: &Usable) -> Result<Pieces> {
             "no calendar period has identified post-treatment cells",
         ));
     }
+    let mut p = pieces_by(u, ts, |k, t| cells[k].time == t && cells[k].post);
+    p.overall = mean_of(&p.atts, &p.psis);
+    Ok(p)
+}
+
+/// One combined effect per key, over the usable cells `member` assigns to it (the overall effect
+/// is left for the caller).
+fn pieces_by(u: &Usable, keys: Vec<i64>, member: impl Fn(usize, i64) -> bool) -> Pieces {
     let mut p = Pieces {
         keys: vec![],
         atts: vec![],
@@ -365,21 +354,15 @@ fn calendar(u: &Usable) -> Result<Pieces> {
         members: vec![],
         overall: (0.0, vec![]),
     };
-    for t in ts {
-        let keep: Vec<usize> = u
-            .idx
-            .iter()
-            .copied()
-            .filter(|&k| cells[k].time == t && cells[k].post)
-            .collect();
+    for key in keys {
+        let keep: Vec<usize> = u.idx.iter().copied().filter(|&k| member(k, key)).collect();
         let (a, psi) = combine(u, &keep, true);
-        p.keys.push(t);
+        p.keys.push(key);
         p.atts.push(a);
         p.psis.push(psi);
         p.members.push(keep);
     }
-    p.overall = mean_of(&p.atts, &p.psis);
-    Ok(p)
+    p
 }
 
 /// Aggregate ATT(g,t) cells (R `did`'s `aggte`). Weights are cohort shares pg = mean(w·1{G = g})
