@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import float_column
 from ._errors import ArgumentError
 
 _FAMILIES = {
@@ -96,28 +97,11 @@ def _seasonality(seasonality: Optional[Mapping[str, Any]]) -> Tuple[Optional[Dic
     return {"kind": "fourier", "period": float(s["period"]), "harmonics": int(s.get("harmonics", 1))}, column
 
 
-def _float_column(data: pd.DataFrame, name: str, what: str) -> np.ndarray:
-    if name not in data.columns:
-        raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not in the data")
-    col = data[name]
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        raise ArgumentError(
-            f"invalid argument `{what}`: column {name!r} holds dates; give whole periods (e.g. a month number)"
-        )
-    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_extension_array_dtype(col.dtype):
-        return np.ascontiguousarray(col.to_numpy(dtype=float))
-    try:
-        # Nullable dtypes (Float64, Int64) carry pd.NA: it becomes NaN, which the core reports by row.
-        return np.ascontiguousarray(pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan))
-    except (TypeError, ValueError) as e:
-        raise ArgumentError(f"invalid argument `{what}`: column {name!r} is not numeric ({e})") from None
-
-
 def _columns(data: pd.DataFrame, names: Mapping[str, Optional[str]], covariates: Sequence[str]) -> Dict[str, Any]:
     cols: Dict[str, Any] = {}
     for key, name in names.items():
-        cols[key] = None if name is None else _float_column(data, name, key)
-    cols["covariates"] = [(c, _float_column(data, c, "covariates")) for c in covariates]
+        cols[key] = None if name is None else float_column(data, name, key)
+    cols["covariates"] = [(c, float_column(data, c, "covariates")) for c in covariates]
     return cols
 
 
@@ -230,7 +214,7 @@ def its(
     blocks = _blocks(data, by)
     # Stack one copy of the (group-sorted) data per outcome: every outcome × group is one
     # contiguous block for the core's parallel batch.
-    stacked = pd.concat([blocks[0].assign(__y=_float_column(data, o, "outcome")[blocks[1]]) for o in outcomes],
+    stacked = pd.concat([blocks[0].assign(__y=float_column(data, o, "outcome")[blocks[1]]) for o in outcomes],
                         ignore_index=True)
     groups = blocks[2]
     bounds = [0]
@@ -276,7 +260,7 @@ def _blocks(data: pd.DataFrame, by: Optional[str]) -> Tuple[pd.DataFrame, np.nda
 
 def _group_times(data: pd.DataFrame, column: str, by: str, bounds: List[int]) -> List[float]:
     """Each group's interruption from `column`, which must be constant within the group."""
-    values = _float_column(data, column, "interruption")
+    values = float_column(data, column, "interruption")
     times = []
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         v = values[lo:hi]

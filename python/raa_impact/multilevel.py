@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import dense_codes, float_column
 from ._errors import ArgumentError
 
 __all__ = ["multilevel_its", "MultilevelItsResult"]
@@ -111,8 +112,7 @@ def multilevel_its(
     }
     group_codes = None
     if group is not None:
-        group_codes = np.ascontiguousarray(np.unique(design["rows"][group].to_numpy(), return_inverse=True)[1],
-                                           dtype=np.uint64)
+        group_codes = dense_codes(design["rows"], group, "group", np.uint64)[1]
     fit = _core.mixed_fit(design["y"], design["x"], design["unit"], group_codes, design["t"], json.dumps(options))
     meta = {"outcome": outcome, "unit": unit, "time": time, "level": level, "bed_in": bed_in,
             "lower_is_better": lower_is_better, "impact": impact}
@@ -122,13 +122,13 @@ def multilevel_its(
 def _design(data: pd.DataFrame, outcome: str, unit: str, time: str, interruption: str, impact: List[str],
             bed_in: int, calendar: Optional[str], covariates: Sequence[str]) -> Dict[str, Any]:
     """The segmented design: rows outside bed-in, trend or calendar terms, step and slope."""
-    t = pd.to_numeric(data[time], errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    t0 = pd.to_numeric(data[interruption], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+    t = float_column(data, time, "time")
+    t0 = float_column(data, interruption, "interruption")
     start = t0 + bed_in
     in_bed_in = np.isfinite(t0) & (t >= t0) & (t < start)
     rows = data.loc[~in_bed_in]
     t, start = t[~in_bed_in], start[~in_bed_in]
-    labels, codes = np.unique(rows[unit].to_numpy(), return_inverse=True)
+    labels, codes = dense_codes(rows, unit, "unit", np.uint64)
     post = np.isfinite(start) & (t >= start)
     x: List = []
     if calendar == "dummies":
@@ -138,20 +138,16 @@ def _design(data: pd.DataFrame, outcome: str, unit: str, time: str, interruption
     else:
         x.append(("time", np.ascontiguousarray(t)))
         if calendar is not None:
-            x.append((calendar, _numeric(rows, calendar)))
+            x.append((calendar, float_column(rows, calendar, "calendar")))
     if "step" in impact:
         x.append(("step", np.ascontiguousarray(post.astype(float))))
     if "slope" in impact:
         x.append(("slope", np.ascontiguousarray(np.where(post, t - start, 0.0))))
     for c in covariates:
-        x.append((c, _numeric(rows, c)))
-    return {"rows": rows, "y": _numeric(rows, outcome), "x": x, "t": np.ascontiguousarray(t),
-            "unit": np.ascontiguousarray(codes, dtype=np.uint64), "labels": labels, "post": post,
+        x.append((c, float_column(rows, c, "covariates")))
+    return {"rows": rows, "y": float_column(rows, outcome, "outcome"), "x": x, "t": np.ascontiguousarray(t),
+            "unit": codes, "labels": labels, "post": post,
             "start": start, "n_bed_in": int(in_bed_in.sum())}
-
-
-def _numeric(rows: pd.DataFrame, col: str) -> np.ndarray:
-    return np.ascontiguousarray(pd.to_numeric(rows[col], errors="raise").to_numpy(dtype=float, na_value=np.nan))
 
 
 class MultilevelItsResult:
@@ -215,13 +211,10 @@ class MultilevelItsResult:
     def unit_effects(self) -> pd.DataFrame:
         """Each unit's level and slope change: the pooled effect plus the unit's BLUP where the term
         has a random effect."""
-        names, random = self._raw["names"], self._raw["random_names"]
-        blups = np.asarray(self._raw["unit_blups"], dtype=float).reshape(len(self._raw["units"]), len(random))
         out = pd.DataFrame({self.meta["unit"]: self._design["labels"][np.asarray(self._raw["units"], dtype=np.int64)]})
         for term in ("step", "slope"):
-            if term in names:
-                beta = self._raw["coefficients"][names.index(term)]
-                out[term] = beta + (blups[:, random.index(term)] if term in random else 0.0)
+            if term in self._raw["names"]:
+                out[term] = self._inner.unit_coefficients(term)
         return out
 
     def predictions(self) -> pd.DataFrame:

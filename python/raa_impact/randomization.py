@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import dense_codes, float_column, whole_column
 from ._errors import ArgumentError
 
 __all__ = ["randomization_test", "RandomizationResult"]
@@ -81,9 +82,6 @@ def randomization_test(
     >>> r.enumerated, r.n_assignments, round(r.p_value, 4)
     (True, 625, 0.0048)
     """
-    for what, col in (("outcome", outcome), ("unit", unit), ("time", time), ("start", start)):
-        if col not in data.columns:
-            raise ArgumentError(f"invalid argument `{what}`: column {col!r} is not in the data")
     if scheme not in _SCHEMES:
         raise ArgumentError(f"invalid argument `scheme`: {scheme!r}; expected one of {', '.join(_SCHEMES)}")
     if alternative not in _ALTERNATIVES:
@@ -92,20 +90,20 @@ def randomization_test(
         raise ArgumentError(f"invalid argument `statistic`: {statistic!r}; expected phase_difference or cs")
     if cs_options and statistic != "cs":
         raise ArgumentError(f"invalid argument: {sorted(cs_options)} apply to statistic='cs'")
-    labels, codes = np.unique(data[unit].to_numpy(), return_inverse=True)
-    times = _integers(data[time], "time")
+    labels, codes = dense_codes(data, unit, "unit", np.uint64)
+    times = whole_column(data, time, "time")
     starts = _unit_starts(data, unit, start, labels, codes)
     spans = _windows(scheme, labels, starts, window, windows)
     options = {
         "alternative": _ALTERNATIVES[alternative], "max_enumerate": int(max_enumerate), "draws": int(draws),
         "seed": int(seed), "tolerance": 1e-9, "keep_distribution": bool(keep_distribution),
     }
-    y = np.ascontiguousarray(pd.to_numeric(data[outcome], errors="raise").to_numpy(dtype=float, na_value=np.nan))
+    y = float_column(data, outcome, "outcome")
     if statistic == "cs":
         raw = _cs_test(data, codes, times, y, starts, scheme, spans, options, cluster, aggregation, bed_in, cs_options)
         return RandomizationResult(json.loads(raw), list(labels), starts, f"cs_{aggregation}")
     raw = _core.randomisation_phase_test(
-        np.ascontiguousarray(codes, dtype=np.uint64), times, y, [int(s) for s in starts], scheme, spans,
+        codes, times, y, [int(s) for s in starts], scheme, spans,
         json.dumps(options), int(bed_in),
     )
     return RandomizationResult(json.loads(raw), list(labels), starts, statistic)
@@ -130,35 +128,22 @@ def _cs_test(data: pd.DataFrame, codes: np.ndarray, times: np.ndarray, y: np.nda
             "dynamic": {"Dynamic": {"balance_e": None, "min_e": None, "max_e": None}}}
     if aggregation not in hows:
         raise ArgumentError(f"invalid argument `aggregation`: {aggregation!r}; expected {', '.join(hows)}")
-    cl = None
-    if cluster is not None:
-        if cluster not in data.columns:
-            raise ArgumentError(f"invalid argument `cluster`: column {cluster!r} is not in the data")
-        cl = np.ascontiguousarray(np.unique(data[cluster].to_numpy(), return_inverse=True)[1], dtype=np.int64)
+    cl = None if cluster is None else dense_codes(data, cluster, "cluster")[1]
     return _core.randomisation_cs_test(
         np.ascontiguousarray(codes, dtype=np.int64), times, y, cl, [int(v) for v in starts], scheme, spans,
         json.dumps(options), json.dumps(cs), json.dumps(hows[aggregation]),
     )
 
 
-def _integers(col: pd.Series, what: str) -> np.ndarray:
-    values = pd.to_numeric(col, errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.flatnonzero(~np.isfinite(values) | (values != np.round(values)))
-    if len(bad):
-        raise ArgumentError(f"invalid argument `{what}`: row {int(bad[0])} is {values[bad[0]]}, expected a whole period")
-    return np.ascontiguousarray(values.astype(np.int64))
-
-
 def _unit_starts(data: pd.DataFrame, unit: str, start: str, labels: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Each unit's observed start; an error names a unit whose start is missing or not constant."""
-    s = _integers(data[start], "start")
-    first = np.full(len(labels), np.iinfo(np.int64).min)
-    for code, value in zip(codes, s):
-        if first[code] == np.iinfo(np.int64).min:
-            first[code] = value
-        elif first[code] != value:
-            raise ArgumentError(f"invalid argument `start`: column {start!r} takes several values for {unit}={labels[code]!r}")
-    return first
+    """Each unit's observed start; an error names a unit whose start is not constant."""
+    s = pd.Series(whole_column(data, start, "start"))
+    by_unit = s.groupby(codes)
+    varying = np.flatnonzero(by_unit.nunique().to_numpy() > 1)
+    if len(varying):
+        raise ArgumentError(f"invalid argument `start`: column {start!r} takes several values for "
+                            f"{unit}={labels[varying[0]]!r}")
+    return by_unit.first().to_numpy()
 
 
 def _windows(scheme: str, labels: np.ndarray, starts: np.ndarray, window: Optional[Tuple[int, int]],

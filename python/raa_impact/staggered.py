@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import dense_codes, float_column, whole_column
 from ._errors import ArgumentError
 
 __all__ = ["att_gt", "AttGtResult", "AggregateResult"]
@@ -79,9 +80,6 @@ def att_gt(
     >>> round(a.aggregate("dynamic").overall.estimate, 6)
     -0.07724
     """
-    for what, col in (("outcome", outcome), ("unit", unit), ("time", time), ("group", group)):
-        if col not in data.columns:
-            raise ArgumentError(f"invalid argument `{what}`: column {col!r} is not in the data")
     options = {
         "control_group": _pick("control_group", control_group, _CONTROLS),
         "est_method": _pick("est_method", est_method, _METHODS),
@@ -91,17 +89,13 @@ def att_gt(
         "alpha": float(alpha),
         "bootstrap": _bootstrap(bootstrap, seed, bootstrap_weights, alpha),
     }
-    labels, codes = np.unique(data[unit].to_numpy(), return_inverse=True)
-    cov = [(c, _floats(data, c)) for c in (covariates or [])]
-    cl = None
-    if cluster is not None:
-        if cluster not in data.columns:
-            raise ArgumentError(f"invalid argument `cluster`: column {cluster!r} is not in the data")
-        cl = np.ascontiguousarray(np.unique(data[cluster].to_numpy(), return_inverse=True)[1], dtype=np.int64)
-    w = None if weights is None else _floats(data, weights)
+    labels, codes = dense_codes(data, unit, "unit")
+    cov = [(c, float_column(data, c, "covariates")) for c in (covariates or [])]
+    cl = None if cluster is None else dense_codes(data, cluster, "cluster")[1]
+    w = None if weights is None else float_column(data, weights, "weights")
     inner = _core.did_att_gt(
-        np.ascontiguousarray(codes, dtype=np.int64), _whole(data, time, "time"), _whole(data, group, "group"),
-        _floats(data, outcome), cov, cl, w, json.dumps(options),
+        codes, whole_column(data, time, "time"), whole_column(data, group, "group"),
+        float_column(data, outcome, "outcome"), cov, cl, w, json.dumps(options),
     )
     meta = {"outcome": outcome, "unit": unit, "time": time, "group": group, "cluster": cluster,
             "options": options, "labels": labels, "n_rows": len(data)}
@@ -127,21 +121,6 @@ def _bootstrap(draws: int, seed: Optional[int], kind: Optional[str], alpha: floa
         raise ArgumentError(f"invalid argument `bootstrap_weights`: {kind!r}; expected rademacher, webb or mammen")
     return {"draws": _count("bootstrap", draws), "seed": 20_260_101 if seed is None else int(seed),
             "weights": _WEIGHTS[kind], "alpha": float(alpha)}
-
-
-def _floats(data: pd.DataFrame, col: str) -> np.ndarray:
-    if col not in data.columns:
-        raise ArgumentError(f"invalid argument: column {col!r} is not in the data")
-    return np.ascontiguousarray(pd.to_numeric(data[col], errors="raise").to_numpy(dtype=float, na_value=np.nan))
-
-
-def _whole(data: pd.DataFrame, col: str, what: str) -> np.ndarray:
-    v = _floats(data, col)
-    bad = np.flatnonzero(~np.isfinite(v) | (v != np.round(v)))
-    if len(bad):
-        raise ArgumentError(f"invalid argument `{what}`: column {col!r} row {int(bad[0])} is {v[bad[0]]}, "
-                            "expected a whole period")
-    return np.ascontiguousarray(v.astype(np.int64))
 
 
 class Estimate:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
+from ._columns import dense_codes, float_column, whole_column
 from ._errors import ArgumentError
 
 __all__ = ["twfe", "did_imputation", "TwfeResult", "ImputationResult"]
@@ -24,26 +25,14 @@ __all__ = ["twfe", "did_imputation", "TwfeResult", "ImputationResult"]
 
 def _columns(data: pd.DataFrame, outcome: str, unit: str, time: str, treated: str,
              cluster: Optional[str]) -> Dict[str, Any]:
-    for what, col in (("outcome", outcome), ("unit", unit), ("time", time), ("treated", treated)):
-        if col not in data.columns:
-            raise ArgumentError(f"invalid argument `{what}`: column {col!r} is not in the data")
-    labels, codes = np.unique(data[unit].to_numpy(), return_inverse=True)
-    t = pd.to_numeric(data[time], errors="raise").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.flatnonzero(~np.isfinite(t) | (t != np.round(t)))
-    if len(bad):
-        raise ArgumentError(f"invalid argument `time`: row {int(bad[0])} is {t[bad[0]]}, expected a whole period")
+    labels, codes = dense_codes(data, unit, "unit", np.uint64)
     cols = {
-        "unit": np.ascontiguousarray(codes, dtype=np.uint64),
-        "time": np.ascontiguousarray(t.astype(np.int64)),
-        "treated": np.ascontiguousarray(pd.to_numeric(data[treated]).to_numpy(dtype=float, na_value=np.nan)),
-        "y": np.ascontiguousarray(pd.to_numeric(data[outcome]).to_numpy(dtype=float, na_value=np.nan)),
-        "cluster": None,
+        "unit": codes,
+        "time": whole_column(data, time, "time"),
+        "treated": float_column(data, treated, "treated"),
+        "y": float_column(data, outcome, "outcome"),
+        "cluster": None if cluster is None else dense_codes(data, cluster, "cluster", np.uint64)[1],
     }
-    if cluster is not None:
-        if cluster not in data.columns:
-            raise ArgumentError(f"invalid argument `cluster`: column {cluster!r} is not in the data")
-        cols["cluster"] = np.ascontiguousarray(np.unique(data[cluster].to_numpy(), return_inverse=True)[1],
-                                               dtype=np.uint64)
     return {"cols": cols, "labels": labels}
 
 

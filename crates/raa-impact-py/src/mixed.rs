@@ -24,6 +24,11 @@ impl PyMixedFit {
         serde_json::to_string(&*self.inner).map_err(|e| arg("fit", e.to_string()))
     }
 
+    /// Each unit's coefficient of `term` (β̂ plus the unit's BLUP), in the fit's unit order.
+    fn unit_coefficients(&self, py: Python<'_>, term: &str) -> PyResult<Vec<f64>> {
+        self.inner.unit_coefficients(term).map_err(|e| to_py(py, e))
+    }
+
     /// The coefficient table with `level` intervals, as JSON.
     fn table(&self, py: Python<'_>, level: f64) -> PyResult<String> {
         let t = self.inner.table(level).map_err(|e| to_py(py, e))?;

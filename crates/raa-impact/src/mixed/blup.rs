@@ -79,3 +79,23 @@ pub(crate) fn blups(
     }
     Some((unit_blup, group_blup))
 }
+
+impl super::fit::MixedFit {
+    /// Each unit's coefficient of fixed effect `term` (in `units` order): β̂ plus the unit's BLUP
+    /// when the term has a unit random effect, β̂ alone otherwise.
+    pub fn unit_coefficients(&self, term: &str) -> crate::Result<Vec<f64>> {
+        let k = self.names.iter().position(|n| n == term).ok_or_else(|| {
+            crate::Error::argument(
+                "term",
+                format!("{term:?} is not a fixed effect ({:?})", self.names),
+            )
+        })?;
+        let beta = self.coefficients[k];
+        let r = self.random_names.iter().position(|n| n == term);
+        Ok(self
+            .unit_blups
+            .iter()
+            .map(|b| beta + r.map_or(0.0, |r| b[r]))
+            .collect())
+    }
+}
