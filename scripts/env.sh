@@ -15,7 +15,7 @@ stamp="$VENV/.raa-deps"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "== installing Python dependencies"
     python -m pip install -q --upgrade pip
-    python -m pip install -q "maturin>=1.5,<2" "numpy>=1.22" "pandas>=1.5" "matplotlib>=3.5" "tqdm>=4.60" "formulaic>=1.0" \
+    python -m pip install -q "maturin>=1.5,<2" "numpy>=1.22" "pandas>=1.5" "matplotlib>=3.5" "tqdm>=4.60" "formulaic>=1.0" "pyyaml>=5.4" "tomli>=1.1" \
         "pytest>=7" "nbformat>=5" "nbclient>=0.7" "ipykernel>=6" "statsmodels>=0.14"
     touch "$stamp"
 fi

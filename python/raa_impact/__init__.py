@@ -10,6 +10,7 @@ scorecard indicators and panels out, as pandas DataFrames.
 """
 from . import datasets, synthetic
 from .designs import child_design
+from .evaluate import Evaluation, evaluate
 from ._core import __version__
 from ._errors import ArgumentError, DataError, InternalError, RaaImpactError, RegistryError
 from .its import ItsBatch, ItsResult, its
@@ -26,6 +27,8 @@ from .staggered import AggregateResult, AttGtResult, att_gt
 
 __all__ = [
     "__version__",
+    "evaluate",
+    "Evaluation",
     "read_ssda903",
     "SSDA903",
     "journeys",
