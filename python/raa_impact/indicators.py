@@ -1,7 +1,7 @@
 """Exposure, scorecard indicators and LA/RAA-period panels: DataFrames in, DataFrames out."""
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np  # noqa: F401  (re-exported for doctests)
 import pandas as pd
@@ -52,8 +52,8 @@ def exposure(
 
 def scorecard(
     journeys: pd.DataFrame,
-    indicator: str = "A1",
-    period_end: Union[str, pd.Timestamp] = "2018-03-31",
+    indicator: Union[str, Sequence[str]] = "A1",
+    period_end: Union[str, pd.Timestamp, Sequence[Union[str, pd.Timestamp]]] = "2018-03-31",
     years: int = 3,
     by: Optional[str] = "la",
     aggregation: str = "per_child",
@@ -67,6 +67,8 @@ def scorecard(
     * ``A10``: A1 with the clock stopped when a child later adopted by its foster carers moved in.
 
     The window is ``years`` years ending ``period_end`` (3 by default, 1 for a single year).
+    ``indicator`` and ``period_end`` may be lists: one call then gives every indicator for every
+    window (rows by indicator, then window), handing the journeys to the core once.
     ``by``: ``"la"``, ``"raa"`` or ``None`` (England). ``aggregation``: ``"per_child"`` (weighted)
     or ``"mean_of_las"`` (unweighted mean of LA values, as RAA business cases print them).
 
@@ -84,9 +86,15 @@ def scorecard(
     ['group', 'indicator', 'value', 'n_children']
     >>> ri.scorecard(j, "A2", by="la").columns[:2].tolist()
     ['la', 'indicator']
+    >>> t = ri.scorecard(j, ["A1", "A2"], period_end=["2017-03-31", "2018-03-31"], by=None)
+    >>> t[["indicator", "window_end"]].astype(str).values.tolist()[:2]
+    [['A1', '2017-03-31'], ['A1', '2018-03-31']]
     """
+    indicators = [indicator] if isinstance(indicator, str) else list(indicator)
+    ends = [period_end] if isinstance(period_end, (str, pd.Timestamp)) or not hasattr(period_end, "__iter__") \
+        else list(period_end)
     cols = _core.scorecard(
-        to_core(journeys), _registry_handle(registry), indicator, _days(period_end), int(years),
+        to_core(journeys), _registry_handle(registry), indicators, [_days(e) for e in ends], int(years),
         "england" if by is None else by, aggregation,
     )
     frame = to_frame(cols)

@@ -137,39 +137,51 @@ pub fn scorecard(
     py: Python<'_>,
     journeys: &Bound<'_, PyDict>,
     registry: &PyRegistry,
-    indicator_name: &str,
-    period_end_days: i64,
+    indicator_names: Vec<String>,
+    period_end_days: Vec<i64>,
     years: u32,
     by: &str,
     aggregation_name: &str,
 ) -> PyResult<Py<PyList>> {
+    // Many windows and indicators in one call: the journeys cross the boundary once.
     let js = journeys_from_dict(journeys)?;
-    let period_end =
-        from_epoch_days(period_end_days).ok_or_else(|| arg("period_end", "out of range"))?;
-    let ind = indicator(indicator_name)?;
+    let ends = period_end_days
+        .iter()
+        .map(|&d| from_epoch_days(d).ok_or_else(|| arg("period_end", "out of range")))
+        .collect::<PyResult<Vec<_>>>()?;
+    let inds = indicator_names
+        .iter()
+        .map(|n| indicator(n))
+        .collect::<PyResult<Vec<_>>>()?;
     let agg = aggregation(aggregation_name)?;
     let reg = registry.inner.clone();
     let by = by.to_string();
     let rows = run(py, move || {
-        let group = match by.as_str() {
-            "la" => GroupBy::La,
-            "raa" => GroupBy::Raa(&reg),
-            "england" => GroupBy::England,
-            o => {
-                return Err(raa_impact::Error::argument(
-                    "by",
-                    format!("{o:?}; expected la, raa or None (England)"),
-                ))
+        let mut rows = Vec::new();
+        for &ind in &inds {
+            for &period_end in &ends {
+                let group = match by.as_str() {
+                    "la" => GroupBy::La,
+                    "raa" => GroupBy::Raa(&reg),
+                    "england" => GroupBy::England,
+                    o => {
+                        return Err(raa_impact::Error::argument(
+                            "by",
+                            format!("{o:?}; expected la, raa or None (England)"),
+                        ))
+                    }
+                };
+                let opts = ScorecardOptions {
+                    indicator: ind,
+                    period_end,
+                    years,
+                    by: group,
+                    aggregation: agg,
+                };
+                rows.extend(core_scorecard::scorecard(&js, &opts)?);
             }
-        };
-        let opts = ScorecardOptions {
-            indicator: ind,
-            period_end,
-            years,
-            by: group,
-            aggregation: agg,
-        };
-        core_scorecard::scorecard(&js, &opts)
+        }
+        Ok(rows)
     })?;
     let mut c = Columns::new();
     c.str("group", rows.iter().map(|x| x.group.clone()))

@@ -90,6 +90,13 @@ class Context:
 
         return self.cached(("journeys",), lambda: journeys(self.returns, self.cut_date))
 
+    @property
+    def journeys_core(self) -> Any:
+        """The journeys as the core's columns, converted once for the many scorecard calls."""
+        from ..journeys import to_core
+
+        return self.cached(("journeys_core",), lambda: to_core(self.journeys))
+
     def design(self, outcome: str = "po_to_placed", milestone: Optional[str] = None,
                bed_in_days: Optional[int] = None) -> pd.DataFrame:
         """The child-level matching design (``ri.child_design``), cached per option set."""

@@ -20,8 +20,7 @@ _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
 h1{font-size:1.7em}h2{border-bottom:2px solid #446;padding-bottom:.2em;margin-top:2em}
 nav ol{columns:2}table{border-collapse:collapse;font-size:.85em;margin:.5em 0 1.5em}
-td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eef}
-td:first-child,th:first-child{text-align:left}caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
+td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}th{background:#eef}caption{caption-side:top;text-align:left;font-weight:600;padding:.3em 0}
 figure{margin:1em 0}figure img{max-width:100%;border:1px solid #ddd}figcaption{font-size:.9em;color:#444}
 .failed{background:#fee;border-left:4px solid #c33;padding:.5em 1em}.note{background:#ffd;border-left:4px solid #cb3;padding:.3em 1em;margin:.3em 0}
 .meta{color:#555;font-size:.9em}pre{background:#f6f6f6;padding:.5em;overflow-x:auto}

@@ -28,17 +28,18 @@ def build(ctx, section) -> None:
 
 
 def _returns(ctx, section, files: pd.DataFrame) -> None:
-    tables = {"header": ctx.returns.header, "episodes": ctx.returns.episodes, "ad1": ctx.returns.ad1,
-              "placed_adoption": ctx.returns.placed_adoption}
-    rows = pd.DataFrame({"table": list(tables), "rows": [len(t) for t in tables.values()],
-                         "las": [t["la"].nunique() if len(t) else 0 for t in tables.values()]})
-    superseded = ctx.returns.superseded
-    rows["superseded_rows_dropped"] = [int(superseded.get(t, 0)) for t in tables]
-    section.table("returns", rows, "Rows read per table (after dropping rows a later return repeats)")
+    # Counted from the file list, not by turning millions of rows into DataFrames.
+    superseded = {k.lower(): int(v) for k, v in ctx.returns.superseded.items()}
+    rows = files.groupby("table").agg(files=("path", "size"), rows_read=("rows", "sum"),
+                                      las=("la", "nunique")).reset_index()
+    key = rows["table"].str.lower().str.replace("placedadoption", "placed_adoption")
+    rows["superseded_rows_dropped"] = [superseded.get(k, 0) for k in key]
+    rows["rows_kept"] = rows["rows_read"] - rows["superseded_rows_dropped"]
+    section.table("returns", rows, "Files and rows read per table; rows a later return repeats are dropped")
     section.number("files", int(len(files)))
-    section.number("episodes", int(len(ctx.returns.episodes)))
-    years = sorted(pd.unique(ctx.returns.header["year"])) if len(ctx.returns.header) else []
-    section.number("collection_years", [int(y) for y in years])
+    section.number("rows_kept", {str(t): int(n) for t, n in zip(rows["table"], rows["rows_kept"])})
+    section.number("collection_years", sorted(int(y) for y in pd.unique(files["year"])))
+    section.number("las_in_returns", int(files["la"].nunique()))
     if ctx.returns.skipped_files:
         section.note(f"{len(ctx.returns.skipped_files)} CSV files found but not used (tables the library does not read).")
 
@@ -64,11 +65,15 @@ def _journeys(ctx, section) -> None:
     section.number("journeys", int(len(j)))
     section.number("children", int(j[["la", "child"]].drop_duplicates().shape[0]))
     section.number("cut_date", str(j.attrs.get("cut_date", ctx.cut_date or "")))
-    n_left = 0 if left is None else int(len(left))
-    section.number("records_left_out", n_left)
-    section.text(f"{len(j):,} adoption journeys derived (one per period of care reaching an ADM decision); "
-                 f"{n_left:,} records left out because they break a validation rule.")
-    if left is not None and n_left:
+    reasons = left["reason"].astype(str) if left is not None else pd.Series([], dtype=str)
+    repeats = int(reasons.str.startswith("superseded").sum())
+    broken = int(len(reasons)) - repeats
+    section.number("records_left_out", broken)
+    section.number("records_superseded", repeats)
+    section.text(f"{len(j):,} adoption journeys derived (one per period of care reaching an ADM decision). "
+                 f"{repeats:,} records repeat a later return and were superseded by it (by design); "
+                 f"{broken:,} records were left out because they break a rule (reasons below).")
+    if len(reasons):
         reasons = left.groupby("reason").size().rename("records").reset_index().sort_values("records", ascending=False)
         section.table("left_out", reasons, "Records left out of journey derivation, by reason")
     outcome = pd.DataFrame({
