@@ -40,3 +40,15 @@ def test_staggered_quick_start_runs():
     exec(compile(blocks[0], "README.md", "exec"), namespace)
     assert abs(namespace["a"].aggregate("simple").overall.estimate - -0.0399512751551763) < 1e-9
     assert namespace["b"].uniform
+
+
+def test_readme_config_example_is_accepted():
+    """The README's config example uses only keys the evaluation knows."""
+    import tomllib
+
+    from raa_impact.evaluate import Config, defaults
+
+    blocks = re.findall(r"```toml\n(.*?)```", README.read_text(), flags=re.S)
+    assert blocks, "the README shows a config file"
+    cfg = Config.from_mapping(tomllib.loads(blocks[0]), defaults())
+    assert cfg["data"]["bed_in_days"] == 183 and cfg["disclosure"]["threshold"] == 5
