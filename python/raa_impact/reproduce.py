@@ -40,7 +40,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from ._errors import ArgumentError
+from ._errors import ArgumentError, RaaImpactError
 
 REFERENCES = Path(__file__).parent / "data" / "reference" / "oracles.json"
 DEFAULT_SEED = 0
@@ -541,6 +541,14 @@ def _compare_recovery(rows: List[Dict[str, Any]], pins: Dict[str, Any], pinned_r
 # --------------------------------------------------------------------------- result
 
 
+class ReproduceCheckError(RaaImpactError):
+    """``reproduce(check=True)`` found figures beyond their tolerance; ``.result`` holds the table."""
+
+    def __init__(self, message: str, result: "ReproduceResult"):
+        super().__init__(message)
+        self.result = result
+
+
 COLUMNS = ["section", "id", "figure", "reference", "value", "diff", "tolerance", "kind", "status", "note",
            "truth", "se", "ci_low", "ci_high", "truth_check", "truth_ok", "printed", "passage", "source"]
 
@@ -655,9 +663,10 @@ def reproduce(
     study) and compare each with its reference in ``references`` (default: the packaged
     ``data/reference/oracles.json``).
 
-    ``check=True`` raises nothing: it records that the caller wants a verdict, which the CLI turns
-    into its exit code (``result.ok``). A step that raises is recorded as failed figures with the
-    error, so the table is always complete. Recovery estimates are compared with their pins only
+    ``check=True`` raises :class:`ReproduceCheckError` (a ``RaaImpactError``) naming every figure
+    beyond its tolerance, with the whole table in its ``.result``; without it, read ``.ok`` and
+    ``.failures()``. A step that raises is recorded as failed figures with the error, so the table
+    is always complete. Recovery estimates are compared with their pins only
     when ``seed`` and ``scale`` are those the pins were made with.
 
     >>> from raa_impact.reproduce import reproduce
@@ -686,7 +695,11 @@ def reproduce(
     frame = pd.concat([f for f in frames if len(f)], ignore_index=True)
     meta = {"check": check, "seed": seed, "scale": scale, "recovery": recovery,
             "references": str(references or REFERENCES), "seconds": time.perf_counter() - t0}
-    return ReproduceResult(frame, meta)
+    result = ReproduceResult(frame, meta)
+    if check and not result.ok:
+        failed = result.failures()
+        raise ReproduceCheckError(f"{len(failed)} figure(s) beyond tolerance: " + ", ".join(failed["id"]), result)
+    return result
 
 
 def _run_recovery(steps: List[tuple], bar: Any, pins: Dict[str, Any], seed: int, scale: float) -> pd.DataFrame:
@@ -785,7 +798,7 @@ def run(args: Any) -> int:
     out = getattr(args, "out", None)
     if out and not str(out).lower().endswith((".csv", ".json")):
         raise ArgumentError(f"invalid argument `--out`: {out!r}, expected a .csv or .json file name")
-    result = reproduce(check=bool(getattr(args, "check", False)), recovery=getattr(args, "recovery", True),
+    result = reproduce(recovery=getattr(args, "recovery", True),
                        seed=getattr(args, "seed", DEFAULT_SEED), progress=not getattr(args, "quiet", False),
                        references=getattr(args, "references", None))
     with pd.option_context("display.width", 250, "display.max_colwidth", 80):
