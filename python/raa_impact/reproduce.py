@@ -46,7 +46,6 @@ REFERENCES = Path(__file__).parent / "data" / "reference" / "oracles.json"
 DEFAULT_SEED = 0
 RECOVERY_SCALE = 0.25
 PIN_TOLERANCE = 1e-6
-Z95 = 1.959963984540054
 
 Values = Dict[str, float]
 PathLike = Union[str, Path]
@@ -301,9 +300,9 @@ TRUTH_CHECKS = {
 TAU = 730.0  # days: the restricted-mean horizon of the PSM recovery (benches/psm_recovery.py)
 
 
-def _row(rid: str, figure: str, estimate: float, se: float, truth: float, check: str,
-         ci: Optional[tuple] = None) -> Dict[str, Any]:
-    lo, hi = ci if ci is not None else (estimate - Z95 * se, estimate + Z95 * se)
+def _row(rid: str, figure: str, estimate: float, se: float, truth: float, check: str, ci: tuple) -> Dict[str, Any]:
+    """A recovery row: the estimator's own estimate, SE and 95% interval beside the truth."""
+    lo, hi = ci
     if check == "ci95":
         ok: Optional[bool] = bool(lo <= truth <= hi)
     elif check == "3se":
@@ -343,10 +342,10 @@ def _psm_recovery(d: pd.DataFrame) -> List[Dict[str, Any]]:
 
     no_trend = [c for c in COVARIATES if c != "po_year"]
     specs = (
-        ("recovery.psm.same_month", "PSM: same PO month, exact on harder-to-place; wait to any exit (RMST 730 d)",
+        ("recovery.psm.same_month", "PSM same PO month, exact on htp; wait to any exit (RMST 730 d)",
          dict(covariates=list(COVARIATES), exact=["po_month", "harder_to_place"]), "any_exit", None,
          ("w1", "w0"), "ci95"),
-        ("recovery.psm.la_exact", "PSM: exact on LA; PO -> placed, other exits censored (RMST 730 d)",
+        ("recovery.psm.la_exact", "PSM exact on LA; PO -> placed, exits censored (RMST 730 d)",
          dict(covariates=no_trend, exact="la"), "event", "competing",
          ("y1_po_to_placed", "y0_po_to_placed"), "none"),
     )
@@ -594,7 +593,8 @@ class ReproduceResult:
         if len(rec):
             lines += ["", "Recovery: truth vs estimate (checks: " + "; ".join(
                 f"{k} = {v}" for k, v in TRUTH_CHECKS.items()) + ")", _recovery_table(rec)]
-        notes = f.loc[f["note"].fillna("").str.len().gt(0) & f["truth"].isna()]
+        quiet = f["note"].fillna("").str.endswith("agrees") | f["kind"].eq("min")
+        notes = f.loc[f["note"].fillna("").str.len().gt(0) & f["truth"].isna() & ~quiet]
         if len(notes):
             lines += ["", "Notes"] + [f"  {r.id}: {r.note}" for r in notes.itertuples()]
         return "\n".join(lines)
@@ -619,6 +619,10 @@ def _table(g: pd.DataFrame) -> str:
         "tolerance": [("" if pd.isna(t) else f"{t:g} {k}") for t, k in zip(g["tolerance"], g["kind"])],
         "status": g["status"],
     })
+    if g["printed"].notna().any():
+        t["printed"] = g["printed"].map(_fmt).to_numpy()
+        t["print agrees"] = ["" if pd.isna(p) else ("yes" if "agrees" in str(n) else "NO")
+                             for p, n in zip(g["printed"], g["note"])]
     return t.to_string(index=False)
 
 
@@ -627,7 +631,9 @@ def _recovery_table(g: pd.DataFrame) -> str:
         "estimate of": g["figure"].str.slice(0, 60), "truth": g["truth"].map(lambda x: f"{x:.2f}"),
         "estimate": g["value"].map(lambda x: f"{x:.2f}"), "SE": g["se"].map(lambda x: f"{x:.2f}"),
         "95% CI": [f"[{lo:.1f}, {hi:.1f}]" for lo, hi in zip(g["ci_low"], g["ci_high"])],
-        "check": g["truth_check"], "truth ok": g["truth_ok"].map(lambda x: "-" if x is None or pd.isna(x) else ("yes" if x else "NO")),
+        "CI covers": [("yes" if lo <= t <= hi else "no") for lo, hi, t in zip(g["ci_low"], g["ci_high"], g["truth"])],
+        "check": g["truth_check"],
+        "check ok": g["truth_ok"].map(lambda x: "-" if x is None or pd.isna(x) else ("yes" if x else "NO")),
     })
     return t.to_string(index=False)
 
@@ -772,7 +778,17 @@ def _dump(obj: Any, pad: str = "") -> str:
 
 
 def add_parser(subparsers: Any) -> Any:
-    """Add ``reproduce`` to the ``raa-impact`` subcommands; returns its parser."""
+    """Add ``reproduce`` to the ``raa-impact`` subcommands (``parser.add_subparsers()``); returns
+    its parser, whose ``func`` default is :func:`run`.
+
+    >>> import argparse
+    >>> from raa_impact.reproduce import add_parser
+    >>> p = argparse.ArgumentParser(prog="raa-impact")
+    >>> _ = add_parser(p.add_subparsers(dest="command"))
+    >>> args = p.parse_args(["reproduce", "--check", "--no-recovery"])
+    >>> args.check, args.recovery, args.func.__name__
+    (True, False, 'run')
+    """
     import argparse
 
     r = subparsers.add_parser(
@@ -794,7 +810,18 @@ def add_parser(subparsers: Any) -> Any:
 
 
 def run(args: Any) -> int:
-    """Run ``raa-impact reproduce``: print the table; 1 with ``--check`` when any figure fails."""
+    """Run ``raa-impact reproduce``: print the table (and write ``--out``); return 1 with
+    ``--check`` when any figure is beyond its tolerance, naming them on standard error, else 0.
+
+    >>> import argparse, contextlib, io
+    >>> from raa_impact.reproduce import add_parser, run
+    >>> p = argparse.ArgumentParser(prog="raa-impact")
+    >>> _ = add_parser(p.add_subparsers(dest="command"))
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     rc = run(p.parse_args(["reproduce", "--check", "--no-recovery", "--quiet"]))
+    >>> rc
+    0
+    """
     out = getattr(args, "out", None)
     if out and not str(out).lower().endswith((".csv", ".json")):
         raise ArgumentError(f"invalid argument `--out`: {out!r}, expected a .csv or .json file name")
