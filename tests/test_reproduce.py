@@ -197,3 +197,16 @@ def test_quiet_from_the_top_level_parser_is_kept():
 def test_docstring_examples_run():
     result = doctest.testmod(rp, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_missing_table_or_value_is_named(tmp_path):
+    path = _copy_references(tmp_path)
+    (tmp_path / "mpdta_cs_pretest_nevertreated_dr.csv").unlink()
+    with pytest.raises(ri.ArgumentError, match="mpdta_cs_pretest_nevertreated_dr.csv"):
+        rp.load_references(path)
+    path = _copy_references(tmp_path)
+    spec = json.loads(path.read_text())
+    del spec["figures"][0]["value"]
+    path.write_text(json.dumps(spec))
+    with pytest.raises(ri.ArgumentError, match="`value`"):
+        rp.load_references(path)
