@@ -165,7 +165,7 @@ def test_write_references_repins_the_recovery_only(tmp_path, full):
 
 
 def test_a_failing_step_is_reported_not_raised(monkeypatch):
-    def broken():
+    def broken(_inputs):
         raise ri.DataError("no such column")
 
     runs = [(label, prefix, broken if prefix == "its.sicily." else fn) for label, prefix, fn in rp.REFERENCE_RUNS]
@@ -210,3 +210,15 @@ def test_a_missing_table_or_value_is_named(tmp_path):
     path.write_text(json.dumps(spec))
     with pytest.raises(ri.ArgumentError, match="`value`"):
         rp.load_references(path)
+
+
+def test_published_figures_are_recomputed_from_the_printed_inputs(tmp_path):
+    path = _copy_references(tmp_path)
+    spec = json.loads(path.read_text())
+    spec["published_inputs"]["bexley_kent_medway"]["las"][1]["A1"] = 366  # Kent 363 -> 366
+    path.write_text(json.dumps(spec))
+    r = rp.reproduce(recovery=False, progress=False, references=path)
+    failed = r.failures().set_index("id")
+    assert set(failed.index) == {"published.bkm.a1.kent", "published.bkm.a1.diff.kent",
+                                 "published.bkm.a1.regional_average", "published.bkm.a1.diff.regional_average"}
+    assert failed.loc["published.bkm.a1.regional_average", "value"] == 425  # (340 + 366 + 569) / 3

@@ -90,6 +90,7 @@ def load_references(path: Optional[PathLike] = None) -> pd.DataFrame:
             frame[col] = None
     _check_references(frame, path)
     frame.attrs["recovery"] = spec.get("recovery", {})
+    frame.attrs["published_inputs"] = spec.get("published_inputs", {})
     return frame
 
 
@@ -230,59 +231,48 @@ def _did_mpdta() -> Values:
     return out
 
 
-#: Bexley, Kent & Medway 2018-19 inputs (A1, A2 days), by DfE LA code.
-_BKM = {"bexley": ("303", 340, 74), "kent": ("886", 363, 120), "medway": ("887", 569, 217)}
-
-#: Family Adoption Links: children placed by year and LA: within LA, inter-agency inside the RAA,
-#: inter-agency outside the RAA, total (the business case's table).
-_FAL = {
-    "2017/18": {"Leicestershire": (16, 2, 17, 35), "Leicester City": (14, 0, 8, 22), "Rutland": (0, 2, 0, 2),
-                "North Lincolnshire": (13, 0, 1, 14), "Lincolnshire": (36, 0, 5, 41)},
-    "2018/19": {"Leicestershire": (18, 1, 13, 32), "Leicester City": (27, 0, 11, 38), "Rutland": (0, 0, 0, 0),
-                "North Lincolnshire": (6, 0, 0, 6), "Lincolnshire": (41, 0, 7, 48)},
-    "2019/20": {"Leicestershire": (16, 1, 4, 21), "Leicester City": (17, 0, 10, 27), "Rutland": (1, 0, 0, 1),
-                "North Lincolnshire": (12, 0, 4, 16), "Lincolnshire": (44, 0, 7, 51)},
-}
-
-
-def _one_child_per_la() -> pd.DataFrame:
-    """Journeys of one child per LA adopted in 2018-19 with the printed A1 (entry → placed) and A2
-    (placement order → match) days, so that the scorecard's LA values are the printed ones."""
-    entry, po, order, cut = (pd.Timestamp(x) for x in ("2017-01-01", "2017-06-01", "2019-01-10", "2024-03-31"))
+def _one_child_per_la(las: List[Dict[str, Any]], period_end: str) -> pd.DataFrame:
+    """Journeys of one child per LA adopted in the year to ``period_end`` with the printed A1 (entry →
+    placed) and A2 (placement order → match) days, so that the scorecard's LA values are the
+    printed ones."""
+    order = pd.Timestamp(period_end) - pd.Timedelta(days=80)
+    entry = order - pd.Timedelta(days=1000)
+    po = entry + pd.Timedelta(days=150)
     rows = []
-    for la, a1, a2 in _BKM.values():
-        rows.append(dict(la=la, child=f"{la}-1", period=1, entry_date=entry, adm_date=entry, po_date=po,
-                         match_date=po + pd.Timedelta(days=a2), placed_date=entry + pd.Timedelta(days=a1),
+    for x in las:
+        rows.append(dict(la=x["la"], child=f"{x['la']}-1", period=1, entry_date=entry, adm_date=entry, po_date=po,
+                         match_date=po + pd.Timedelta(days=x["A2"]), placed_date=entry + pd.Timedelta(days=x["A1"]),
                          order_date=order, exit_date=order, exit_reason="E11", reversal_date=pd.NaT,
-                         reversal_reason=None, cut_date=cut))
+                         reversal_reason=None, cut_date=pd.Timestamp(period_end) + pd.Timedelta(days=365)))
     return pd.DataFrame(rows)
 
 
-def _published() -> Values:
+def _published(inputs: Dict[str, Any]) -> Values:
+    """Bexley, Kent & Medway through ``ri.scorecard`` (LA values, the unweighted mean of LAs, the
+    dated DfE threshold and the difference to it); Family Adoption Links' counts and shares."""
     import raa_impact as ri
 
-    j = _one_child_per_la()
-    window = dict(period_end="2019-03-31", years=1)
+    bkm = inputs["bexley_kent_medway"]
+    j = _one_child_per_la(bkm["las"], bkm["period_end"])
+    window = dict(period_end=bkm["period_end"], years=1)
     out: Values = {}
     for ind in ("A1", "A2"):
         by_la = ri.scorecard(j, ind, by="la", **window).set_index("la")
         region = ri.scorecard(j, ind, by=None, aggregation="mean_of_las", **window).iloc[0]
         low = ind.lower()
-        for name, (code, *_rest) in _BKM.items():
-            if ind == "A1":
-                out[f"published.bkm.a1.{name}"] = by_la.loc[code, "value"]
-            out[f"published.bkm.{low}.diff.{name}"] = by_la.loc[code, "difference_to_threshold"]
+        for x in bkm["las"]:
+            out[f"published.bkm.{low}.{x['name']}"] = by_la.loc[x["la"], "value"]
+            out[f"published.bkm.{low}.diff.{x['name']}"] = by_la.loc[x["la"], "difference_to_threshold"]
         out[f"published.bkm.{low}.regional_average"] = region["value"]
         out[f"published.bkm.{low}.diff.regional_average"] = region["difference_to_threshold"]
         out[f"published.bkm.{low}.threshold"] = region["threshold"]
-    out.update(_fal_shares())
+    out.update(_fal_shares(inputs["family_adoption_links"]))
     return out
 
 
-def _fal_shares() -> Values:
+def _fal_shares(fal: Dict[str, Any]) -> Values:
     """Counts and shares of the Family Adoption Links table (sums of printed counts)."""
-    rows = [(y, la, *v) for y, las in _FAL.items() for la, v in las.items()]
-    t = pd.DataFrame(rows, columns=["year", "la", "within_la", "inside_raa", "outside_raa", "total"])
+    t = pd.DataFrame(fal["rows"], columns=["year", "la", "within_la", "inside_raa", "outside_raa", "total"])
     s = t[["within_la", "inside_raa", "outside_raa", "total"]].sum()
     total = float(s["total"])
     out: Values = {"published.fal.total": total, "published.fal.within_la": float(s["within_la"]),
@@ -292,16 +282,17 @@ def _fal_shares() -> Values:
     out["published.fal.within_la_pct"] = 100.0 * out["published.fal.within_la"] / total
     out["published.fal.inside_raa_pct"] = 100.0 * out["published.fal.inside_raa"] / total
     out["published.fal.outside_la_pct"] = 100.0 * out["published.fal.outside_la"] / total
-    out["published.fal.gap_to_target"] = 85.0 - out["published.fal.within_la_pct"]
+    out["published.fal.gap_to_target"] = float(fal["in_house_target_pct"]) - out["published.fal.within_la_pct"]
     return out
 
 
 #: Each reference run: (label, the id prefix of the figures it computes, function).
-REFERENCE_RUNS: List[Tuple[str, str, Callable[[], Values]]] = [
-    ("PSM: NSW (R Matching)", "psm.nsw.", _psm_nsw),
-    ("PSM: lalonde (MatchIt)", "psm.lalonde.", _psm_lalonde),
-    ("ITS: Sicily", "its.sicily.", _its_sicily),
-    ("Staggered: mpdta (R did)", "did.mpdta.", _did_mpdta),
+#: Each takes the references' ``published_inputs``.
+REFERENCE_RUNS: List[Tuple[str, str, Callable[[Dict[str, Any]], Values]]] = [
+    ("PSM: NSW (R Matching)", "psm.nsw.", lambda _: _psm_nsw()),
+    ("PSM: lalonde (MatchIt)", "psm.lalonde.", lambda _: _psm_lalonde()),
+    ("ITS: Sicily", "its.sicily.", lambda _: _its_sicily()),
+    ("Staggered: mpdta (R did)", "did.mpdta.", lambda _: _did_mpdta()),
     ("Published RAA figures", "published.", _published),
 ]
 
@@ -701,6 +692,7 @@ def reproduce(
     t0 = time.perf_counter()
     refs = load_references(references)
     pins = refs.attrs.get("recovery", {})
+    inputs = refs.attrs.get("published_inputs", {})
     rec_steps = _recovery_steps(int(seed), float(scale)) if recovery else []
     bar = _bar(len(REFERENCE_RUNS) + len(rec_steps), progress)
     values: Values = {}
@@ -708,7 +700,7 @@ def reproduce(
     for label, prefix, fn in REFERENCE_RUNS:
         with _step(bar, label):
             try:
-                values.update(fn())
+                values.update(fn(inputs))
             except Exception as exc:  # noqa: BLE001 - the table must report every section
                 errors[prefix] = f"{label}: {type(exc).__name__}: {exc}"
     frame = _compare_references(refs, values, errors)
@@ -781,7 +773,7 @@ def _dump(obj: Any, pad: str = "") -> str:
     def flat(x: Any) -> bool:
         values = x.values() if isinstance(x, dict) else x
         return not any(isinstance(v, (dict, list)) and not flat(v) for v in values) and not (
-            isinstance(x, list) and any(isinstance(v, dict) for v in x))
+            isinstance(x, list) and any(isinstance(v, (dict, list)) for v in x))
 
     if not isinstance(obj, (dict, list)) or flat(obj):
         return json.dumps(obj, ensure_ascii=False)
