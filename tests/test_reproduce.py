@@ -222,3 +222,19 @@ def test_published_figures_are_recomputed_from_the_printed_inputs(tmp_path):
     assert set(failed.index) == {"published.bkm.a1.kent", "published.bkm.a1.diff.kent",
                                  "published.bkm.a1.regional_average", "published.bkm.a1.diff.regional_average"}
     assert failed.loc["published.bkm.a1.regional_average", "value"] == 425  # (340 + 366 + 569) / 3
+
+
+def test_a_failing_recovery_step_fails_and_cannot_be_pinned(monkeypatch, tmp_path):
+    def steps(seed, scale):
+        def broken():
+            raise ri.ArgumentError("invalid argument `scale`")
+        return [("recovery: broken", broken)]
+
+    monkeypatch.setattr(rp, "_recovery_steps", steps)
+    r = rp.reproduce(progress=False)
+    failed = r.failures().set_index("id")
+    assert "recovery.error[recovery: broken]" in failed.index
+    assert "invalid argument `scale`" in failed.loc["recovery.error[recovery: broken]", "note"]
+    assert failed.loc["recovery.psm.same_month", "note"] == "pinned figure not computed"
+    with pytest.raises(ri.ArgumentError, match="pins must come from a run"):
+        rp.write_references(r, tmp_path / "oracles.json")

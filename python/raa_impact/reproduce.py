@@ -508,42 +508,47 @@ def _compare_references(refs: pd.DataFrame, values: Values, errors: Dict[str, st
     return pd.DataFrame(rows)
 
 
-def _compare_recovery(rows: List[Dict[str, Any]], pins: Dict[str, Any], pinned_run: bool) -> pd.DataFrame:
+def _compare_recovery(rows: List[Dict[str, Any]], pins: Dict[str, Any], pinned_run: bool, source: str) -> pd.DataFrame:
     """Each recovery row: its truth check, and its drift from the pin when this run is the pinned one."""
     pinned = {p["id"]: p for p in pins.get("figures", [])}
     out = []
     for r in rows:
-        row = dict(r)
-        notes = [f"truth {r['truth']:.4g}; {TRUTH_CHECKS[r['truth_check']]}"] if "truth" in r else []
-        failed = r.get("truth_ok") is False
+        row = dict(r, source=source)
         if r.get("truth_check") == "min":
-            notes = [f"must be >= {r['minimum']:g}"]
-            row.update(reference=0.95, tolerance=r["minimum"], kind="min", diff=np.nan)
-        elif not pinned_run:
+            row.update(reference=0.95, tolerance=r["minimum"], kind="min", diff=np.nan,
+                       note=f"must be >= {r['minimum']:g}", status="ok" if r["truth_ok"] else "FAIL")
+            out.append(row)
+            continue
+        notes = [f"truth {r['truth']:.4g}; {TRUTH_CHECKS[r['truth_check']]}"]
+        if not pinned_run:
             row.update(reference=np.nan, tolerance=np.nan, kind="rel", diff=np.nan)
-            notes.append("no pin for this seed/scale")
-        elif r["id"] not in pinned:
-            row.update(reference=np.nan, tolerance=PIN_TOLERANCE, kind="rel", diff=np.nan)
-            notes.append("no pinned value")
-            failed = True
+            drift = ["no pin for this seed/scale"]
         else:
-            p = pinned[r["id"]]
-            row.update(reference=p["value"], tolerance=p.get("tolerance", PIN_TOLERANCE), kind="rel",
-                       diff=abs(r["value"] - p["value"]))
-            if not _within(r["value"], p["value"], row["tolerance"], "rel"):
-                failed, notes = True, notes + ["estimate drifted from its pin"]
-            if "truth" in p and not _within(r["truth"], p["truth"], row["tolerance"], "rel"):
-                failed, notes = True, notes + [f"truth drifted from its pin {p['truth']:.10g}"]
-        if r.get("truth_ok") is False:
-            notes.append("TRUTH CHECK FAILED")
-        row.update(status="FAIL" if failed else "ok", note="; ".join(notes),
-                   source=f"synthetic England seed {pins.get('seed')} scale {pins.get('scale')} (pinned run)")
+            row.update(_pin(r, pinned.get(r["id"])))
+            drift = row.pop("drift")
+        failed = r["truth_ok"] is False or (pinned_run and bool(drift))
+        notes += drift + (["TRUTH CHECK FAILED"] if r["truth_ok"] is False else [])
+        row.update(status="FAIL" if failed else "ok", note="; ".join(notes))
         out.append(row)
-    missing = set(pinned) - {r["id"] for r in rows} if pinned_run and rows else set()
-    for rid in sorted(missing):
+    done = {r["id"] for r in rows}
+    for rid in sorted(set(pinned) - done if pinned_run else set()):
         out.append({"id": rid, "section": "Recovery: synthetic England", "figure": rid, "value": np.nan,
-                    "reference": pinned[rid]["value"], "status": "FAIL", "note": "pinned figure not computed"})
+                    "reference": pinned[rid]["value"], "status": "FAIL", "note": "pinned figure not computed",
+                    "source": source})
     return pd.DataFrame(out)
+
+
+def _pin(r: Dict[str, Any], p: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    """Reference, tolerance and |diff| of a recovery row against its pin, and what drifted."""
+    if p is None:
+        return {"reference": np.nan, "tolerance": PIN_TOLERANCE, "kind": "rel", "diff": np.nan,
+                "drift": ["no pinned value"]}
+    tol = float(p.get("tolerance", PIN_TOLERANCE))
+    drift = [] if _within(r["value"], p["value"], tol, "rel") else ["estimate drifted from its pin"]
+    if "truth" in p and not _within(r["truth"], p["truth"], tol, "rel"):
+        drift.append(f"truth drifted from its pin {p['truth']:.10g}")
+    return {"reference": p["value"], "tolerance": tol, "kind": "rel", "diff": abs(r["value"] - p["value"]),
+            "drift": drift}
 
 
 # --------------------------------------------------------------------------- result
@@ -731,7 +736,8 @@ def _run_recovery(steps: List[tuple], bar: Any, pins: Dict[str, Any], seed: int,
     rows.append(_coverage_row(rows, float(pins.get("coverage_minimum", 0.8))))
     errs = [r for r in rows if r.get("truth_check") == "error"]
     pinned_run = seed == pins.get("seed") and scale == pins.get("scale")
-    out = _compare_recovery([r for r in rows if r not in errs], pins, pinned_run)
+    source = f"synthetic England seed {seed}, scale {scale} (pins: seed {pins.get('seed')}, scale {pins.get('scale')})"
+    out = _compare_recovery([r for r in rows if r not in errs], pins, pinned_run, source)
     err = pd.DataFrame([{"id": r["id"], "section": r["section"], "figure": r["figure"], "status": "FAIL",
                          "note": r["error"]} for r in errs])
     return pd.concat([x for x in (out, err) if len(x)], ignore_index=True)
@@ -754,6 +760,10 @@ def write_references(result: ReproduceResult, path: PathLike, references: Option
     spec = json.loads(src.read_text(encoding="utf-8"))
     f = result.to_frame()
     rec = f.loc[f["truth"].notna() & f["value"].notna()]
+    broken = f.loc[f["id"].str.startswith("recovery.") & (f["truth_ok"].eq(False) | f["value"].isna())]
+    if result.meta.get("recovery") and len(broken):
+        raise ArgumentError("invalid argument `result`: pins must come from a run whose recovery truth checks "
+                            f"pass; failed: {', '.join(broken['id'])}")
     if result.meta.get("recovery"):
         spec["recovery"] = {
             **spec.get("recovery", {}), "seed": result.meta["seed"], "scale": result.meta["scale"],
