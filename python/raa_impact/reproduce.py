@@ -43,6 +43,7 @@ True
 """
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -797,7 +798,7 @@ def _dump(obj: Any, pad: str = "") -> str:
 # --------------------------------------------------------------------------- command line
 
 
-def add_parser(subparsers: Any) -> Any:
+def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParser:
     """Add ``reproduce`` to the ``raa-impact`` subcommands (``parser.add_subparsers()``); returns
     its parser, whose ``func`` default is :func:`run`.
 
@@ -809,8 +810,6 @@ def add_parser(subparsers: Any) -> Any:
     >>> args.check, args.recovery, args.func.__name__
     (True, False, 'run')
     """
-    import argparse
-
     r = subparsers.add_parser(
         "reproduce", help="re-run the reference figures and the synthetic England recovery study",
         description="Re-run every figure of the reference results (ORACLES.md: MatchIt/Matching, Sicily ITS, "
@@ -829,7 +828,7 @@ def add_parser(subparsers: Any) -> Any:
     return r
 
 
-def run(args: Any) -> int:
+def run(args: argparse.Namespace) -> int:
     """Run ``raa-impact reproduce``: print the table (and write ``--out``); return 1 with
     ``--check`` when any figure is beyond its tolerance, naming them on standard error, else 0.
 
@@ -870,8 +869,6 @@ def run(args: Any) -> int:
 
 def main(argv: Optional[List[str]] = None) -> int:
     """``python -m raa_impact.reproduce [--check] ...`` (the same as ``raa-impact reproduce``)."""
-    import argparse
-
     p = argparse.ArgumentParser(prog="raa-impact")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     add_parser(p.add_subparsers(dest="command", required=True))
