@@ -17,7 +17,8 @@ MODULES = ["raa_impact", "raa_impact.ssda903", "raa_impact.journeys", "raa_impac
            "raa_impact.indicators", "raa_impact.synthetic", "raa_impact.psm", "raa_impact.datasets",
            "raa_impact.designs", "raa_impact.its", "raa_impact.multiple_baseline",
            "raa_impact.randomization", "raa_impact.twfe", "raa_impact.multilevel",
-           "raa_impact.staggered"]
+           "raa_impact.staggered", "raa_impact.evaluate", "raa_impact.evaluate.run",
+           "raa_impact.evaluate.config", "raa_impact.evaluate.section", "raa_impact.evaluate.disclosure"]
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -27,7 +28,7 @@ def test_docstring_examples_run(name):
     assert result.failed == 0
 
 
-@pytest.mark.parametrize("sub", [[], ["synth"], ["validate"], ["journeys"], ["scorecard"]])
+@pytest.mark.parametrize("sub", [[], ["synth"], ["validate"], ["journeys"], ["scorecard"], ["evaluate"], ["reproduce"]])
 def test_help(sub, capsys):
     with pytest.raises(SystemExit) as e:
         cli.main(sub + ["--help"])

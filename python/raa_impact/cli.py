@@ -14,6 +14,7 @@ from typing import Iterator, List, Optional
 import pandas as pd
 
 from ._errors import RaaImpactError
+from .reproduce import add_parser as add_reproduce
 
 INDICATORS = ("A1", "A2", "A3", "A10")
 
@@ -197,6 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--out", default="raa_report", help="output folder (default raa_report)")
     e.add_argument("--sections", help="comma-separated section keys to run (default: all)")
     e.set_defaults(func=cmd_evaluate)
+
+    add_reproduce(sub)
 
     s = sub.add_parser("synth", help="generate synthetic England and write its returns")
     s.add_argument("--out", default="synthetic_england", help="output folder (default synthetic_england)")

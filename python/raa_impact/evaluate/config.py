@@ -46,10 +46,11 @@ class Config:
     >>> cfg = Config.from_mapping({"costs": {"weekly_foster_cost": 800}}, {"costs": {"weekly_foster_cost": 700}})
     >>> cfg["costs"]["weekly_foster_cost"]
     800
-    >>> Config.from_mapping({"costs": {"weekly_cost": 800}}, {"costs": {"weekly_foster_cost": 700}})
-    Traceback (most recent call last):
-    ...
-    raa_impact._core.ArgumentError: unknown config key `costs.weekly_cost` (in <mapping>); known keys in [costs]: weekly_foster_cost
+    >>> try:
+    ...     Config.from_mapping({"costs": {"weekly_cost": 800}}, {"costs": {"weekly_foster_cost": 700}})
+    ... except ValueError as e:
+    ...     print(e)
+    unknown config key `costs.weekly_cost` (in <mapping>); known keys in [costs]: weekly_foster_cost
     """
 
     def __init__(self, values: Dict[str, Dict[str, Any]], source: Optional[str] = None) -> None:
