@@ -57,6 +57,7 @@ def build(ctx, section) -> None:
                                   last_period=last, freq="quarter", milestone=ctx.milestone,
                                   bed_in_days=ctx.bed_in_days)
     skipped = _skipped_frame(series.attrs.get("skipped"))
+    skipped = pd.concat([skipped, _unlisted(ctx, series, skipped)], ignore_index=True)
     section.text(_intro(ctx, opts, last))
     if series.empty:
         raise NotComputable("no RAA has a series to fit: " + _reasons(skipped))
@@ -180,6 +181,32 @@ def _skipped_frame(skipped: Optional[pd.DataFrame]) -> pd.DataFrame:
     if skipped is None or len(skipped) == 0:
         return pd.DataFrame(columns=["raa_id", "reason"])
     return skipped[["raa_id", "reason"]].astype(str).reset_index(drop=True)
+
+
+def _unlisted(ctx, series: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
+    """RAAs with LAs in the returns that have neither a series nor a reason from
+    ``controlled_series`` (no milestone, or one outside the data), with the reason."""
+    p = ctx.panel("year")
+    if p.empty:
+        return pd.DataFrame(columns=["raa_id", "reason"])
+    starts = p.dropna(subset=["raa_id"]).groupby("raa_id")["go_live"].min()
+    known = set(series["raa_id"].astype(str)) | set(skipped["raa_id"].astype(str))
+    first, last = p["period_start"].min(), p["period_end"].max()
+    name = "go-live" if ctx.milestone == "go_live" else ctx.milestone.replace("_", " ")
+    rows = []
+    for raa, start in starts.items():
+        if str(raa) in known:
+            continue
+        if pd.isna(start):
+            reason = f"no {name} date in the registry"
+        elif start > last:
+            reason = f"{name} on {start.date()}, after the data end: no post-period"
+        elif start < first:
+            reason = f"{name} on {start.date()}, before the data start: no pre-period"
+        else:
+            reason = f"{name} on {start.date()}: no window of the panel around it"
+        rows.append({"raa_id": str(raa), "reason": reason})
+    return pd.DataFrame(rows, columns=["raa_id", "reason"])
 
 
 def _reasons(skipped: pd.DataFrame) -> str:

@@ -139,6 +139,8 @@ def cs_panel(ctx, milestone: Optional[str] = None, bed_in_days: Optional[int] = 
                      f"placed: {', '.join(dropped[:20])}{' ...' if len(dropped) > 20 else ''}")
     if p.empty:
         raise NotComputable(f"no LA has `{outcome}` in every collection year {first}–{last}")
+    k = bed_in_years(ctx.bed_in_days if bed_in_days is None else int(bed_in_days))
+    notes += timing_notes(raw, start, first, last, k, milestone or ctx.milestone)
     if ctx.is_synthetic:
         p = _with_truth(ctx, p)
     p.attrs.update({"first_year": first, "last_year": last, "dropped": dropped, "notes": notes,
@@ -146,6 +148,23 @@ def cs_panel(ctx, milestone: Optional[str] = None, bed_in_days: Optional[int] = 
                     "bed_in_periods": bed_in_years(ctx.bed_in_days if bed_in_days is None else int(bed_in_days)),
                     "milestone": milestone or ctx.milestone})
     return p
+
+
+def timing_notes(raw: pd.DataFrame, start: pd.Series, first: int, last: int, k: int, milestone: str) -> List[str]:
+    """Name the RAAs without a pre-period, a post-period or a milestone in the window."""
+    per = pd.DataFrame({"raa": raw["raa_id"], "start": pd.to_datetime(start)}).dropna(subset=["raa"])
+    earliest = per.groupby("raa")["start"].min()
+    latest = per.groupby("raa")["start"].max()
+    year_first, year_last = collection_year(earliest), collection_year(latest)
+    name = "go-live" if milestone == "go_live" else milestone.replace("_", " ")
+    groups = {
+        f"no {name} date in the registry (their LAs count as never live)": earliest.index[earliest.isna()],
+        f"no post-period: live after {last - k}, the last year with a post-bed-in year in the panel {first}–{last} "
+        "(their LAs count as not yet live)": year_first.index[year_first.notna() & (year_first + k > last)],
+        f"no pre-period: live by {first}, the panel's first year (their LAs are left out)":
+            year_last.index[year_last.notna() & (year_last <= first)],
+    }
+    return [f"RAAs with {why}: {', '.join(map(str, raas))}" for why, raas in groups.items() if len(raas)]
 
 
 def _count_column(outcome: str) -> str:
