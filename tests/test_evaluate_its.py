@@ -107,6 +107,9 @@ def test_sensitivity_variations(ev):
     assert len(bed_in) == 3
     assert bed_in["setting"].str.contains("= headline").sum() == 1
     assert bed_in.loc[bed_in["setting"].str.contains("= headline"), "estimate"].iloc[0] == pytest.approx(head["estimate"])
+    dated = ev.section("sensitivity").numbers["raas_with_soft_launch"]
+    assert (t["variation"] == "milestone").sum() == (1 if dated else 0)
+    assert any(f"{dated} of " in n and "soft launch" in n for n in ev.section("sensitivity").notes)
     loo = t.loc[t["variation"] == "leave one RAA out"]
     assert len(loo) == head["n_clusters"]                 # one row per RAA of the panel
     assert (loo["n_clusters"] == head["n_clusters"] - 1).all()

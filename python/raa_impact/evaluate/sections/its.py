@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..section import NotComputable, describe
+from .multiple_baseline import milestone_name
 
 KEY = "its"
 TITLE = "Interrupted time series by RAA"
@@ -92,7 +93,7 @@ def last_clear_quarter(journeys: pd.DataFrame, follow_up: int) -> str:
 def _intro(ctx, opts, last: str) -> str:
     return (f"One controlled interrupted time series per RAA: the quarterly mean `{opts['mean']}` of its founding "
             f"LAs beside the LAs not yet live, {opts['pre']} quarters before the go-live quarter, the bed-in "
-            f"({ctx.bed_in_days} days after the {ctx.milestone.replace('_', ' ')}) left out, then {opts['post']} "
+            f"({ctx.bed_in_days} days after the {milestone_name(ctx.milestone)}) left out, then {opts['post']} "
             f"quarters; windows end by {last}. The estimate is the RAA's step relative to the comparison "
             f"(`group:step`, {opts['errors']} errors, children as weights); negative is faster.")
 
@@ -192,7 +193,7 @@ def _unlisted(ctx, series: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
     starts = p.dropna(subset=["raa_id"]).groupby("raa_id")["go_live"].min()
     known = set(series["raa_id"].astype(str)) | set(skipped["raa_id"].astype(str))
     first, last = p["period_start"].min(), p["period_end"].max()
-    name = "go-live" if ctx.milestone == "go_live" else ctx.milestone.replace("_", " ")
+    name = milestone_name(ctx.milestone)
     rows = []
     for raa, start in starts.items():
         if str(raa) in known:

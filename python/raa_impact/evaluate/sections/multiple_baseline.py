@@ -83,6 +83,15 @@ def collection_year(dates: pd.Series) -> pd.Series:
     return dates.dt.year + (dates.dt.month >= 4).astype(int)
 
 
+def milestone_name(milestone: str) -> str:
+    """A milestone as the report names it.
+
+    >>> milestone_name("go_live"), milestone_name("soft_launch")
+    ('go-live', 'soft launch')
+    """
+    return "go-live" if milestone == "go_live" else milestone.replace("_", " ")
+
+
 def bed_in_years(bed_in_days: int) -> int:
     """Whole collection years left out after go-live: none without a bed-in, else the go-live year
     and one more for each full 365 days.
@@ -156,7 +165,7 @@ def timing_notes(raw: pd.DataFrame, start: pd.Series, first: int, last: int, k: 
     earliest = per.groupby("raa")["start"].min()
     latest = per.groupby("raa")["start"].max()
     year_first, year_last = collection_year(earliest), collection_year(latest)
-    name = "go-live" if milestone == "go_live" else milestone.replace("_", " ")
+    name = milestone_name(milestone)
     groups = {
         f"no {name} date in the registry (their LAs count as never live)": earliest.index[earliest.isna()],
         f"no post-period: live after {last - k}, the last year with a post-bed-in year in the panel {first}–{last} "
@@ -221,7 +230,8 @@ def _intro(ctx, panel: pd.DataFrame) -> str:
     cohorts = panel.drop_duplicates("la")["go_year"].value_counts().sort_index()
     listing = ", ".join(f"{g}: {n}" for g, n in cohorts.items() if g > 0)
     return (f"LA × collection-year panel {a['first_year']}–{a['last_year']} of `{ctx.config[KEY]['outcome']}` "
-            f"({panel['la'].nunique()} LAs in {panel['cluster'].nunique()} RAAs). LAs by go-live year ({listing}); "
+            f"({panel['la'].nunique()} LAs in {panel['cluster'].nunique()} RAAs; exposure from the "
+            f"{milestone_name(a['milestone'])}). LAs by go-live year ({listing}); "
             f"{int((cohorts.get(0, 0)))} not live in the window. The bed-in of {a['bed_in_days']} days leaves out "
             f"{a['bed_in_periods']} collection year(s) from the go-live year on.")
 

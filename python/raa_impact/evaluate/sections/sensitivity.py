@@ -23,6 +23,7 @@ from . import multiple_baseline as mb
 
 KEY = "sensitivity"
 TITLE = "Sensitivity analyses"
+_CONTROLS = {"notyettreated": "not-yet-treated", "nevertreated": "never-treated"}
 DEFAULTS: Dict[str, Any] = {
     "milestones": ["soft_launch"],  # other milestones to start exposure from (RAAs without one keep go-live)
     "bed_in_days": [0, 183, 365],   # bed-ins to try
@@ -45,10 +46,10 @@ def build(ctx, section) -> None:
     spec = ctx.config[mb.KEY]
     base = mb.cs_panel(ctx)
     section.text(_intro(ctx, base))
-    rows = [_row("headline", f"{_name(ctx.milestone)}, bed-in {base.attrs['bed_in_days']} days",
+    rows = [_row("headline", f"{mb.milestone_name(ctx.milestone)}, bed-in {base.attrs['bed_in_days']} days",
                  base, base.attrs["bed_in_periods"], spec)]
     for m in opts["milestones"]:
-        with section.part(f"the {_name(m)} variation"):
+        with section.part(f"the {mb.milestone_name(m)} variation"):
             rows += _milestone(ctx, section, m, spec)
     for b in opts["bed_in_days"]:
         with section.part(f"the bed-in of {b} days"):
@@ -72,16 +73,11 @@ def build(ctx, section) -> None:
     _figure(section, table)
 
 
-def _name(milestone: str) -> str:
-    """A milestone as the report names it: ``go_live`` → ``go-live``, ``soft_launch`` → ``soft launch``."""
-    return "go-live" if milestone == "go_live" else milestone.replace("_", " ")
-
-
 def _intro(ctx, base: pd.DataFrame) -> str:
     a = base.attrs
     return (f"Each row re-estimates the headline of the multiple-baseline section (CS simple ATT of "
             f"`{ctx.config[mb.KEY]['outcome']}`, LA × collection year {a['first_year']}–{a['last_year']}, "
-            f"{ctx.config[mb.KEY]['control_group']} comparisons, SEs clustered on the RAA) with one choice changed.")
+            f"{_CONTROLS[ctx.config[mb.KEY]['control_group']]} comparisons, SEs clustered on the RAA) with one choice changed.")
 
 
 def _row(variation: str, label: str, panel: pd.DataFrame, k: int, spec) -> Dict[str, Any]:
@@ -116,16 +112,16 @@ def _milestone(ctx, section, milestone: str, spec) -> List[Dict[str, Any]]:
     la_raa = ctx.panel("year").drop_duplicates("la")
     raa_of = la_raa.set_index(la_raa["la"].astype(str))["raa_id"].reindex(panel_las).dropna().astype(str)
     n_raas, n_dated = raa_of.nunique(), len(set(raa_of) & dated)
-    section.note(f"{n_dated} of {n_raas} RAAs with live LAs have a {_name(milestone)} date in the registry; "
-                 f"the other {n_raas - n_dated} keep their {_name(ctx.milestone)} in this variation")
+    section.note(f"{n_dated} of {n_raas} RAAs with live LAs have a {mb.milestone_name(milestone)} date in the registry; "
+                 f"the other {n_raas - n_dated} keep their {mb.milestone_name(ctx.milestone)} in this variation")
     section.number(f"raas_with_{milestone}", int(n_dated))
     if n_dated == 0:
         return []
-    starts = alt.where(have, main)
+    starts = alt.where(alt.notna(), main)
     panel = mb.cs_panel(ctx, milestone=milestone, starts=starts)
     panel.attrs.update(bed_in_days=ctx.bed_in_days, bed_in_periods=mb.bed_in_years(ctx.bed_in_days))
     moved = int((collection_year_of(alt[have]) != collection_year_of(main[have])).sum())
-    return [_row("milestone", f"{_name(milestone)} ({n_dated} of {n_raas} RAAs dated; "
+    return [_row("milestone", f"{mb.milestone_name(milestone)} ({n_dated} of {n_raas} RAAs dated; "
                  f"{moved} LAs change go-live year)", panel, panel.attrs["bed_in_periods"], spec)]
 
 
