@@ -66,9 +66,11 @@ def test_its_intervals_cover_the_realised_truth(ev):
     truth = ev.section("its").numbers["truth"]
     # Nominal -14 days (-35 for harder-to-place children) mixed over the children behind the cells.
     assert -30 < truth < -15
-    pooled = _table(ev.section("its"), "pooled").iloc[0]
-    assert pooled["realised_truth"] == pytest.approx(truth)
-    assert pooled["n_raas"] == len(per_raa)
+    pooled = _table(ev.section("its"), "pooled")
+    assert pooled["realised_truth"].iloc[0] == pytest.approx(truth)
+    assert (pooled["n_raas"] == len(per_raa)).all()
+    # Inverse-variance weights give the smallest SE of any weighting of independent fits.
+    assert pooled["se"].iloc[1] <= pooled["se"].iloc[0]
 
 
 def test_callaway_santanna_recovers_the_realised_truth(ev):
@@ -144,3 +146,17 @@ def test_docstring_examples_run(name):
     mod = importlib.import_module(f"raa_impact.evaluate.sections.{name}")
     result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_real_returns_show_no_truth_and_protect_counts(tmp_path):
+    syn = ri.synthetic.england(seed=0, scale=0.1)
+    syn.write(tmp_path / "returns")
+    syn.registry.to_dir(tmp_path / "registry")
+    ev = evaluate(returns=tmp_path / "returns", registry=tmp_path / "registry", sections=SECTIONS, progress=False)
+    assert ev.context.synthetic is None and ev.context.disclosure
+    assert all(s.ok for s in ev.sections), ev.failed()
+    for s in ev.sections:
+        for t in s.tables:
+            assert "realised_truth" not in t.frame.columns, (s.key, t.name)
+    counts = _table(ev.section("its"), "per_raa")["children_post"]
+    assert all(c == "c" or c % 5 == 0 for c in counts)        # suppressed below 5, else rounded to 5

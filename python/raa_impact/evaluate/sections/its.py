@@ -131,35 +131,52 @@ def _per_raa(series: pd.DataFrame, fits: Dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def pool(table: pd.DataFrame, weights: np.ndarray, method: str) -> Dict[str, Any]:
+    """A weighted mean of the RAA steps with its SE (the fits taken as independent) and 95% CI;
+    the realised truth pooled with the same weights where the table has it.
+
+    >>> t = pd.DataFrame({"step": [-10.0, -30.0], "se": [3.0, 4.0]})
+    >>> r = pool(t, np.array([1.0, 1.0]), "mean")
+    >>> r["step"], r["se"]
+    (-20.0, 2.5)
+    """
+    w = weights / weights.sum()
+    est = float(np.sum(w * table["step"].to_numpy(float)))
+    se = float(np.sqrt(np.sum(w ** 2 * table["se"].to_numpy(float) ** 2)))
+    row = {"method": method, "step": est, "se": se, "ci_low": est - _Z * se, "ci_high": est + _Z * se,
+           "n_raas": len(table)}
+    if "realised_truth" in table:
+        row["realised_truth"] = float(np.sum(w * table["realised_truth"].to_numpy(float)))
+    return row
+
+
 def _pooled(ctx, section, table: pd.DataFrame) -> None:
-    w = table["children_post"].to_numpy(float)
-    if w.sum() <= 0:
+    children = table["children_post"].to_numpy(float)
+    if children.sum() <= 0:
         section.note("no children behind any RAA's post-bed-in cells: no pooled effect")
         return
-    w = w / w.sum()
-    est = float(np.sum(w * table["step"]))
-    se = float(np.sqrt(np.sum(w ** 2 * table["se"].to_numpy(float) ** 2)))
-    row = {"method": "controlled ITS, children-weighted mean of the RAA steps", "step": est, "se": se,
-           "ci_low": est - _Z * se, "ci_high": est + _Z * se, "n_raas": len(table)}
-    if ctx.is_synthetic:
-        truth = float(np.nansum(w * table["realised_truth"].to_numpy(float)))
-        row["realised_truth"] = truth
-        section.number("truth", truth)
-    section.table("pooled", pd.DataFrame([row]),
-                  "Pooled level change (days): the RAA steps weighted by the children behind their post cells; "
-                  "the SE treats the RAA fits as independent (they share comparison LAs, so it is optimistic)")
+    head = pool(table, children, "children-weighted mean (weights: children behind the post cells)")
+    rows = [head, pool(table, 1.0 / table["se"].to_numpy(float) ** 2, "inverse-variance weighted mean")]
+    section.table("pooled", pd.DataFrame(rows),
+                  "Pooled level change (days). The first row (the headline, as the ITS notebook pools) weights each "
+                  "RAA's step by its children; the second by 1/SE². Both SEs treat the RAA fits as independent; "
+                  "they share comparison LAs, so the SEs are optimistic (the library has no meta-analysis that "
+                  "models that correlation or between-RAA variance)")
+    est, se = head["step"], head["se"]
     section.number("pooled_estimate", est)
     section.number("pooled_se", se)
+    section.number("pooled_inverse_variance", {"estimate": rows[1]["step"], "se": rows[1]["se"]})
     section.number("n_raas_fitted", int(len(table)))
     ctx.results[KEY] = {"estimate": est, "se": se, "per_raa": table}
     if ctx.is_synthetic:
+        truth = head["realised_truth"]
+        section.number("truth", truth)
         cfg = ctx.synthetic.config
         section.text(f"Synthetic England: the generator's effect is {cfg['effect_po_to_placed_days']:g} days "
                      f"({cfg['effect_htp_po_to_placed_days']:g} for harder-to-place children) for orders after "
                      f"go-live plus {cfg['bed_in_days']} days. The realised truth is the mean effect of the children "
                      f"behind each RAA's post cells (the mix of children dilutes the nominal effect), pooled with "
-                     f"the same weights: {row['realised_truth']:.1f} days, against an estimate of {est:.1f} "
-                     f"(SE {se:.1f}).")
+                     f"the same weights: {truth:.1f} days, against an estimate of {est:.1f} (SE {se:.1f}).")
 
 
 def _truth_by_raa(ctx, series: pd.DataFrame) -> Dict[str, float]:
