@@ -78,6 +78,9 @@ def test_callaway_santanna_recovers_the_realised_truth(ev):
     est, se, truth = s.numbers["cs_simple_att"], s.numbers["cs_simple_se"], s.numbers["cs_truth"]
     assert -30 < truth < -12
     assert abs(est - truth) < 3 * se, (est, se, truth)
+    # The pre-test is reported (without single-RAA cohorts when the clustered covariance is singular).
+    att = _table(s, "cs_att")
+    assert 0 <= s.numbers["pretest_p"] <= 1 and att["pretest_df"].iloc[0] >= 1
     shared = ev.context.results["multiple_baseline"]
     assert shared["estimate"] == est and shared["se"] == se and shared["bed_in_periods"] == 1
 

@@ -269,12 +269,10 @@ def _headline(ctx, section, panel: pd.DataFrame, fit: Any, opts) -> None:
     if truth is not None:
         table["realised_truth"] = [truth] + [np.nan] * 3
         section.number("cs_truth", truth)
-    try:
-        pre = fit.pretest()
+    pre = _pretest(section, panel, fit, opts)
+    if pre is not None:
         table["pretest_W"], table["pretest_df"], table["pretest_p"] = pre["W"], pre["df"], pre["p_value"]
         section.number("pretest_p", pre["p_value"])
-    except ValueError as exc:
-        section.note(f"the pre-test of parallel trends could not be computed: {exc}")
     section.table("cs_att", table, "Callaway–Sant'Anna overall effects (days; analytic SEs clustered on the RAA), "
                   "with the Wald pre-test that every pre-go-live ATT(g, t) is zero")
     section.table("cs_cohorts", fit.cohorts(), "Go-live cohorts of the CS design (group 0: not yet live in the window)")
@@ -288,6 +286,41 @@ def _headline(ctx, section, panel: pd.DataFrame, fit: Any, opts) -> None:
         section.text(f"Synthetic England: the CS simple ATT is {row['estimate']:.1f} days (SE {row['se']:.1f}); the "
                      f"same estimator applied to each LA-year's realised effect gives the truth {truth:.1f} days "
                      "(the nominal effect diluted by the mix of children, the bed-in dip and the cohorts' weights).")
+
+
+def _pretest(section, panel: pd.DataFrame, fit: Any, opts) -> Optional[Dict[str, Any]]:
+    """The Wald pre-test; when its clustered covariance is singular, again without the cohorts
+    that lie in a single RAA (whose pre-period cells one cluster's shocks make collinear)."""
+    try:
+        pre = fit.pretest()
+    except ValueError as exc:
+        pre = _pretest_without_single_raa_cohorts(section, panel, fit, opts, str(exc))
+    if pre is None:
+        return None
+    clusters = panel["cluster"].nunique()
+    if pre["df"] > clusters / 2:
+        section.note(f"the pre-test is a Wald test of {pre['df']} pre-period cells with a covariance clustered on "
+                     f"{clusters} RAAs: with that many cells for so few clusters it over-rejects; read it beside the "
+                     "event study's pre-period estimates and their uniform band")
+    return pre
+
+
+def _pretest_without_single_raa_cohorts(section, panel: pd.DataFrame, fit: Any, opts, why: str
+                                        ) -> Optional[Dict[str, Any]]:
+    c = fit.cohorts()
+    single = sorted(int(g) for g in c.loc[(c["group"] > 0) & (c["n_clusters"] < 2), "group"])
+    if not single:
+        section.note(f"the pre-test of parallel trends could not be computed: {why}")
+        return None
+    try:
+        pre = cs_fit(panel.loc[~panel["go_year"].isin(single)], panel.attrs["bed_in_periods"], opts).pretest()
+    except ValueError as exc:
+        section.note(f"the pre-test of parallel trends could not be computed: {why}; without the single-RAA "
+                     f"cohorts {single} either: {exc}")
+        return None
+    section.note(f"the pre-test with every cohort could not be computed ({why}); it is shown without the go-live "
+                 f"cohorts {single}, which lie in a single RAA")
+    return pre
 
 
 def _event_study(ctx, section, panel: pd.DataFrame, opts) -> None:
