@@ -239,10 +239,11 @@ def _intro(ctx, panel: pd.DataFrame) -> str:
 def _picture(ctx, section, panel: pd.DataFrame, strips: int) -> None:
     import raa_impact as ri
 
-    w = panel.assign(yn=panel["y"] * panel["n"].fillna(1), n1=panel["n"].fillna(1))
-    raa = w.groupby(["cluster", "year"], as_index=False).agg(yn=("yn", "sum"), n=("n1", "sum"), go=("go_year", "min"))
+    w = panel.assign(yn=panel["y"] * panel["n"].fillna(1), n1=panel["n"].fillna(1),
+                     go=panel["go_year"].where(panel["go_year"] > 0))
+    # An RAA's phase line is at its first LA's go-live (later joiners do not move it).
+    raa = w.groupby(["cluster", "year"], as_index=False).agg(yn=("yn", "sum"), n=("n1", "sum"), go=("go", "min"))
     raa["days"] = raa["yn"] / raa["n"]
-    raa.loc[raa["go"] == 0, "go"] = np.nan
     units = raa.groupby("cluster")["go"].first().sort_values(na_position="last").index.tolist()
     shown = units[:strips]
     axes = ri.plot_multiple_baseline(raa, outcome="days", unit="cluster", time="year", go_live="go",
