@@ -15,13 +15,16 @@ random-effects meta-analysis, so no between-RAA variance is added.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
-from ..section import NotComputable, describe
+from ..context import Context
+from ..section import NotComputable, Section, describe
 from .multiple_baseline import milestone_name
+
+Options = Mapping[str, Any]  # a section's config table
 
 KEY = "its"
 TITLE = "Interrupted time series by RAA"
@@ -39,7 +42,7 @@ DEFAULTS: Dict[str, Any] = {
 _Z = 1.959963984540054  # two-sided 95% normal quantile
 
 
-def build(ctx, section) -> None:
+def build(ctx: Context, section: Section) -> None:
     """Fit every RAA's controlled ITS, pool the steps, draw the small multiples.
 
     >>> import raa_impact as ri
@@ -90,7 +93,7 @@ def last_clear_quarter(journeys: pd.DataFrame, follow_up: int) -> str:
     return f"{q.year}Q{q.quarter}"
 
 
-def _intro(ctx, opts, last: str) -> str:
+def _intro(ctx: Context, opts: Options, last: str) -> str:
     return (f"One controlled interrupted time series per RAA: the quarterly mean `{opts['mean']}` of its founding "
             f"LAs beside the LAs not yet live, {opts['pre']} quarters before the go-live quarter, the bed-in "
             f"({ctx.bed_in_days} days after the {milestone_name(ctx.milestone)}) left out, then {opts['post']} "
@@ -98,7 +101,7 @@ def _intro(ctx, opts, last: str) -> str:
             f"(`group:step`, {opts['errors']} errors, children as weights); negative is faster.")
 
 
-def _fit_all(series: pd.DataFrame, opts) -> Tuple[Dict[str, Any], pd.DataFrame]:
+def _fit_all(series: pd.DataFrame, opts: Options) -> Tuple[Dict[str, Any], pd.DataFrame]:
     """Each RAA's controlled fit; the RAAs whose fit failed, with the reason."""
     import raa_impact as ri
 
@@ -150,7 +153,7 @@ def pool(table: pd.DataFrame, weights: np.ndarray, method: str) -> Dict[str, Any
     return row
 
 
-def _pooled(ctx, section, table: pd.DataFrame) -> None:
+def _pooled(ctx: Context, section: Section, table: pd.DataFrame) -> None:
     children = table["children_post"].to_numpy(float)
     if children.sum() <= 0:
         section.note("no children behind any RAA's post-bed-in cells: no pooled effect")
@@ -179,7 +182,7 @@ def _pooled(ctx, section, table: pd.DataFrame) -> None:
                      f"the same weights: {truth:.1f} days, against an estimate of {est:.1f} (SE {se:.1f}).")
 
 
-def _truth_by_raa(ctx, series: pd.DataFrame) -> Dict[str, float]:
+def _truth_by_raa(ctx: Context, series: pd.DataFrame) -> Dict[str, float]:
     """Each RAA's realised mean effect over the children behind its post-bed-in treated cells."""
     t = ctx.synthetic.truth.dropna(subset=["po_date", "placed_date"])
     cut = ctx.journeys.attrs.get("cut_date")
@@ -201,7 +204,7 @@ def _skipped_frame(skipped: Optional[pd.DataFrame]) -> pd.DataFrame:
     return skipped[["raa_id", "reason"]].astype(str).reset_index(drop=True)
 
 
-def _unlisted(ctx, series: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
+def _unlisted(ctx: Context, series: pd.DataFrame, skipped: pd.DataFrame) -> pd.DataFrame:
     """RAAs with LAs in the returns that have neither a series nor a reason from
     ``controlled_series`` (no milestone, or one outside the data), with the reason."""
     p = ctx.panel("year")
@@ -235,7 +238,7 @@ def _reasons(skipped: pd.DataFrame) -> str:
     return "; ".join(f"{ids} ({reason})" for reason, ids in groups.items())
 
 
-def _not_fitted(section, skipped: pd.DataFrame) -> None:
+def _not_fitted(section: Section, skipped: pd.DataFrame) -> None:
     section.number("raas_not_fitted", {r.raa_id: r.reason for r in skipped.itertuples()})
     if skipped.empty:
         return
@@ -243,7 +246,7 @@ def _not_fitted(section, skipped: pd.DataFrame) -> None:
     section.note(f"{len(skipped)} RAA(s) could not be fitted: " + _reasons(skipped))
 
 
-def _figure(section, series: pd.DataFrame, fits: Dict[str, Any], ncols: int) -> None:
+def _figure(section: Section, series: pd.DataFrame, fits: Dict[str, Any], ncols: int) -> None:
     import matplotlib.pyplot as plt
 
     keys = list(fits)

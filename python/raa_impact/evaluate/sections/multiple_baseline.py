@@ -18,12 +18,15 @@ else the go-live year and one more for each full 365 days of it (183 days → 1 
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
-from ..section import NotComputable
+from ..context import Context
+from ..section import NotComputable, Section
+
+Options = Mapping[str, Any]  # a section's config table
 
 KEY = "multiple_baseline"
 TITLE = "Multiple baseline and staggered adoption"
@@ -44,7 +47,7 @@ DEFAULTS: Dict[str, Any] = {
 _Z = 1.959963984540054
 
 
-def build(ctx, section) -> None:
+def build(ctx: Context, section: Section) -> None:
     """Compute every multiple-baseline view; the CS simple ATT goes to ``ctx.results``.
 
     >>> import raa_impact as ri
@@ -102,7 +105,7 @@ def bed_in_years(bed_in_days: int) -> int:
     return 0 if bed_in_days <= 0 else 1 + int(bed_in_days) // 365
 
 
-def window(ctx) -> Tuple[int, int]:
+def window(ctx: Context) -> Tuple[int, int]:
     """The panel's first and last collection years."""
     opts = ctx.config[KEY]
     last = int(opts["last_year"])
@@ -117,7 +120,7 @@ def window(ctx) -> Tuple[int, int]:
     return first, last
 
 
-def cs_panel(ctx, milestone: Optional[str] = None, bed_in_days: Optional[int] = None,
+def cs_panel(ctx: Context, milestone: Optional[str] = None, bed_in_days: Optional[int] = None,
              starts: Optional[pd.Series] = None) -> pd.DataFrame:
     """The balanced LA × collection-year panel of the CS design.
 
@@ -180,7 +183,7 @@ def _count_column(outcome: str) -> str:
     return outcome.replace("mean_", "n_", 1)
 
 
-def _with_truth(ctx, p: pd.DataFrame) -> pd.DataFrame:
+def _with_truth(ctx: Context, p: pd.DataFrame) -> pd.DataFrame:
     """The realised mean effect of each LA-year's order cohort (children placed by the cut)."""
     t = ctx.synthetic.truth.dropna(subset=["po_date", "placed_date"])
     cut = ctx.journeys.attrs.get("cut_date")
@@ -193,7 +196,7 @@ def _with_truth(ctx, p: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def cs_fit(panel: pd.DataFrame, bed_in_periods: int, opts, outcome: str = "y", **extra: Any) -> Any:
+def cs_fit(panel: pd.DataFrame, bed_in_periods: int, opts: Options, outcome: str = "y", **extra: Any) -> Any:
     """``ri.att_gt`` with the section's specification (not-yet-treated, clustered on the RAA)."""
     import raa_impact as ri
 
@@ -211,7 +214,7 @@ def simple_row(fit: Any, panel: pd.DataFrame) -> Dict[str, Any]:
             "n_clusters": int(panel["cluster"].nunique())}
 
 
-def truth_estimate(panel: pd.DataFrame, bed_in_periods: int, opts) -> Optional[float]:
+def truth_estimate(panel: pd.DataFrame, bed_in_periods: int, opts: Options) -> Optional[float]:
     """The same estimator applied to the realised effects: the truth with the estimator's weights
     (None without truth, or when an LA-year has none)."""
     if "truth" not in panel.columns:
@@ -225,7 +228,7 @@ def truth_estimate(panel: pd.DataFrame, bed_in_periods: int, opts) -> Optional[f
 
 # --- the section's parts ----------------------------------------------------------------------
 
-def _intro(ctx, panel: pd.DataFrame) -> str:
+def _intro(ctx: Context, panel: pd.DataFrame) -> str:
     a = panel.attrs
     cohorts = panel.drop_duplicates("la")["go_year"].value_counts().sort_index()
     listing = ", ".join(f"{g}: {n}" for g, n in cohorts.items() if g > 0)
@@ -236,7 +239,7 @@ def _intro(ctx, panel: pd.DataFrame) -> str:
             f"{a['bed_in_periods']} collection year(s) from the go-live year on.")
 
 
-def _picture(ctx, section, panel: pd.DataFrame, strips: int) -> None:
+def _picture(ctx: Context, section: Section, panel: pd.DataFrame, strips: int) -> None:
     import raa_impact as ri
 
     w = panel.assign(yn=panel["y"] * panel["n"].fillna(1), n1=panel["n"].fillna(1),
@@ -256,7 +259,7 @@ def _picture(ctx, section, panel: pd.DataFrame, strips: int) -> None:
                    "the bed-in shaded, point size the children behind each year")
 
 
-def _headline(ctx, section, panel: pd.DataFrame, fit: Any, opts) -> None:
+def _headline(ctx: Context, section: Section, panel: pd.DataFrame, fit: Any, opts: Options) -> None:
     k = panel.attrs["bed_in_periods"]
     row = simple_row(fit, panel)
     rows = [{"aggregation": "simple (headline)", **row}]
@@ -289,7 +292,7 @@ def _headline(ctx, section, panel: pd.DataFrame, fit: Any, opts) -> None:
                      "(the nominal effect diluted by the mix of children, the bed-in dip and the cohorts' weights).")
 
 
-def _pretest(section, panel: pd.DataFrame, fit: Any, opts) -> Optional[Dict[str, Any]]:
+def _pretest(section: Section, panel: pd.DataFrame, fit: Any, opts: Options) -> Optional[Dict[str, Any]]:
     """The Wald pre-test; when its clustered covariance is singular, again without the cohorts
     that lie in a single RAA (whose pre-period cells one cluster's shocks make collinear)."""
     try:
@@ -306,7 +309,7 @@ def _pretest(section, panel: pd.DataFrame, fit: Any, opts) -> Optional[Dict[str,
     return pre
 
 
-def _pretest_without_single_raa_cohorts(section, panel: pd.DataFrame, fit: Any, opts, why: str
+def _pretest_without_single_raa_cohorts(section: Section, panel: pd.DataFrame, fit: Any, opts: Options, why: str
                                         ) -> Optional[Dict[str, Any]]:
     c = fit.cohorts()
     single = sorted(int(g) for g in c.loc[(c["group"] > 0) & (c["n_clusters"] < 2), "group"])
@@ -324,7 +327,7 @@ def _pretest_without_single_raa_cohorts(section, panel: pd.DataFrame, fit: Any, 
     return pre
 
 
-def _event_study(ctx, section, panel: pd.DataFrame, opts) -> None:
+def _event_study(ctx: Context, section: Section, panel: pd.DataFrame, opts: Options) -> None:
     draws = int(opts["bootstrap"])
     k = panel.attrs["bed_in_periods"]
     fit = cs_fit(panel, k, opts, bootstrap=draws, seed=ctx.seed) if draws else cs_fit(panel, k, opts)
@@ -345,7 +348,7 @@ def _event_study(ctx, section, panel: pd.DataFrame, opts) -> None:
     section.table("event_study", frame, f"Dynamic effects by event time (days; {band})")
 
 
-def _randomization(ctx, section, panel: pd.DataFrame, opts) -> None:
+def _randomization(ctx: Context, section: Section, panel: pd.DataFrame, opts: Options) -> None:
     import raa_impact as ri
 
     draws, w = int(opts["randomization_draws"]), int(opts["randomization_window"])
@@ -377,7 +380,7 @@ def _randomization(ctx, section, panel: pd.DataFrame, opts) -> None:
                    "and the observed one")
 
 
-def _multilevel(ctx, section, panel: pd.DataFrame, opts) -> None:
+def _multilevel(ctx: Context, section: Section, panel: pd.DataFrame, opts: Options) -> None:
     import raa_impact as ri
 
     d = panel.assign(go_ml=panel["go_year"].where(panel["go_year"] > 0).astype(float))

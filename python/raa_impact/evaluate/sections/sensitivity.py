@@ -13,13 +13,16 @@ outcome, comparisons and clustering); each variation changes one thing and re-es
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
-from ..section import NotComputable
+from ..context import Context
+from ..section import NotComputable, Section
 from . import multiple_baseline as mb
+
+Options = Mapping[str, Any]  # a section's config table
 
 KEY = "sensitivity"
 TITLE = "Sensitivity analyses"
@@ -32,7 +35,7 @@ DEFAULTS: Dict[str, Any] = {
 }
 
 
-def build(ctx, section) -> None:
+def build(ctx: Context, section: Section) -> None:
     """Re-estimate the CS headline under each variation; one table and a forest plot.
 
     >>> import raa_impact as ri
@@ -73,14 +76,14 @@ def build(ctx, section) -> None:
     _figure(section, table)
 
 
-def _intro(ctx, base: pd.DataFrame) -> str:
+def _intro(ctx: Context, base: pd.DataFrame) -> str:
     a = base.attrs
     return (f"Each row re-estimates the headline of the multiple-baseline section (CS simple ATT of "
             f"`{ctx.config[mb.KEY]['outcome']}`, LA × collection year {a['first_year']}–{a['last_year']}, "
             f"{_CONTROLS[ctx.config[mb.KEY]['control_group']]} comparisons, SEs clustered on the RAA) with one choice changed.")
 
 
-def _row(variation: str, label: str, panel: pd.DataFrame, k: int, spec) -> Dict[str, Any]:
+def _row(variation: str, label: str, panel: pd.DataFrame, k: int, spec: Options) -> Dict[str, Any]:
     fit = mb.cs_fit(panel, k, spec)
     truth = mb.truth_estimate(panel, k, spec)
     return {"variation": variation, "setting": label, **mb.simple_row(fit, panel),
@@ -94,13 +97,13 @@ def _with_bed_in(panel: pd.DataFrame, bed_in_days: int) -> pd.DataFrame:
     return out
 
 
-def _starts(ctx, milestone: Optional[str]) -> pd.Series:
+def _starts(ctx: Context, milestone: Optional[str]) -> pd.Series:
     """Each LA's exposure start under `milestone` (``ri.la_panel``'s ``go_live``), by LA code."""
     p = ctx.panel("year", "la", milestone)
     return p.groupby(p["la"].astype(str))["go_live"].first()
 
 
-def _milestone(ctx, section, milestone: str, spec) -> List[Dict[str, Any]]:
+def _milestone(ctx: Context, section: Section, milestone: str, spec: Options) -> List[Dict[str, Any]]:
     if milestone == ctx.milestone:
         section.note(f"milestone {milestone} is the headline's: no separate row")
         return []
@@ -126,6 +129,7 @@ def _milestone(ctx, section, milestone: str, spec) -> List[Dict[str, Any]]:
 
 
 def collection_year_of(dates: pd.Series) -> pd.Series:
+    """Collection years of dates (or date-like values)."""
     return mb.collection_year(pd.to_datetime(dates))
 
 
@@ -149,7 +153,7 @@ def placebo_window(true_year: pd.Series, placebo_year: pd.Series, k: int, first:
     return best
 
 
-def _placebo(ctx, section, base: pd.DataFrame, shift_days: int, spec) -> Dict[str, Any]:
+def _placebo(ctx: Context, section: Section, base: pd.DataFrame, shift_days: int, spec: Options) -> Dict[str, Any]:
     k, first = base.attrs["bed_in_periods"], base.attrs["first_year"]
     starts = _starts(ctx, None)
     las = base.drop_duplicates("la")["la"]
@@ -173,7 +177,7 @@ def _placebo(ctx, section, base: pd.DataFrame, shift_days: int, spec) -> Dict[st
     return _row("placebo", f"go-lives {shift_days} days earlier, data {first}–{L}", panel, k, spec)
 
 
-def _leave_one_out(section, base: pd.DataFrame, spec) -> List[Dict[str, Any]]:
+def _leave_one_out(section: Section, base: pd.DataFrame, spec: Options) -> List[Dict[str, Any]]:
     rows = []
     k = base.attrs["bed_in_periods"]
     for raa in sorted(c for c in base["cluster"].unique() if not str(c).startswith("no RAA")):
@@ -183,7 +187,7 @@ def _leave_one_out(section, base: pd.DataFrame, spec) -> List[Dict[str, Any]]:
     return rows
 
 
-def _numbers(section, table: pd.DataFrame) -> None:
+def _numbers(section: Section, table: pd.DataFrame) -> None:
     section.number("variations", [{k: (None if pd.isna(v) else v) for k, v in r.items()}
                                   for r in table.drop(columns=["n_las", "n_treated_las", "n_clusters"])
                                   .to_dict("records")])
@@ -196,7 +200,7 @@ def _numbers(section, table: pd.DataFrame) -> None:
         section.number("leave_one_out_range", [float(loo.min()), float(loo.max())])
 
 
-def _figure(section, table: pd.DataFrame) -> None:
+def _figure(section: Section, table: pd.DataFrame) -> None:
     import matplotlib.pyplot as plt
 
     main = table.loc[table["variation"] != "leave one RAA out"].reset_index(drop=True)
@@ -219,7 +223,7 @@ def _figure(section, table: pd.DataFrame) -> None:
                    "left out), the headline dashed")
 
 
-def _forest(ax, t: pd.DataFrame, labels: List[str], small: bool = False) -> None:
+def _forest(ax: Any, t: pd.DataFrame, labels: List[str], small: bool = False) -> None:
     y = np.arange(len(t))[::-1]
     ax.errorbar(t["estimate"], y, xerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]], fmt="o",
                 ms=3 if small else 4, color="C0", elinewidth=0.8, capsize=0 if small else 2)
