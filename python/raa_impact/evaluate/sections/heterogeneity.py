@@ -56,7 +56,7 @@ def build(ctx: Any, section: Any) -> None:
     if not rows:
         raise NotComputable("no subgroup could be estimated; see the notes")
     table = pd.DataFrame(rows)
-    for col in ("raas", "las", "comparison_las_never_treated"):
+    for col in ("raas", "las", "comparison_las_never_treated", "fewest_comparison_raas"):
         table[col] = table[col].astype("Int64")
     _flag_few(section, table, int(opts["min_clusters"]))
     section.table("subgroups", table, "Effect by subgroup (days; negative = shorter waits) with 95% CI and the "
@@ -149,7 +149,13 @@ def _describe(section: Any, la: pd.DataFrame, opts: Dict[str, Any]) -> None:
         f"treated in the window (CS needs a balanced panel, so another subgroup's LAs cannot be comparisons "
         f"only until their own go-live). Go-live cohorts come from the CS group aggregation over all LAs. "
         f"Harder-to-place children are a child-level split: their rows come from the PSM section (matched "
-        f"within the group; a different estimand, the difference in restricted mean days).")
+        f"within the group; a different estimand, the difference in restricted mean days). raas and las count "
+        f"the treated RAAs (clusters) and LAs behind a row; fewest_comparison_raas is the fewest RAAs among the "
+        f"comparisons of any of its post-treatment cells. Subgroup rows share their comparison LAs, so their "
+        f"errors are correlated; RAA-clustered CS intervals under-cover where comparisons span few RAAs (the "
+        f"late cells, when only LAs never live in the window remain): on synthetic England the post-cell "
+        f"coverage is about 0.55 with 2 or fewer comparison RAAs and 0.83 with 3–9 (the core's recovery "
+        f"test, crates/raa-impact/tests/england_recovery.rs).")
 
 
 def _cs_fit(frame: pd.DataFrame, outcome: str, opts: Dict[str, Any]) -> Any:
@@ -169,9 +175,18 @@ def _cs_row(la: pd.DataFrame, info: pd.DataFrame, las: Optional[Sequence[str]], 
         section.note(f"{name}: " + "; ".join(warnings))
     treated = info.loc[info.index.isin(frame["la"]) & (info["go_year"] > 0)]
     row = {"estimator": CS_LABEL, **_estimate(agg.overall), "raas": int(treated["raa_id"].nunique()),
-           "las": int(len(treated)), "comparison_las_never_treated": int((info.loc[info.index.isin(frame["la"]), "go_year"] == 0).sum())}
+           "las": int(len(treated)), "comparison_las_never_treated": int((info.loc[info.index.isin(frame["la"]), "go_year"] == 0).sum()),
+           "fewest_comparison_raas": _fewest(fit.table())}
     row["truth"] = _truth(frame, opts, lambda f: f.aggregate("simple").overall.estimate)
     return row
+
+
+def _fewest(cells: pd.DataFrame, group: Optional[int] = None) -> int:
+    """The fewest comparison clusters (RAAs) behind any estimated post-treatment cell (of ``group``)."""
+    post = cells.loc[cells["post"] & (cells["status"] == "Estimated")]
+    if group is not None:
+        post = post.loc[post["group"] == group]
+    return int(post["control_clusters"].min()) if len(post) else 0
 
 
 def _estimate(e: Any) -> Dict[str, Any]:
@@ -190,7 +205,7 @@ def _truth(frame: pd.DataFrame, opts: Dict[str, Any], pick: Any) -> float:
 
 def _cohort_rows(la: pd.DataFrame, info: pd.DataFrame, opts: Dict[str, Any]) -> List[dict]:
     fit = _cs_fit(la, "y", opts)
-    groups = fit.aggregate("group").to_frame()
+    groups, cells = fit.aggregate("group").to_frame(), fit.table()
     truth: Dict[int, float] = {}
     if "truth" in la.columns and not la["truth"].isna().any():
         tg = _cs_fit(la, "truth", opts).aggregate("group").to_frame()
@@ -202,7 +217,7 @@ def _cohort_rows(la: pd.DataFrame, info: pd.DataFrame, opts: Dict[str, Any]) -> 
         rows.append({"dimension": "go-live cohort", "subgroup": f"live {year - 1}–{str(year)[2:]}",
                      "estimator": CS_LABEL, **_estimate_row(g), "raas": int(members["raa_id"].nunique()),
                      "las": int(len(members)), "comparison_las_never_treated": int((info["go_year"] == 0).sum()),
-                     "truth": truth.get(year, float("nan"))})
+                     "fewest_comparison_raas": _fewest(cells, year), "truth": truth.get(year, float("nan"))})
     return rows
 
 
@@ -225,6 +240,7 @@ def _psm_rows(ctx: Any, section: Any) -> List[dict]:
                      "estimator": f"PSM (difference in restricted mean PO → placed days to {g['tau']:g})",
                      "estimate": g["estimate"], "se": g["se"], "ci_lower": g["ci"][0], "ci_upper": g["ci"][1],
                      "raas": g["n_raas"], "las": g["n_las"], "comparison_las_never_treated": np.nan,
+                     "fewest_comparison_raas": np.nan,
                      "truth": np.nan if g.get("truth") is None else g["truth"]})
     return rows
 
