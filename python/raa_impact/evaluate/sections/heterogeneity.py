@@ -56,6 +56,8 @@ def build(ctx: Any, section: Any) -> None:
     if not rows:
         raise NotComputable("no subgroup could be estimated; see the notes")
     table = pd.DataFrame(rows)
+    if not ctx.is_synthetic:
+        table = table.drop(columns=["truth"])
     for col in ("raas", "las", "comparison_las_never_treated", "fewest_comparison_raas"):
         table[col] = table[col].astype("Int64")
     _flag_few(section, table, int(opts["min_clusters"]))
@@ -64,7 +66,8 @@ def build(ctx: Any, section: Any) -> None:
     section.figure("forest", forest(table), "Forest plot: effect by subgroup with 95% CI (CS rows: days of the "
                    "LA-year cohort mean; PSM rows: difference in restricted mean days); x marks the truth "
                    "where known; the number of RAAs behind each row in brackets")
-    section.number("subgroups", table.drop(columns=["estimator"]).to_dict(orient="records"))
+    plain = table.drop(columns=["estimator"]).astype(object)
+    section.number("subgroups", plain.where(plain.notna(), None).to_dict(orient="records"))
 
 
 def panel(ctx: Any, opts: Dict[str, Any]) -> pd.DataFrame:
@@ -264,7 +267,7 @@ def forest(table: pd.DataFrame) -> Any:
         if len(t):
             ax.errorbar(t["estimate"], y, xerr=[t["estimate"] - t["ci_lower"], t["ci_upper"] - t["estimate"]],
                         fmt="o", color=color, capsize=2, label=label)
-    if table["truth"].notna().any():
+    if "truth" in table.columns and table["truth"].notna().any():
         ax.scatter(table["truth"], pos, marker="x", color="C3", zorder=3, label="truth")
     ax.axvline(0, color="0.5", lw=0.8)
     ax.set_yticks(pos)
