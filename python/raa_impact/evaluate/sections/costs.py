@@ -9,11 +9,15 @@ no statistics are computed here.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Tuple
 
 import pandas as pd
 
 from ..section import NotComputable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
+    from ..section import Section
 
 KEY = "costs"
 TITLE = "Costs"
@@ -23,8 +27,17 @@ DEFAULTS: Dict[str, Any] = {
 }
 
 
-def build(ctx: Any, section: Any) -> None:
-    """Scale the PSM headline into days and pounds, with its interval carried."""
+def build(ctx: "Context", section: "Section") -> None:
+    """Scale the PSM headline into days and pounds, with its interval carried.
+
+    >>> import raa_impact as ri
+    >>> from raa_impact.evaluate import Config, defaults
+    >>> cfg = Config.from_mapping({"synthetic": {"scale": 0.1}}, defaults())
+    >>> ev = ri.evaluate(config=cfg, sections=["psm", "costs"], progress=False)
+    >>> t = ev.section("costs").tables[0].frame.set_index("key")
+    >>> bool(t.loc["days_avoided_per_child", "estimate"] == -ev.context.results["psm"]["estimate"])
+    True
+    """
     psm = ctx.results.get("psm")
     if psm is None:
         raise NotComputable("the PSM section's all-children effect on PO → placed is needed and was not "
@@ -79,7 +92,7 @@ def cost_table(estimate: float, ci: Tuple[float, float], children: int, weekly: 
     return pd.DataFrame(out)
 
 
-def _describe(ctx: Any, section: Any, psm: Dict[str, Any], n: int, weekly: float, fee: float) -> None:
+def _describe(ctx: "Context", section: "Section", psm: Dict[str, Any], n: int, weekly: float, fee: float) -> None:
     lo, hi = psm["ci"]
     section.text(
         f"Days avoided per child: minus the PSM effect on PO → placed for all children (difference in "

@@ -13,12 +13,16 @@ the clusters (RAAs) and LAs behind it.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..section import NotComputable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
+    from ..section import Section
 
 KEY = "heterogeneity"
 TITLE = "Heterogeneity"
@@ -35,8 +39,17 @@ MODELS = {"hosted": "hosted", "la_company": "LA company", "partnership": "partne
 CS_LABEL = "Callaway–Sant'Anna (LA-year cohort mean PO → placed days)"
 
 
-def build(ctx: Any, section: Any) -> None:
-    """One effect per subgroup with its CI and the RAAs and LAs behind it; a table and a forest plot."""
+def build(ctx: "Context", section: "Section") -> None:
+    """One effect per subgroup with its CI and the RAAs and LAs behind it; a table and a forest plot.
+
+    >>> import raa_impact as ri
+    >>> from raa_impact.evaluate import Config, defaults
+    >>> cfg = Config.from_mapping({"synthetic": {"scale": 0.1}}, defaults())
+    >>> ev = ri.evaluate(config=cfg, sections=["heterogeneity"], progress=False)
+    >>> t = ev.section("heterogeneity").tables[0].frame
+    >>> sorted(set(t["dimension"]))
+    ['RAA model', 'RAA size', 'all', 'go-live cohort']
+    """
     opts = ctx.config[KEY]
     la = panel(ctx, opts)
     info = la_info(ctx, la)
@@ -70,7 +83,7 @@ def build(ctx: Any, section: Any) -> None:
     section.number("subgroups", plain.where(plain.notna(), None).to_dict(orient="records"))
 
 
-def panel(ctx: Any, opts: Dict[str, Any]) -> pd.DataFrame:
+def panel(ctx: "Context", opts: Dict[str, Any]) -> pd.DataFrame:
     """The balanced LA × collection-year panel CS runs on: ``la, raa_id, year, go_year, y`` (and
     ``truth`` on synthetic England); LAs with an empty year are left out (counted in attrs)."""
     p = ctx.panel("year").copy()
@@ -92,7 +105,7 @@ def panel(ctx: Any, opts: Dict[str, Any]) -> pd.DataFrame:
     return out
 
 
-def _window(ctx: Any, p: pd.DataFrame, opts: Dict[str, Any]) -> tuple:
+def _window(ctx: "Context", p: pd.DataFrame, opts: Dict[str, Any]) -> tuple:
     cut = pd.Timestamp(ctx.journeys.attrs.get("cut_date") or ctx.journeys["cut_date"].max())
     cut_year = cut.year + (cut.month >= 4)
     last = int(opts["last_year"]) or cut_year - 2
@@ -102,7 +115,7 @@ def _window(ctx: Any, p: pd.DataFrame, opts: Dict[str, Any]) -> tuple:
     return first, last
 
 
-def _truth_cells(ctx: Any) -> pd.DataFrame:
+def _truth_cells(ctx: "Context") -> pd.DataFrame:
     """Mean injected effect of each LA-year's placement-order cohort of placed children."""
     t = ctx.synthetic.truth.dropna(subset=["po_date", "placed_date"])
     po = t["po_date"]
@@ -111,7 +124,7 @@ def _truth_cells(ctx: Any) -> pd.DataFrame:
     return cells.groupby(["la", "year"], as_index=False)["truth"].mean()
 
 
-def la_info(ctx: Any, la: pd.DataFrame) -> pd.DataFrame:
+def la_info(ctx: "Context", la: pd.DataFrame) -> pd.DataFrame:
     """Per LA of the panel: RAA, go-live year, RAA model and size band (member LAs in the registry)."""
     info = la.groupby("la").agg(raa_id=("raa_id", "first"), go_year=("go_year", "first"))
     raas = ctx.registry.raas.set_index("raa_id")
@@ -141,7 +154,7 @@ def _values(info: pd.DataFrame, col: str, labels: Optional[Dict[str, str]]) -> L
     return [v for v in order if v in present] + sorted(present - set(order))
 
 
-def _describe(section: Any, la: pd.DataFrame, opts: Dict[str, Any]) -> None:
+def _describe(section: "Section", la: pd.DataFrame, opts: Dict[str, Any]) -> None:
     section.text(
         f"RAA-level subgroups: Callaway–Sant'Anna on {la['la'].nunique()} LAs × collection years "
         f"{la.attrs['first']}–{la.attrs['last']} ({la.attrs['dropped']} LAs left out for a year without a "
@@ -169,7 +182,7 @@ def _cs_fit(frame: pd.DataFrame, outcome: str, opts: Dict[str, Any]) -> Any:
 
 
 def _cs_row(la: pd.DataFrame, info: pd.DataFrame, las: Optional[Sequence[str]], opts: Dict[str, Any],
-            section: Any, name: str) -> Dict[str, Any]:
+            section: "Section", name: str) -> Dict[str, Any]:
     frame = la if las is None else la.loc[la["la"].isin(set(las)) | (la["go_year"] == 0)]
     fit = _cs_fit(frame, "y", opts)
     agg = fit.aggregate("simple")
@@ -228,7 +241,7 @@ def _estimate_row(g: pd.Series) -> Dict[str, Any]:
     return {"estimate": g["estimate"], "se": g["se"], "ci_lower": g["ci_low"], "ci_upper": g["ci_high"]}
 
 
-def _psm_rows(ctx: Any, section: Any) -> List[dict]:
+def _psm_rows(ctx: "Context", section: "Section") -> List[dict]:
     psm = ctx.results.get("psm")
     if psm is None:
         section.note("harder-to-place rows need the PSM section, which did not run or did not compute.")
@@ -248,7 +261,7 @@ def _psm_rows(ctx: Any, section: Any) -> List[dict]:
     return rows
 
 
-def _flag_few(section: Any, table: pd.DataFrame, min_clusters: int) -> None:
+def _flag_few(section: "Section", table: pd.DataFrame, min_clusters: int) -> None:
     few = table.loc[table["raas"] < min_clusters]
     for _, r in few.iterrows():
         section.note(f"{r['dimension']} '{r['subgroup']}' rests on {int(r['raas'])} RAA(s), fewer than "

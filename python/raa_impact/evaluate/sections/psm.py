@@ -17,12 +17,16 @@ generator's potential outcomes) is shown beside each estimate.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd
 
 from ..section import NotComputable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..context import Context
+    from ..section import Section
 
 KEY = "psm"
 TITLE = "Propensity score matching (child level)"
@@ -49,8 +53,17 @@ GROUPS: Tuple[Tuple[str, str, Optional[int]], ...] = (
 _BANDS = {"month": 12, "quarter": 4, "half": 2}
 
 
-def build(ctx: Any, section: Any) -> None:
-    """Match, estimate, check sensitivity; leave the headline in ``ctx.results["psm"]``."""
+def build(ctx: "Context", section: "Section") -> None:
+    """Match, estimate, check sensitivity; leave the headline in ``ctx.results["psm"]``.
+
+    >>> import raa_impact as ri
+    >>> from raa_impact.evaluate import Config, defaults
+    >>> cfg = Config.from_mapping({"synthetic": {"scale": 0.1}}, defaults())
+    >>> ev = ri.evaluate(config=cfg, sections=["psm"], progress=False)
+    >>> head = ev.context.results["psm"]
+    >>> head["ci"][0] < head["estimate"] < head["ci"][1]
+    True
+    """
     opts = ctx.config[KEY]
     d = design(ctx)
     _describe(ctx, section, d, opts)
@@ -79,7 +92,7 @@ def band(po_year: pd.Series, time_band: str) -> np.ndarray:
     return np.floor(po_year.to_numpy() * _BANDS[time_band]).astype(np.int64)
 
 
-def design(ctx: Any) -> pd.DataFrame:
+def design(ctx: "Context") -> pd.DataFrame:
     """The PO → placed design with the other two outcomes read from the journeys for the same rows.
 
     ``ri.child_design`` keeps the same children for PO → match as for PO → placed (both are
@@ -104,7 +117,7 @@ def design(ctx: Any) -> pd.DataFrame:
     return d
 
 
-def _describe(ctx: Any, section: Any, d: pd.DataFrame, opts: Dict[str, Any]) -> None:
+def _describe(ctx: "Context", section: "Section", d: pd.DataFrame, opts: Dict[str, Any]) -> None:
     dropped = d.attrs.get("dropped", {})
     section.text(
         f"Design: a child is treated when its placement order (PO) came on or after its LA's "
@@ -177,7 +190,7 @@ def _effects(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, Any],
     return rows
 
 
-def _sensitivity(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, Any], section: Any) -> List[dict]:
+def _sensitivity(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, Any], section: "Section") -> List[dict]:
     """Γ and E-value per outcome, on the wait truncated at tau (censored waits count as they stand)."""
     m, d = fit["match"], fit["data"]
     matched = (m.weights.to_numpy() > 0)
@@ -199,7 +212,7 @@ def _sensitivity(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, An
     return rows
 
 
-def _truth_frame(ctx: Any, d: pd.DataFrame) -> pd.DataFrame:
+def _truth_frame(ctx: "Context", d: pd.DataFrame) -> pd.DataFrame:
     """Each design child's waits without (``w0``) and with (``w1``) the RAA, from the generator.
 
     A child placed waits y0 / y1 (latent PO → placed days); a child whose plan ended otherwise
@@ -235,7 +248,7 @@ def _truth_for(fit: Dict[str, Any], outcome: str, tau: float, truth: pd.DataFram
     return {"true_rmst_difference": true, "injected_effect": injected}
 
 
-def _report(ctx: Any, section: Any, d: pd.DataFrame, fits: Dict[str, Any], effects: pd.DataFrame,
+def _report(ctx: "Context", section: "Section", d: pd.DataFrame, fits: Dict[str, Any], effects: pd.DataFrame,
             sens: pd.DataFrame, opts: Dict[str, Any]) -> None:
     _sample_sizes(section, fits)
     _balance(section, fits)
@@ -256,7 +269,7 @@ def _report(ctx: Any, section: Any, d: pd.DataFrame, fits: Dict[str, Any], effec
     _store(ctx, section, d, fits, effects, sens)
 
 
-def _truth_text(ctx: Any, section: Any, effects: pd.DataFrame) -> None:
+def _truth_text(ctx: "Context", section: "Section", effects: pd.DataFrame) -> None:
     c = ctx.synthetic.config
     parts = []
     for _, r in effects.loc[effects["_outcome"] == "po_to_placed"].iterrows():
@@ -272,7 +285,7 @@ def _truth_text(ctx: Any, section: Any, effects: pd.DataFrame) -> None:
         + "; ".join(parts) + ".")
 
 
-def _sample_sizes(section: Any, fits: Dict[str, Any]) -> None:
+def _sample_sizes(section: "Section", fits: Dict[str, Any]) -> None:
     rows = []
     for group, label, _ in GROUPS:
         if group in fits:
@@ -283,7 +296,7 @@ def _sample_sizes(section: Any, fits: Dict[str, Any]) -> None:
     section.table("sample_sizes", pd.DataFrame(rows), "Children before and after matching")
 
 
-def _balance(section: Any, fits: Dict[str, Any]) -> None:
+def _balance(section: "Section", fits: Dict[str, Any]) -> None:
     frames = []
     keep = {"before_mean_treated": "mean_treated_all", "before_mean_control": "mean_control_all",
             "before_std_mean_diff": "smd_all", "after_mean_treated": "mean_treated_matched",
@@ -311,7 +324,7 @@ def _balance(section: Any, fits: Dict[str, Any]) -> None:
                 f"read the balance table before the effects.")
 
 
-def _rosenbaum(section: Any, sens: pd.DataFrame) -> None:
+def _rosenbaum(section: "Section", sens: pd.DataFrame) -> None:
     frames = []
     for _, r in sens.loc[sens["_outcome"] == "po_to_placed"].iterrows():
         if r["_rosenbaum"] is not None:
@@ -324,7 +337,7 @@ def _rosenbaum(section: Any, sens: pd.DataFrame) -> None:
                       "p-values at each Γ, the odds of treatment two matched children may differ by")
 
 
-def _figures(section: Any, fits: Dict[str, Any]) -> None:
+def _figures(section: "Section", fits: Dict[str, Any]) -> None:
     import matplotlib.pyplot as plt
 
     shown = [(g, lab) for g, lab, _ in GROUPS[:2] if g in fits]
@@ -353,7 +366,7 @@ def _figures(section: Any, fits: Dict[str, Any]) -> None:
                    "treated and control, with 95% bands; the dotted line marks tau")
 
 
-def _store(ctx: Any, section: Any, d: pd.DataFrame, fits: Dict[str, Any], effects: pd.DataFrame,
+def _store(ctx: "Context", section: "Section", d: pd.DataFrame, fits: Dict[str, Any], effects: pd.DataFrame,
            sens: pd.DataFrame) -> None:
     groups: Dict[str, Dict[str, Any]] = {}
     head = effects.loc[effects["_outcome"] == "po_to_placed"]
@@ -379,7 +392,7 @@ def _store(ctx: Any, section: Any, d: pd.DataFrame, fits: Dict[str, Any], effect
     section.number("children_placed_after_go_live", placed_after)
 
 
-def _n_raas(ctx: Any, las: Any) -> int:
+def _n_raas(ctx: "Context", las: Any) -> int:
     """RAAs (clusters) the given LAs belong to in the registry."""
     m = ctx.registry.memberships
     return int(m.loc[m["la_code"].astype(str).isin([str(x) for x in las]), "raa_id"].nunique())
