@@ -93,8 +93,7 @@ def test_costs_are_the_scaled_psm_numbers(ev):
 
 
 def test_a_different_weekly_cost_scales_the_cost(ev):
-    cfg = Config.from_mapping({"synthetic": {"scale": SCALE}, "costs": {"weekly_foster_cost": 1050}}, defaults())
-    ctx = Context(cfg, ev.context.returns, ev.context.registry, ev.context.synthetic)
+    ctx = _context(ev, {"costs": {"weekly_foster_cost": 1050}})
     ctx.results["psm"] = ev.context.results["psm"]
     s = Section("costs", "Costs")
     costs.build(ctx, s)
@@ -109,6 +108,24 @@ def test_costs_not_computable_without_psm():
     ev = evaluate(config=cfg, sections=["costs"], progress=False)
     assert not ev.section("costs").ok
     assert "psm" in ev.failed()["costs"].lower()
+
+
+def _context(ev, given):
+    cfg = Config.from_mapping({"synthetic": {"scale": SCALE}, **given}, defaults())
+    ctx = Context(cfg, ev.context.returns, ev.context.registry, ev.context.synthetic)
+    ctx._cache = ev.context._cache  # the same journeys and designs
+    return ctx
+
+
+def test_psm_with_tau_beyond_follow_up_says_why_and_leaves_nothing_for_costs(ev):
+    ctx = _context(ev, {"psm": {"tau_days": 9000.0, "tau_entry_days": 9000.0}})
+    s = Section("psm", "PSM")
+    with pytest.raises(NotComputable, match="no effect could be estimated"):
+        psm.build(ctx, s)
+    assert any("tau" in n and "PO → placed" in n for n in s.notes)
+    assert "psm" not in ctx.results
+    with pytest.raises(NotComputable, match="psm"):
+        costs.build(ctx, Section("costs", "Costs"))
 
 
 def test_subgroups_with_few_clusters_get_a_note(ev):

@@ -77,7 +77,7 @@ def build(ctx: "Context", section: "Section") -> None:
             rows += _effects(fits[group], group, label, opts, truth)
             sens += _sensitivity(fits[group], group, label, opts, section)
     if not rows:
-        raise NotComputable("no group could be matched; see the notes")
+        raise NotComputable("no effect could be estimated in any group; the notes say why for each")
     _report(ctx, section, d, fits, pd.DataFrame(rows), pd.DataFrame(sens), opts)
 
 
@@ -199,17 +199,22 @@ def _sensitivity(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, An
         if isinstance(fit["survival"][outcome], Exception):
             section.note(f"{olabel}, {label}: {fit['survival'][outcome]}")
             continue
-        tau = float(opts[tau_key])
-        t = d[f"{outcome}_time"].to_numpy(dtype=float)
-        y = np.minimum(t, tau)
-        e = m.effect(y)
-        s = m.sensitivity(y, e, gammas=[float(g) for g in opts["gammas"]])
-        early = matched & (d[f"{outcome}_ended"].to_numpy() == 0) & (t < tau)
-        rows.append({"outcome": olabel, "group": label, "restricted_mean_difference": e.estimate,
-                     "se": e.se, "censored_before_tau": int(early.sum()), "gamma_critical": s.gamma_critical,
-                     "evalue_point": s.evalue["point"], "evalue_ci_limit": s.evalue["ci_limit"],
-                     "_outcome": outcome, "_group": group, "_rosenbaum": s.rosenbaum})
+        with section.part(f"sensitivity of {olabel}, {label}"):
+            rows.append(_sensitivity_row(m, d, outcome, float(opts[tau_key]), opts, matched))
+            rows[-1].update(outcome=olabel, group=label, _outcome=outcome, _group=group)
     return rows
+
+
+def _sensitivity_row(m: Any, d: pd.DataFrame, outcome: str, tau: float, opts: Dict[str, Any],
+                     matched: np.ndarray) -> Dict[str, Any]:
+    t = d[f"{outcome}_time"].to_numpy(dtype=float)
+    y = np.minimum(t, tau)
+    e = m.effect(y)
+    s = m.sensitivity(y, e, gammas=[float(g) for g in opts["gammas"]])
+    early = matched & (d[f"{outcome}_ended"].to_numpy() == 0) & (t < tau)
+    return {"outcome": "", "group": "", "restricted_mean_difference": e.estimate, "se": e.se,
+            "censored_before_tau": int(early.sum()), "gamma_critical": s.gamma_critical,
+            "evalue_point": s.evalue["point"], "evalue_ci_limit": s.evalue["ci_limit"], "_rosenbaum": s.rosenbaum}
 
 
 def _truth_frame(ctx: "Context", d: pd.DataFrame) -> pd.DataFrame:
