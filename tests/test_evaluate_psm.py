@@ -34,7 +34,8 @@ def _effect(ev, group: str, outcome: str = "PO → placed") -> pd.Series:
 
 
 def test_each_section_computes_its_tables_and_figures(ev):
-    expected = {"psm": ({"sample_sizes", "balance", "effects", "sensitivity", "rosenbaum"}, {"love", "km"}),
+    expected = {"psm": ({"sample_sizes", "balance", "effects", "sensitivity", "rosenbaum", "negative_control"},
+                        {"love", "km"}),
                 "heterogeneity": ({"subgroups"}, {"forest"}), "costs": ({"costs"}, set())}
     for key, (tables, figures) in expected.items():
         s = ev.section(key)
@@ -117,15 +118,38 @@ def _context(ev, given):
     return ctx
 
 
-def test_psm_with_tau_beyond_follow_up_says_why_and_leaves_nothing_for_costs(ev):
+def test_psm_tau_beyond_follow_up_is_lowered_to_the_last_wait_and_noted(ev):
     ctx = _context(ev, {"psm": {"tau_days": 9000.0, "tau_entry_days": 9000.0}})
+    s = Section("psm", "PSM")
+    psm.build(ctx, s)
+    t = _table(s, "effects")
+    assert (t["tau"] < 9000).all()
+    for _, r in t.iterrows():
+        assert any(n.startswith(f"{r['outcome']}, {r['group']}: tau lowered from 9000 to {r['tau']:g}") for n in s.notes)
+    placed = t.loc[t["outcome"] == "PO → placed"]
+    assert np.isfinite(placed["true_rmst_difference"]).all()  # the truth follows the lowered horizon
+    assert _effect(ev, "all children")["tau"] == 730.0
+
+
+def test_psm_failing_in_every_group_says_why_and_leaves_nothing_for_costs(ev):
+    ctx = _context(ev, {"psm": {"time_band": "week"}})
     s = Section("psm", "PSM")
     with pytest.raises(NotComputable, match="no effect could be estimated"):
         psm.build(ctx, s)
-    assert any("tau" in n and "PO → placed" in n for n in s.notes)
+    assert any("psm.time_band" in n for n in s.notes)
     assert "psm" not in ctx.results
     with pytest.raises(NotComputable, match="psm"):
         costs.build(ctx, Section("costs", "Costs"))
+
+
+def test_negative_control_is_the_matched_difference_in_time_before_the_po(ev):
+    t = _table(ev.section("psm"), "negative_control").set_index("group")
+    d = psm.design(ev.context)
+    assert (d["entry_to_po_days"] >= 0).all()
+    # entry -> placed minus PO -> placed is the time before the PO for every child
+    assert np.allclose(d["entry_to_placed_time"] - d["po_to_placed_time"], d["entry_to_po_days"])
+    r = t.loc["all children"]
+    assert r["ci_lower"] < r["difference"] < r["ci_upper"] and r["se"] > 0
 
 
 def test_subgroups_with_few_clusters_get_a_note(ev):

@@ -71,14 +71,18 @@ def build(ctx: "Context", section: "Section") -> None:
     fits: Dict[str, Any] = {}
     rows: List[dict] = []
     sens: List[dict] = []
+    placebo: List[dict] = []
     for group, label, htp in GROUPS:
         with section.part(f"PSM for {label}"):
             fits[group] = _fit_group(d, group, htp, opts)
+            _note_horizons(section, fits[group], label, opts)
             rows += _effects(fits[group], group, label, opts, truth)
+            placebo.append(_negative_control(fits[group], label))
             sens += _sensitivity(fits[group], group, label, opts, section)
     if not rows:
         raise NotComputable("no effect could be estimated in any group; the notes say why for each")
     _report(ctx, section, d, fits, pd.DataFrame(rows), pd.DataFrame(sens), opts)
+    _placebo(section, pd.DataFrame(placebo))
 
 
 def band(po_year: pd.Series, time_band: str) -> np.ndarray:
@@ -102,8 +106,8 @@ def design(ctx: "Context") -> pd.DataFrame:
     d = ctx.design("po_to_placed").copy()
     if len(d) == 0:
         raise NotComputable("no child with a placement order before or after a go-live (the design is empty)")
-    cols = ["la", "child", "period"] + [f"{o}_{s}" for o in ("po_to_match", "entry_to_placed")
-                                         for s in ("days", "censored")]
+    cols = ["la", "child", "period", "entry_date"] + [f"{o}_{s}" for o in ("po_to_match", "entry_to_placed")
+                                                       for s in ("days", "censored")]
     j = ctx.journeys[cols].copy()
     j["la"], j["child"] = j["la"].astype(str), j["child"].astype(str)
     d = d.merge(j, on=["la", "child", "period"], how="left", validate="one_to_one")
@@ -113,6 +117,8 @@ def design(ctx: "Context") -> pd.DataFrame:
         d[f"{o}_time"] = d[f"{o}_days"].astype(float)
         # A wait not censored by the data cut ended (at the event or at a competing exit).
         d[f"{o}_ended"] = (~d[f"{o}_censored"].astype(bool)).astype(np.int64)
+    # Days from entry to care to the PO: before any RAA could act (a negative-control outcome).
+    d["entry_to_po_days"] = (pd.to_datetime(d["po_date"]) - pd.to_datetime(d["entry_date"])).dt.days.astype(float)
     d.attrs = dict(ctx.design("po_to_placed").attrs)
     return d
 
@@ -142,8 +148,9 @@ def _describe(ctx: "Context", section: "Section", d: pd.DataFrame, opts: Dict[st
         "censored. Effects are differences in restricted mean days up to tau (treated − control) from "
         "weighted Kaplan–Meier curves with a pair-clustered SE, not differences in means of completed "
         "waits (completion depends on the cut and on the treatment). Entry → placed uses the same "
-        "matched children (matched on the PO, so the part before the PO is not something an RAA "
-        "changes).")
+        "matched children: they are matched on the PO date and child covariates, not on the time from "
+        "entry to the PO, which no RAA changes; the negative-control table shows how far the matched "
+        "children differ in it, a difference the entry → placed comparison carries.")
 
 
 def _fit_group(d: pd.DataFrame, group: str, htp: Optional[int], opts: Dict[str, Any]) -> Dict[str, Any]:
@@ -161,12 +168,61 @@ def _fit_group(d: pd.DataFrame, group: str, htp: Optional[int], opts: Dict[str, 
     if m.n_matched == 0:
         raise NotComputable("no treated child has a control in its PO time band within the caliper")
     surv: Dict[str, Any] = {}
+    taus: Dict[str, float] = {}
     for outcome, _, tau_key in OUTCOMES:
+        taus[outcome] = horizon(sub, m, outcome, float(opts[tau_key]))
         try:
-            surv[outcome] = m.survival(f"{outcome}_time", f"{outcome}_ended", tau=float(opts[tau_key]))
-        except ValueError as exc:  # e.g. tau beyond the follow-up of one matched arm
+            surv[outcome] = m.survival(f"{outcome}_time", f"{outcome}_ended", tau=taus[outcome])
+        except ValueError as exc:  # e.g. an arm with no follow-up at all
             surv[outcome] = exc
-    return {"data": sub, "match": m, "survival": surv}
+    return {"data": sub, "match": m, "survival": surv, "tau": taus}
+
+
+def horizon(d: pd.DataFrame, m: Any, outcome: str, tau: float) -> float:
+    """``tau``, lowered to the last wait observed in either matched arm when that comes first.
+
+    The RMST difference needs both Kaplan–Meier curves up to tau; when every matched wait of an
+    arm has ended sooner (short waits, small groups) the horizon is that arm's last time.
+
+    >>> import types
+    >>> d = pd.DataFrame({"treated": [1, 1, 0, 0], "x_time": [100.0, 500.0, 300.0, 900.0]})
+    >>> horizon(d, types.SimpleNamespace(weights=pd.Series([1.0, 1, 1, 0])), "x", 730.0)
+    300.0
+    """
+    t = d[f"{outcome}_time"].to_numpy(dtype=float)
+    matched = m.weights.to_numpy() > 0
+    treated = d["treated"].to_numpy() == 1
+    arms = [t[matched & treated], t[matched & ~treated]]
+    if any(len(a) == 0 for a in arms):
+        return tau
+    return float(min(tau, *(a.max() for a in arms)))
+
+
+def _note_horizons(section: "Section", fit: Dict[str, Any], label: str, opts: Dict[str, Any]) -> None:
+    for outcome, olabel, tau_key in OUTCOMES:
+        if fit["tau"][outcome] < float(opts[tau_key]):
+            section.note(f"{olabel}, {label}: tau lowered from {float(opts[tau_key]):g} to {fit['tau'][outcome]:g} "
+                         f"days, the last wait observed in a matched arm (the RMST needs both curves up to tau).")
+
+
+def _negative_control(fit: Dict[str, Any], label: str) -> Dict[str, Any]:
+    """The matched difference in days from entry to care to the PO, which no RAA can change."""
+    e = fit["match"].effect("entry_to_po_days")
+    return {"group": label, "difference": e.estimate, "se": e.se, "ci_lower": e.ci[0], "ci_upper": e.ci[1],
+            "z": e.z, "n_treated": e.n_treated}
+
+
+def _placebo(section: "Section", t: pd.DataFrame) -> None:
+    if t.empty:
+        return
+    section.table("negative_control", t, "Negative control: difference in days from entry to care to the "
+                  "placement order (treated − control) in the matched set; it happens before an RAA is involved, "
+                  "so it should be near zero")
+    for _, r in t.loc[t["z"].abs() > 2].iterrows():
+        section.note(f"{r['group']}: matched treated and control children differ by {r['difference']:.1f} days "
+                     f"(z {r['z']:.1f}) from entry to the PO, which no RAA changes; the entry → placed "
+                     f"comparison carries that difference (the match is on the PO date and child covariates, "
+                     f"not on the time before the PO).")
 
 
 def _effects(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, Any],
@@ -200,7 +256,7 @@ def _sensitivity(fit: Dict[str, Any], group: str, label: str, opts: Dict[str, An
             section.note(f"{olabel}, {label}: {fit['survival'][outcome]}")
             continue
         with section.part(f"sensitivity of {olabel}, {label}"):
-            rows.append(_sensitivity_row(m, d, outcome, float(opts[tau_key]), opts, matched))
+            rows.append(_sensitivity_row(m, d, outcome, fit["tau"][outcome], opts, matched))
             rows[-1].update(outcome=olabel, group=label, _outcome=outcome, _group=group)
     return rows
 
@@ -232,7 +288,7 @@ def _truth_frame(ctx: "Context", d: pd.DataFrame) -> pd.DataFrame:
     ended = (out["ceased_date"] - out["po_date"]).dt.days.to_numpy(dtype=float, na_value=np.nan)
     y0 = out["y0_po_to_placed"].to_numpy(dtype=float, na_value=np.nan)
     y1 = out["y1_po_to_placed"].to_numpy(dtype=float, na_value=np.nan)
-    before_po = (d["entry_to_placed_time"] - d["po_to_placed_time"]).to_numpy(dtype=float)
+    before_po = d["entry_to_po_days"].to_numpy(dtype=float)
     return pd.DataFrame({"la": d["la"], "child": d["child"], "w0": np.where(other, ended, y0),
                          "w1": np.where(other, ended, y1), "before_po": before_po,
                          "effect_days": out["effect_days"].to_numpy(dtype=float)})
