@@ -85,7 +85,16 @@ def build(ctx: "Context", section: "Section") -> None:
 
 def panel(ctx: "Context", opts: Dict[str, Any]) -> pd.DataFrame:
     """The balanced LA × collection-year panel CS runs on: ``la, raa_id, year, go_year, y`` (and
-    ``truth`` on synthetic England); LAs with an empty year are left out (counted in attrs)."""
+    ``truth`` on synthetic England); LAs with an empty year are left out (counted in attrs).
+
+    >>> from raa_impact.evaluate import Config, defaults, load_context
+    >>> ctx = load_context(config=Config.from_mapping({"synthetic": {"scale": 0.1}}, defaults()))
+    >>> p = panel(ctx, ctx.config["heterogeneity"])
+    >>> bool(p.groupby("la")["year"].nunique().eq(p.attrs["last"] - p.attrs["first"] + 1).all())
+    True
+    >>> bool(la_info(ctx, p)["size_band"].isin(["1–2 LAs", "3–4 LAs", "5–6 LAs", "7+ LAs"]).all())
+    True
+    """
     p = ctx.panel("year").copy()
     p["year"] = p["period"].astype(int)
     first, last = _window(ctx, p, opts)

@@ -102,6 +102,12 @@ def design(ctx: "Context") -> pd.DataFrame:
     ``ri.child_design`` keeps the same children for PO → match as for PO → placed (both are
     indexed on the placement order), so the other outcomes are joined on (la, child, period).
     Columns ``<outcome>_time`` and ``<outcome>_ended`` (event or competing exit) are added.
+
+    >>> from raa_impact.evaluate import Config, defaults, load_context
+    >>> ctx = load_context(config=Config.from_mapping({"synthetic": {"scale": 0.05}}, defaults()))
+    >>> d = design(ctx)
+    >>> bool((d["entry_to_placed_time"] >= d["po_to_placed_time"]).all())
+    True
     """
     d = ctx.design("po_to_placed").copy()
     if len(d) == 0:
@@ -380,9 +386,9 @@ def _balance(section: "Section", fits: Dict[str, Any]) -> None:
                 f"balance: {which['covariate']} ({which['group']}) has a standardised mean difference of "
                 f"{which['smd_matched']:.2f} after matching (above 0.1). The score is dominated by the PO date, "
                 f"which separates treated from controls, so within a time band the nearest neighbour on it does "
-                f"not balance every child covariate (harder-to-place is matched exactly). On synthetic England "
-                f"these covariates do not move waits otherwise, so the truth is still recovered; on real returns "
-                f"read the balance table before the effects.")
+                f"not balance every child covariate (harder-to-place is matched exactly). Synthetic England's "
+                f"waits depend on the child only through the harder-to-place characteristics, so there the truth "
+                f"is still recovered; on real returns read the balance table before the effects.")
 
 
 def _rosenbaum(section: "Section", sens: pd.DataFrame) -> None:
