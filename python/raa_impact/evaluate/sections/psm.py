@@ -447,6 +447,11 @@ def _store(ctx: "Context", section: "Section", d: pd.DataFrame, fits: Dict[str, 
             "tau": float(r["tau"]), "n_las": int(len(las)), "n_raas": _n_raas(ctx, las),
             "truth": float(r["true_rmst_difference"]) if "true_rmst_difference" in r else None,
         }
+    if groups:
+        section.paragraphs.insert(0, "Headline (PO → placed, difference in restricted mean days, treated − control): " + "; ".join(
+            f"{v['label']}: {v['estimate']:.1f} days (95% CI {v['ci'][0]:.1f} to {v['ci'][1]:.1f}) over the first "
+            f"{v['tau']:g} days after the PO, {v['n_treated']:,} matched treated children in {v['n_las']} LAs"
+            for v in groups.values()) + ".")
     for g, v in groups.items():
         section.number(f"po_to_placed_{g}", {k: v[k] for k in ("estimate", "se", "ci", "n_treated", "tau", "truth")})
     if "all" not in groups:
