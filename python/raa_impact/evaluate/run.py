@@ -92,7 +92,8 @@ class Evaluation:
                 names.append(name)
             blocks.append(section_html(s, pngs, names))
         with open(os.path.join(out, "numbers.json"), "w", encoding="utf-8") as fh:
-            json.dump({"sections": self.numbers, "not_computed": self.failed()}, fh, indent=2, default=_json)
+            json.dump(_finite({"sections": self.numbers, "not_computed": self.failed()}), fh, indent=2,
+                      default=_json, allow_nan=False)
         with open(os.path.join(out, "config.toml"), "w", encoding="utf-8") as fh:
             fh.write(to_toml(self.context.config.values))
         path = os.path.join(out, "report.html")
@@ -110,6 +111,17 @@ def _subtitle(ev: Evaluation) -> str:
     from .. import __version__
 
     return f"raa-impact {__version__}; computed in {ev.seconds:.0f} s; data cut {ev.context.cut_date or 'end of the latest return'}."
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities become null: numbers.json stays valid JSON for any reader."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, (float, np.floating)) and not np.isfinite(value):
+        return None
+    return value
 
 
 def _json(value: Any) -> Any:
