@@ -9,6 +9,7 @@ scorecard indicators and panels out, as pandas DataFrames.
 >>> a1 = ri.scorecard(j, "A1", period_end="2018-03-31", by=None)
 """
 from . import datasets, synthetic
+from .abadie_imbens import AbadieImbensResult, abadie_imbens
 from .designs import child_design
 from .evaluate import Evaluation, evaluate
 from ._core import __version__
@@ -56,6 +57,8 @@ __all__ = [
     "child_design",
     "match",
     "match_arrays",
+    "abadie_imbens",
+    "AbadieImbensResult",
     "MatchResult",
     "Effect",
     "its",

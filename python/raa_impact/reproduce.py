@@ -150,14 +150,18 @@ def _psm_nsw() -> Values:
     # (matching on re78 itself only puts it in the table; "before" ignores the match).
     m = ri.match(nsw, "t", ["re78"], distance="ps")
     out["psm.nsw.difference_in_means"] = float(m.balance().loc["re78", "before_raw_diff"])
-    # One covariate: its Abadie–Imbens nearest neighbours are those of any increasing rescaling
-    # of it, so age / 100 passes as a supplied score (which must lie in (0, 1)).
-    m = ri.match(nsw, "t", score=nsw["age"] / 100.0, distance="ps", estimand="ATE", replace=True, ties="all")
-    out["psm.nsw.ai_ate_age.estimate"] = m.effect("re78", se="ai").estimate
+    # R Matching's Match() on covariates: ri.abadie_imbens.
+    for key, covs in (("ai_ate_age", ["age"]), ("ai_ate_4cov", ["age", "educ", "re74", "re75"])):
+        r = ri.abadie_imbens(nsw, "re78", "t", covs, estimand="ATE", sample=True)
+        out[f"psm.nsw.{key}.estimate"], out[f"psm.nsw.{key}.se"] = r.estimate, r.se
     dw = ("t ~ age + I(age^2) + educ + I(educ^2) + black + hisp + married + nodegree + re74 + I(re74^2)"
           " + re75 + I(re75^2) + u74 + u75")
-    e = ri.match(nsw, covariates=dw, distance="ps", replace=True, ties="all").effect("re78", se="ai")
+    m = ri.match(nsw, covariates=dw, distance="ps", replace=True, ties="all")
+    e = m.effect("re78", se="ai")
     out["psm.nsw.dw_att.estimate"], out["psm.nsw.dw_att.se_ai"] = e.estimate, e.se
+    # Match(Y, Tr, X = fitted score): the same estimator on the fitted probability as a covariate.
+    scored = nsw.assign(ps=m.ps.to_numpy())
+    out["psm.nsw.dw_att.se_naive"] = ri.abadie_imbens(scored, "re78", "t", ["ps"]).se_naive
     return out
 
 

@@ -4,6 +4,7 @@
 //! core call, catches panics at the boundary and maps core errors onto typed Python exceptions. It
 //! computes nothing itself.
 
+mod abadie_imbens;
 mod columns;
 mod did;
 mod errors;
@@ -30,6 +31,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<synthetic::PySynthetic>()?;
     m.add_class::<psm::PyMatchSet>()?;
     m.add_function(wrap_pyfunction!(psm::match_units, m)?)?;
+    m.add_function(wrap_pyfunction!(abadie_imbens::ai_match, m)?)?;
     m.add_function(wrap_pyfunction!(weighting::weighting_effect, m)?)?;
     m.add_class::<its::PyItsFit>()?;
     m.add_function(wrap_pyfunction!(its::its_fit, m)?)?;
