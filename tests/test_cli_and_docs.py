@@ -17,7 +17,7 @@ MODULES = ["raa_impact", "raa_impact.ssda903", "raa_impact.journeys", "raa_impac
            "raa_impact.indicators", "raa_impact.synthetic", "raa_impact.psm", "raa_impact.datasets",
            "raa_impact.designs", "raa_impact.its", "raa_impact.multiple_baseline",
            "raa_impact.randomization", "raa_impact.twfe", "raa_impact.multilevel",
-           "raa_impact.staggered", "raa_impact.abadie_imbens", "raa_impact.evaluate", "raa_impact.evaluate.run",
+           "raa_impact.staggered", "raa_impact.abadie_imbens", "raa_impact.reproduce", "raa_impact.evaluate", "raa_impact.evaluate.run",
            "raa_impact.evaluate.config", "raa_impact.evaluate.section", "raa_impact.evaluate.disclosure"]
 
 

@@ -166,8 +166,8 @@ def test_a_failing_step_is_reported_not_raised(monkeypatch):
     def broken(_inputs):
         raise ri.DataError("no such column")
 
-    runs = [(label, prefix, broken if prefix == "its.sicily." else fn) for label, prefix, fn in rp.REFERENCE_RUNS]
-    monkeypatch.setattr(rp, "REFERENCE_RUNS", runs)
+    runs = [(label, prefix, broken if prefix == "its.sicily." else fn) for label, prefix, fn in rp.runs.REFERENCE_RUNS]
+    monkeypatch.setattr(rp.runner, "REFERENCE_RUNS", runs)
     r = rp.reproduce(recovery=False, progress=False)
     failed = r.failures()
     sicily = rp.load_references()["id"].str.startswith("its.sicily.")
@@ -228,7 +228,7 @@ def test_a_failing_recovery_step_fails_and_cannot_be_pinned(monkeypatch, tmp_pat
             raise ri.ArgumentError("invalid argument `scale`")
         return [("recovery: broken", broken)]
 
-    monkeypatch.setattr(rp, "_recovery_steps", steps)
+    monkeypatch.setattr(rp.runner, "_recovery_steps", steps)
     r = rp.reproduce(progress=False)
     failed = r.failures().set_index("id")
     assert "recovery.error[recovery: broken]" in failed.index
