@@ -10,6 +10,7 @@ use super::options::{AttGtOptions, BasePeriod, ControlGroup};
 use super::panel::{build_panel, cohort_info, CohortInfo, Panel, PanelInput};
 use super::se::{analytic_se, interval};
 use super::two_by_two::{estimate, Cell};
+use super::unbalanced::unbalanced_cell;
 use crate::inference::multiplier::{
     multiplier_bootstrap, normal_quantile, BootstrapOptions, BootstrapResult,
 };
@@ -200,13 +201,17 @@ fn empty_record(panel: &Panel, plan: &CellPlan) -> GtCell {
     }
 }
 
-/// Distinct clusters of the treated and of the comparison units of a cell.
-fn cell_clusters(panel: &Panel, role: &[u8]) -> Option<(usize, usize)> {
+/// Distinct clusters of the treated and of the comparison units of a cell (`unit_role`: 1 treated,
+/// 2 comparison, 0 out).
+pub(crate) fn cell_clusters(
+    panel: &Panel,
+    unit_role: impl Fn(usize) -> u8,
+) -> Option<(usize, usize)> {
     let cluster = panel.cluster.as_ref()?;
     let n_clusters = cluster.iter().max().map_or(0, |m| *m as usize + 1);
     let mut seen = vec![0u8; n_clusters];
     for (u, &c) in cluster.iter().enumerate() {
-        match role[panel.cohort[u] as usize] {
+        match unit_role(u) {
             1 => seen[c as usize] |= 1,
             2 => seen[c as usize] |= 2,
             _ => {}
@@ -226,7 +231,20 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
         return record;
     }
     let role = roles(panel, opts, plan);
-    record.clusters = cell_clusters(panel, &role);
+    if let Some(observed) = &panel.observed {
+        let periods = (plan.cur, plan.base);
+        unbalanced_cell(
+            panel,
+            observed,
+            opts.est_method,
+            periods,
+            &role,
+            &mut record,
+            column,
+        );
+        return record;
+    }
+    record.clusters = cell_clusters(panel, |u| role[panel.cohort[u] as usize]);
     let mut counts = vec![0usize; role.len()];
     panel.cohort.iter().for_each(|&c| counts[c as usize] += 1);
     for (k, &r) in role.iter().enumerate() {

@@ -49,9 +49,11 @@ mod intercept_only;
 mod options;
 mod panel;
 mod pretest;
+mod rc;
 mod se;
 mod timing_test;
 mod two_by_two;
+mod unbalanced;
 
 pub use aggregate::{aggregate, AggregateCell, Aggregated, Aggregation};
 pub use att_gt::{att_gt, AttGt, CellStatus, GtCell};
