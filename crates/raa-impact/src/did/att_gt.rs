@@ -1,6 +1,7 @@
 //! Group-time average treatment effects ATT(g,t) (Callaway & Sant'Anna 2021), cell by cell as
-//! R `did` 2.5's `compute.att_gt` forms them for a balanced panel, with the influence-function
-//! matrix kept for aggregation, the pre-test and the bootstrap.
+//! R `did` 2.5's `compute.att_gt` forms them (a balanced panel's cells here, an unbalanced one's in
+//! [`super::unbalanced`]), with the influence-function matrix kept for aggregation, the pre-test
+//! and the bootstrap.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -324,13 +325,15 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
     record
 }
 
-/// Group-time average treatment effects ATT(g,t) on a balanced panel.
+/// Group-time average treatment effects ATT(g,t).
 ///
 /// Follows R `did` 2.5 (`att_gt(..., panel = TRUE)`): cohorts are the first treated periods;
 /// units first treated after the last period (plus anticipation) count as never treated; units
 /// treated in the first period (plus anticipation) are dropped; with no never-treated units the
 /// last cohort becomes the comparison and later periods are dropped; units missing a period are
-/// dropped (counted in `warnings`). Each cell is a 2×2 DiD (see [`EstMethod`](super::EstMethod)).
+/// dropped (counted in `warnings`), or with `opts.allow_unbalanced` kept, every cell then using the
+/// repeated cross-section estimators (`allow_unbalanced_panel = TRUE`; see the module docs). Each
+/// cell is a 2×2 DiD (see [`EstMethod`](super::EstMethod)).
 /// Standard errors are analytic from the influence functions (`sqrt(Σψ²)/n`; with clusters,
 /// `sqrt(Σ_c (Σ_{i∈c} ψ_i)²)/n`, no small-sample factor, as `did`), or from the multiplier
 /// bootstrap with a uniform band when `opts.bootstrap` is set.

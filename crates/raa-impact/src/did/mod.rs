@@ -1,20 +1,35 @@
 //! Staggered-adoption difference-in-differences (Callaway & Sant'Anna 2021), matching R `did` 2.5
-//! on balanced panels: group-time effects ATT(g,t) with not-yet-treated or never-treated
-//! comparisons, doubly robust / regression / IPW 2×2 estimators, varying or universal base
-//! periods, anticipation; aggregations (simple, group, dynamic, calendar); the Wald pre-test;
-//! analytic (optionally clustered) influence-function standard errors or a multiplier bootstrap
-//! with uniform bands ([`crate::inference::multiplier`]).
+//! on balanced and (with `allow_unbalanced`) unbalanced panels: group-time effects ATT(g,t) with
+//! not-yet-treated or never-treated comparisons, doubly robust / regression / IPW 2×2 estimators,
+//! varying or universal base periods, anticipation; aggregations (simple, group, dynamic,
+//! calendar); the Wald pre-test; analytic (optionally clustered) influence-function standard
+//! errors or a multiplier bootstrap with uniform bands ([`crate::inference::multiplier`]).
 //!
 //! The module is domain-free: a panel is plain ids, periods, first-treated periods and outcomes
 //! (see [`PanelInput`]). Pipeline, as in `did`: [`att_gt`] validates the input once and computes
 //! every cell; [`aggregate`] and [`pretest`] read its result without recomputing it.
 //!
-//! Documented behaviour where `did` has choices: the panel must be balanced (units missing a
-//! period are dropped and counted in `warnings`; `did`'s `allow_unbalanced_panel` is not offered);
-//! covariates, weights and clusters must be constant within unit (an error names the row);
-//! a go-live strictly inside the panel must be one of its periods; a cell without comparison
-//! units or overlap is [`CellStatus::NotIdentified`] (never NaN) and is left out of aggregations
-//! and the pre-test, as `aggte(..., na.rm = TRUE)` does.
+//! Documented behaviour where `did` has choices: covariates, weights and clusters must be constant
+//! within unit (an error names the row); a go-live strictly inside the panel must be one of its
+//! periods; a cell without comparison units or overlap is [`CellStatus::NotIdentified`] (never
+//! NaN) and is left out of aggregations and the pre-test, as `aggte(..., na.rm = TRUE)` does.
+//!
+//! Unbalanced panels. By default the panel must be balanced: units missing one of the periods
+//! used are dropped and counted in `warnings`. With [`AttGtOptions::allow_unbalanced`] they are
+//! kept, as R `did`'s `allow_unbalanced_panel = TRUE` keeps them (checked after the period and
+//! cohort recodings; a panel that is balanced then is estimated exactly as without the option):
+//! - every cell, including those whose units are all seen in both periods, uses the repeated
+//!   cross-section 2×2 estimator of its `est_method` (`DRDID`'s `drdid_rc`, `reg_did_rc`,
+//!   `std_ipw_did_rc`), whose observations are the rows of the cohort's and the comparison units'
+//!   in the cell's two periods, so outcomes are compared in levels across possibly different
+//!   units, not as within-unit changes (noisier: on the unbalanced mpdta of the tests the
+//!   no-covariate SEs are several times the balanced ones);
+//! - a cell needs treated and comparison rows in both periods, else it is not identified;
+//! - the rows' influence function is rescaled by n/n₁ (n units in the panel, n₁ rows in the cell)
+//!   and summed by unit, so analytic and bootstrap SEs, clusters, aggregations (cohort shares
+//!   over all n units) and the pre-test work on units as for a balanced panel;
+//! - a unit seen in any kept period counts in n, even if it enters no cell; `warnings` says how
+//!   many units are incomplete. `n_treated`/`n_control` of a cell count units with a row in it.
 //!
 //! ```
 //! use raa_impact::did::{aggregate, att_gt, pretest, Aggregation, AttGtOptions, PanelInput};

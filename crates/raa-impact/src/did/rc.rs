@@ -321,3 +321,83 @@ fn dr(rc: &RcCell, cell: &Cell, w: &[f64], fit: Option<Vec<f64>>) -> Result<Cell
         .collect();
     Ok(CellFit { att, influence })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows of a cell: 40 treated and 60 comparison rows, alternating periods, with a covariate.
+    fn rows() -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let (mut d, mut post, mut y, mut x, mut w) = (vec![], vec![], vec![], vec![], vec![]);
+        for i in 0..100usize {
+            let di = if i < 40 { 1.0 } else { 0.0 };
+            let pi = (i % 2) as f64;
+            let xi = ((i * 37) % 23) as f64 / 10.0;
+            d.push(di);
+            post.push(pi);
+            y.push(1.0 + 0.5 * xi + 0.3 * pi + 0.8 * di * pi + ((i * 13) % 7) as f64 / 5.0);
+            x.extend([1.0, xi]);
+            w.push(1.0 + (i % 3) as f64);
+        }
+        (d, post, y, x, w)
+    }
+
+    #[test]
+    fn intercept_only_methods_are_the_difference_of_four_weighted_means() {
+        let (d, post, y, _, w) = rows();
+        let cell = RcCell {
+            d: &d,
+            post: &post,
+            y: &y,
+            x: &[],
+            p: 1,
+            w: &w,
+        };
+        let m = |dd: f64, pp: f64| {
+            let idx = (0..d.len()).filter(|&i| d[i] == dd && post[i] == pp);
+            let (sw, swy) = idx.fold((0.0, 0.0), |(a, b), i| (a + w[i], b + w[i] * y[i]));
+            swy / sw
+        };
+        let want = (m(1.0, 1.0) - m(1.0, 0.0)) - (m(0.0, 1.0) - m(0.0, 0.0));
+        let fits: Vec<CellFit> = [EstMethod::Dr, EstMethod::Reg, EstMethod::Ipw]
+            .iter()
+            .map(|&me| estimate_rc(&cell, me).unwrap())
+            .collect();
+        for f in &fits {
+            assert!((f.att - want).abs() < 1e-12, "{} vs {want}", f.att);
+            // An influence function has mean zero.
+            assert!(f.influence.iter().sum::<f64>().abs() < 1e-9);
+        }
+        for k in 0..d.len() {
+            assert!((fits[0].influence[k] - fits[1].influence[k]).abs() < 1e-9);
+            assert!((fits[0].influence[k] - fits[2].influence[k]).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn covariate_fits_have_mean_zero_influence_and_guards_fire() {
+        let (d, post, y, x, w) = rows();
+        let cell = RcCell {
+            d: &d,
+            post: &post,
+            y: &y,
+            x: &x,
+            p: 2,
+            w: &w,
+        };
+        for me in [EstMethod::Dr, EstMethod::Reg, EstMethod::Ipw] {
+            let f = estimate_rc(&cell, me).unwrap();
+            assert!(f.influence.iter().sum::<f64>().abs() < 1e-8, "{me:?}");
+        }
+        // No comparison row in the base period: not identified.
+        let only_post: Vec<f64> = (0..d.len())
+            .map(|i| if d[i] == 0.0 { 1.0 } else { post[i] })
+            .collect();
+        let gone = RcCell {
+            post: &only_post,
+            ..cell
+        };
+        let err = estimate_rc(&gone, EstMethod::Reg).err().unwrap();
+        assert!(err.contains("comparison units in the base period"), "{err}");
+    }
+}
