@@ -326,8 +326,11 @@ fn dr(rc: &RcCell, cell: &Cell, w: &[f64], fit: Option<Vec<f64>>) -> Result<Cell
 mod tests {
     use super::*;
 
+    /// d, post, y, x (row-major, intercept first), w.
+    type Columns = (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>);
+
     /// Rows of a cell: 40 treated and 60 comparison rows, alternating periods, with a covariate.
-    fn rows() -> (Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>, Vec<f64>) {
+    fn rows() -> Columns {
         let (mut d, mut post, mut y, mut x, mut w) = (vec![], vec![], vec![], vec![], vec![]);
         for i in 0..100usize {
             let di = if i < 40 { 1.0 } else { 0.0 };
