@@ -74,7 +74,8 @@ impl PyAttGt {
     }
 }
 
-/// Callaway–Sant'Anna ATT(g,t) (see `raa_impact::did::att_gt`).
+/// Callaway–Sant'Anna ATT(g,t) (see `raa_impact::did::att_gt`). `options_json` is the core
+/// `AttGtOptions`, e.g. `{"allow_unbalanced": true, ...}` (fields left out take their defaults).
 #[pyfunction]
 #[pyo3(signature = (unit, time, group, y, covariates, cluster, weights, options_json))]
 #[allow(clippy::too_many_arguments)]
