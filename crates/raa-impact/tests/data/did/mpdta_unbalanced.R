@@ -18,8 +18,8 @@ add <- function(sc, type, key, t, att, se) {
   out[[length(out) + 1]] <<- data.frame(scenario = sc, type = type, key = key, t = t,
                                         att = att, se = se)
 }
-run <- function(sc, aggs = TRUE, ...) {
-  r <- att_gt("lemp", "year", "countyreal", "first_treat", data = d, bstrap = FALSE,
+run <- function(sc, aggs = TRUE, data = d, ...) {
+  r <- att_gt("lemp", "year", "countyreal", "first_treat", data = data, bstrap = FALSE,
               cband = FALSE, faster_mode = FALSE, allow_unbalanced_panel = TRUE, ...)
   stopifnot(!r$DIDparams$panel)           # the unbalanced (repeated cross-section) path ran
   add(sc, "attgt", r$group, r$t, r$att, r$se)
@@ -46,6 +46,11 @@ run("nyt_dr_x_universal", control_group = "notyettreated", base_period = "univer
 run("nyt_dr_antic1", control_group = "notyettreated", anticipation = 1)
 run("nev_dr_cluster", control_group = "nevertreated", clustervars = "state")
 run("nev_dr_x_weights", control_group = "nevertreated", weightsname = "w", xformla = ~lpop)
+# A gap: no never-treated row in 2005. With never-treated comparisons every cell reading 2005 has
+# no comparison rows there (NA in R); not-yet-treated comparisons fill it with later cohorts.
+gap <- d[!(d$first_treat == 0 & d$year == 2005), ]
+run("nev_dr_gap", data = gap, control_group = "nevertreated")
+run("nyt_dr_x_gap", data = gap, control_group = "notyettreated", xformla = ~lpop)
 r <- run("nev_dr_dyn", aggs = FALSE, control_group = "nevertreated")
 for (spec in list(list("balance1", 1, -Inf, Inf), list("window", NULL, -2, 2))) {
   a <- aggte(r, type = "dynamic", balance_e = spec[[2]], min_e = spec[[3]], max_e = spec[[4]],
