@@ -130,6 +130,7 @@ def test_off_drops_incomplete_units_and_balanced_data_ignores_the_option(unbalan
     dropped = on._raw["n_units"] - off._raw["n_units"]
     assert dropped > 0
     assert any(w.startswith(f"dropped {dropped} units not observed in every period") for w in off.warnings)
+    assert (on.incomplete_units, off.incomplete_units) == (dropped, 0)
     assert "unbalanced panel allowed" in on.summary()
     full = ri.datasets.mpdta()
     a = _fit(full, "nyt_dr_x", allow=True).table()

@@ -162,6 +162,8 @@ class AttGtResult:
         self._raw = json.loads(inner.json())
         self.warnings: List[str] = self._raw["warnings"]
         self.uniform: bool = self._raw["uniform"]
+        #: units kept though not observed in every period (allow_unbalanced_panel=True only)
+        self.incomplete_units: int = self._raw.get("incomplete_units", 0)
 
     def table(self) -> pd.DataFrame:
         """One row per ATT(g, t): group, time, event_time, base_time, post, att, se, ci_low, ci_high,

@@ -30,6 +30,7 @@ impl PyAttGt {
         let v = serde_json::json!({
             "cells": a.cells,
             "n_units": a.units.len(),
+            "incomplete_units": a.incomplete_units,
             "periods": a.periods,
             "cohorts": a.cohorts,
             "n_clusters": a.unit_cluster.as_ref().map(|c| c.iter().max().map_or(0, |m| *m as usize + 1)),

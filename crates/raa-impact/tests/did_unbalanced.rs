@@ -335,8 +335,10 @@ fn without_the_option_incomplete_units_are_dropped() {
     assert!(res.warnings.iter().any(|w| w.contains(&format!(
         "dropped {incomplete} units not observed in every period"
     ))));
+    assert_eq!(res.incomplete_units, 0);
     let on = run_on(&d, "nev_dr", &options("nev_dr"));
     assert_eq!(on.n_units(), 500);
+    assert_eq!(on.incomplete_units, incomplete);
     assert!(on.warnings.iter().any(|w| w.contains(&format!(
         "unbalanced panel: {incomplete} units are not observed in every period"
     ))));

@@ -77,6 +77,10 @@ pub struct AttGt {
     pub unit_group: Vec<i64>,
     /// Weight of each kept unit.
     pub unit_weight: Vec<f64>,
+    /// Kept units not observed in every period: non-zero only with `allow_unbalanced` on an
+    /// unbalanced panel, whose cells then use the repeated cross-section estimators.
+    #[serde(default)]
+    pub incomplete_units: usize,
     /// Dense cluster index of each kept unit (`None` = unit-level).
     pub unit_cluster: Option<Vec<u32>>,
     /// Periods used.
@@ -393,6 +397,7 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
         units: panel.units,
         unit_group: panel.group,
         unit_weight: panel.weight,
+        incomplete_units: panel.incomplete,
         unit_cluster: panel.cluster,
         periods: panel.periods,
         cohorts,

@@ -59,6 +59,8 @@ pub(crate) struct Panel {
     /// without `allow_unbalanced`). `Some` switches every cell to the repeated cross-section
     /// estimators, as R `did` does when the panel it is given is unbalanced.
     pub observed: Option<Vec<bool>>,
+    /// Kept units not observed in every period (non-zero only with `allow_unbalanced`).
+    pub incomplete: usize,
     /// Distinct group values, ascending (0 first if present).
     pub cohort_values: Vec<i64>,
     /// Index into `cohort_values` per unit.
@@ -396,6 +398,7 @@ fn assemble(
         group: Vec::with_capacity(n),
         y: vec![f64::NAN; n * nt],
         observed: None,
+        incomplete: 0,
         cohort_values: Vec::new(),
         cohort: Vec::new(),
         x: Vec::with_capacity(if p > 1 { n * p } else { 0 }),
@@ -432,7 +435,10 @@ fn assemble(
             raw_cluster.push(c[r0]);
         }
     }
-    if observed.iter().any(|o| !o) {
+    panel.incomplete = (0..n)
+        .filter(|&u| (0..nt).any(|p| !observed[p * n + u]))
+        .count();
+    if panel.incomplete > 0 {
         panel.observed = Some(observed);
     }
     let mut values = panel.group.clone();

@@ -88,12 +88,11 @@ pub(crate) fn estimate_rc(rc: &RcCell, method: EstMethod) -> Result<CellFit, Fai
     } else {
         None
     };
-    let fit = match method {
+    match method {
         EstMethod::Dr => dr(rc, &cell, &w, reuse),
         EstMethod::Reg => reg(rc, &cell, &w),
         EstMethod::Ipw => ipw(rc, &cell, &w, reuse),
-    }?;
-    Ok(fit)
+    }
 }
 
 /// Weighted least squares of `y` on the rows with weight `f` (zero = out): coefficients and
@@ -117,7 +116,7 @@ fn fitted(cell: &Cell, beta: &DVector<f64>) -> Vec<f64> {
         .collect()
 }
 
-/// Elementwise product of weight vectors built by `f`.
+/// A per-row vector (weights, fitted values) built by `f`.
 fn weights(n: usize, f: impl Fn(usize) -> f64) -> Vec<f64> {
     (0..n).map(f).collect()
 }
