@@ -29,7 +29,30 @@
 //!   and summed by unit, so analytic and bootstrap SEs, clusters, aggregations (cohort shares
 //!   over all n units) and the pre-test work on units as for a balanced panel;
 //! - a unit seen in any kept period counts in n, even if it enters no cell; `warnings` says how
-//!   many units are incomplete. `n_treated`/`n_control` of a cell count units with a row in it.
+//!   many units are incomplete ([`AttGt::incomplete_units`]). `n_treated`/`n_control` of a cell
+//!   count units with a row in it.
+//!
+//! ```
+//! use raa_impact::did::{att_gt, AttGtOptions, PanelInput};
+//! // 40 units × 5 periods, cohorts 3, 4 and never; every fifth unit misses period 2.
+//! let (mut unit, mut time, mut group, mut y) = (vec![], vec![], vec![], vec![]);
+//! for u in 0..40i64 {
+//!     let g = [3, 4, 0, 0][(u % 4) as usize];
+//!     for t in 1..=5i64 {
+//!         if u % 5 == 0 && t == 2 { continue; }
+//!         let effect = if g > 0 && t >= g { 1.0 } else { 0.0 };
+//!         unit.push(u); time.push(t); group.push(g);
+//!         y.push(0.1 * u as f64 + 0.2 * t as f64 + effect + ((u * 7 + t * 3) % 5) as f64 / 10.0);
+//!     }
+//! }
+//! let input = PanelInput { unit: &unit, time: &time, group: &group, y: &y,
+//!     covariates: &[], cluster: None, weights: None };
+//! let dropped = att_gt(&input, &AttGtOptions::default()).unwrap();
+//! assert_eq!(dropped.n_units(), 32); // the 8 incomplete units are dropped
+//! let kept = att_gt(&input, &AttGtOptions { allow_unbalanced: true, ..Default::default() }).unwrap();
+//! assert_eq!((kept.n_units(), kept.incomplete_units), (40, 8));
+//! assert!(kept.warnings.iter().any(|w| w.starts_with("unbalanced panel: 8 units")));
+//! ```
 //!
 //! ```
 //! use raa_impact::did::{aggregate, att_gt, pretest, Aggregation, AttGtOptions, PanelInput};
