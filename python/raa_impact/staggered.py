@@ -45,6 +45,7 @@ def att_gt(
     bed_in: int = 0,
     alpha: float = 0.05,
     bootstrap_weights: Optional[str] = None,
+    allow_unbalanced_panel: bool = False,
 ) -> "AttGtResult":
     """Group-time average treatment effects (Callaway and Sant'Anna 2021).
 
@@ -68,6 +69,12 @@ def att_gt(
     weights : sampling weights (time-invariant).
     bootstrap_weights : "rademacher", "webb" or "mammen"; default Webb with fewer than 12 clusters,
         Rademacher otherwise.
+    allow_unbalanced_panel : keep units missing some periods (as ``did``'s argument of that name).
+        False (default): they are dropped and counted in `warnings`. True, on an unbalanced panel:
+        every ATT(g, t) uses the repeated cross-section estimator of `est_method` on the rows
+        observed in its two periods (levels, not within-unit changes), with influence functions
+        summed by unit so that SEs, clusters and the bootstrap stay at unit level; `warnings` says
+        how many units are incomplete. A balanced panel gives the same result either way.
 
     Examples
     --------
@@ -79,6 +86,10 @@ def att_gt(
     (-0.039951, 0.012034)
     >>> round(a.aggregate("dynamic").overall.estimate, 6)
     -0.07724
+    >>> u = ri.att_gt(d.drop(index=[0, 7, 12]), outcome="lemp", unit="countyreal", time="year",
+    ...               group="first_treat", control_group="nevertreated", allow_unbalanced_panel=True)
+    >>> [w.split(";")[0] for w in u.warnings if w.startswith("unbalanced")]
+    ['unbalanced panel: 3 units are not observed in every period']
     """
     options = {
         "control_group": _pick("control_group", control_group, _CONTROLS),
@@ -86,6 +97,7 @@ def att_gt(
         "base_period": _pick("base_period", base_period, _BASES),
         "anticipation": _count("anticipation", anticipation),
         "bed_in": _count("bed_in", bed_in),
+        "allow_unbalanced": _flag("allow_unbalanced_panel", allow_unbalanced_panel),
         "alpha": float(alpha),
         "bootstrap": _bootstrap(bootstrap, seed, bootstrap_weights, alpha),
     }
@@ -112,6 +124,12 @@ def _count(name: str, value: int) -> int:
     if int(value) != value or value < 0:
         raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected a whole number of periods >= 0")
     return int(value)
+
+
+def _flag(name: str, value: bool) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected True or False")
+    return bool(value)
 
 
 def _bootstrap(draws: int, seed: Optional[int], kind: Optional[str], alpha: float) -> Optional[Dict[str, Any]]:
@@ -144,6 +162,8 @@ class AttGtResult:
         self._raw = json.loads(inner.json())
         self.warnings: List[str] = self._raw["warnings"]
         self.uniform: bool = self._raw["uniform"]
+        #: units kept though not observed in every period (allow_unbalanced_panel=True only)
+        self.incomplete_units: int = self._raw.get("incomplete_units", 0)
 
     def table(self) -> pd.DataFrame:
         """One row per ATT(g, t): group, time, event_time, base_time, post, att, se, ci_low, ci_high,
@@ -197,7 +217,8 @@ class AttGtResult:
                 else "pointwise 95% intervals, analytic influence-function SEs")
         lines = [f"Group-time average treatment effects (Callaway and Sant'Anna 2021): {self.meta['outcome']}",
                  f"  control group: {o['control_group']}; estimator: {o['est_method']}; base period: "
-                 f"{o['base_period']}; anticipation {o['anticipation']}; bed-in {o['bed_in']}",
+                 f"{o['base_period']}; anticipation {o['anticipation']}; bed-in {o['bed_in']}"
+                 + ("; unbalanced panel allowed" if o.get("allow_unbalanced") else ""),
                  f"  {self._raw['n_units']} units; intervals: {band}", "",
                  t[["group", "time", "att", "se", "ci_low", "ci_high", "n_treated", "n_control"]]
                  .to_string(index=False, float_format=lambda v: f"{v:.4f}")]

@@ -30,6 +30,7 @@ impl PyAttGt {
         let v = serde_json::json!({
             "cells": a.cells,
             "n_units": a.units.len(),
+            "incomplete_units": a.incomplete_units,
             "periods": a.periods,
             "cohorts": a.cohorts,
             "n_clusters": a.unit_cluster.as_ref().map(|c| c.iter().max().map_or(0, |m| *m as usize + 1)),
@@ -74,7 +75,8 @@ impl PyAttGt {
     }
 }
 
-/// Callaway–Sant'Anna ATT(g,t) (see `raa_impact::did::att_gt`).
+/// Callaway–Sant'Anna ATT(g,t) (see `raa_impact::did::att_gt`). `options_json` is the core
+/// `AttGtOptions`, e.g. `{"allow_unbalanced": true, ...}` (fields left out take their defaults).
 #[pyfunction]
 #[pyo3(signature = (unit, time, group, y, covariates, cluster, weights, options_json))]
 #[allow(clippy::too_many_arguments)]

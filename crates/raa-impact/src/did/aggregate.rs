@@ -1,7 +1,8 @@
 //! Aggregations of ATT(g,t) into simple, group, event-time (dynamic) and calendar effects, with
 //! influence functions that include the estimation of the cohort weights (R `did`'s `aggte` /
-//! `compute.aggte` with `na.rm = TRUE`: cells that are not identified are left out, and a cohort
-//! with an unidentified post-treatment cell is left out of the group aggregation).
+//! `compute.aggte` with `na.rm = TRUE`: cells that are not identified are left out; a cohort's
+//! group effect averages its identified post-treatment cells, and a cohort with none is left out
+//! of the group aggregation).
 
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +18,7 @@ use crate::{Error, Result};
 pub enum Aggregation {
     /// One number: post-treatment cells weighted by cohort size.
     Simple,
-    /// Per cohort: the mean of its post-treatment cells; overall weighted by cohort size.
+    /// Per cohort: the mean of its identified post-treatment cells; overall weighted by cohort size.
     Group,
     /// Per event time e = t − g (cohort-size weights); overall: the mean over e ≥ 0.
     Dynamic {
@@ -230,14 +231,25 @@ fn group(u: &Usable, warnings: &mut Vec<String>) -> Result<Pieces> {
         overall: (0.0, vec![]),
     };
     for g in gl {
-        let post: Vec<usize> = (0..cells.len())
+        let all_post = (0..cells.len())
             .filter(|&k| cells[k].group == g && cells[k].post)
+            .count();
+        let post: Vec<usize> = (0..cells.len())
+            .filter(|&k| cells[k].group == g && cells[k].post && u.idx.contains(&k))
             .collect();
-        if post.is_empty() || post.iter().any(|k| !u.idx.contains(k)) {
+        if post.is_empty() {
             warnings.push(format!(
-                "cohort {g} has no complete set of identified post-treatment cells and is left out"
+                "cohort {g} has no identified post-treatment cell and is left out"
             ));
             continue;
+        }
+        if post.len() < all_post {
+            warnings.push(format!(
+                "cohort {g}: {} of its {all_post} post-treatment cells are not identified; its \
+                 effect averages the other {}",
+                all_post - post.len(),
+                post.len()
+            ));
         }
         let (a, psi) = combine(u, &post, false);
         p.keys.push(g);

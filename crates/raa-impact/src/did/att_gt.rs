@@ -1,6 +1,7 @@
 //! Group-time average treatment effects ATT(g,t) (Callaway & Sant'Anna 2021), cell by cell as
-//! R `did` 2.5's `compute.att_gt` forms them for a balanced panel, with the influence-function
-//! matrix kept for aggregation, the pre-test and the bootstrap.
+//! R `did` 2.5's `compute.att_gt` forms them (a balanced panel's cells here, an unbalanced one's in
+//! [`super::unbalanced`]), with the influence-function matrix kept for aggregation, the pre-test
+//! and the bootstrap.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -10,6 +11,7 @@ use super::options::{AttGtOptions, BasePeriod, ControlGroup};
 use super::panel::{build_panel, cohort_info, CohortInfo, Panel, PanelInput};
 use super::se::{analytic_se, interval};
 use super::two_by_two::{estimate, Cell};
+use super::unbalanced::unbalanced_cell;
 use crate::inference::multiplier::{
     multiplier_bootstrap, normal_quantile, BootstrapOptions, BootstrapResult,
 };
@@ -75,6 +77,10 @@ pub struct AttGt {
     pub unit_group: Vec<i64>,
     /// Weight of each kept unit.
     pub unit_weight: Vec<f64>,
+    /// Kept units not observed in every period: non-zero only with `allow_unbalanced` on an
+    /// unbalanced panel, whose cells then use the repeated cross-section estimators.
+    #[serde(default)]
+    pub incomplete_units: usize,
     /// Dense cluster index of each kept unit (`None` = unit-level).
     pub unit_cluster: Option<Vec<u32>>,
     /// Periods used.
@@ -200,13 +206,17 @@ fn empty_record(panel: &Panel, plan: &CellPlan) -> GtCell {
     }
 }
 
-/// Distinct clusters of the treated and of the comparison units of a cell.
-fn cell_clusters(panel: &Panel, role: &[u8]) -> Option<(usize, usize)> {
+/// Distinct clusters of the treated and of the comparison units of a cell (`unit_role`: 1 treated,
+/// 2 comparison, 0 out).
+pub(crate) fn cell_clusters(
+    panel: &Panel,
+    unit_role: impl Fn(usize) -> u8,
+) -> Option<(usize, usize)> {
     let cluster = panel.cluster.as_ref()?;
     let n_clusters = cluster.iter().max().map_or(0, |m| *m as usize + 1);
     let mut seen = vec![0u8; n_clusters];
     for (u, &c) in cluster.iter().enumerate() {
-        match role[panel.cohort[u] as usize] {
+        match unit_role(u) {
             1 => seen[c as usize] |= 1,
             2 => seen[c as usize] |= 2,
             _ => {}
@@ -226,7 +236,20 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
         return record;
     }
     let role = roles(panel, opts, plan);
-    record.clusters = cell_clusters(panel, &role);
+    if let Some(observed) = &panel.observed {
+        let periods = (plan.cur, plan.base);
+        unbalanced_cell(
+            panel,
+            observed,
+            opts.est_method,
+            periods,
+            &role,
+            &mut record,
+            column,
+        );
+        return record;
+    }
+    record.clusters = cell_clusters(panel, |u| role[panel.cohort[u] as usize]);
     let mut counts = vec![0usize; role.len()];
     panel.cohort.iter().for_each(|&c| counts[c as usize] += 1);
     for (k, &r) in role.iter().enumerate() {
@@ -306,13 +329,15 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
     record
 }
 
-/// Group-time average treatment effects ATT(g,t) on a balanced panel.
+/// Group-time average treatment effects ATT(g,t).
 ///
 /// Follows R `did` 2.5 (`att_gt(..., panel = TRUE)`): cohorts are the first treated periods;
 /// units first treated after the last period (plus anticipation) count as never treated; units
 /// treated in the first period (plus anticipation) are dropped; with no never-treated units the
 /// last cohort becomes the comparison and later periods are dropped; units missing a period are
-/// dropped (counted in `warnings`). Each cell is a 2×2 DiD (see [`EstMethod`](super::EstMethod)).
+/// dropped (counted in `warnings`), or with `opts.allow_unbalanced` kept, every cell then using the
+/// repeated cross-section estimators (`allow_unbalanced_panel = TRUE`; see the module docs). Each
+/// cell is a 2×2 DiD (see [`EstMethod`](super::EstMethod)).
 /// Standard errors are analytic from the influence functions (`sqrt(Σψ²)/n`; with clusters,
 /// `sqrt(Σ_c (Σ_{i∈c} ψ_i)²)/n`, no small-sample factor, as `did`), or from the multiplier
 /// bootstrap with a uniform band when `opts.bootstrap` is set.
@@ -372,6 +397,7 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
         units: panel.units,
         unit_group: panel.group,
         unit_weight: panel.weight,
+        incomplete_units: panel.incomplete,
         unit_cluster: panel.cluster,
         periods: panel.periods,
         cohorts,

@@ -57,6 +57,14 @@ pub struct AttGtOptions {
     /// the last period before go-live, and a unit in its bed-in is never a comparison unit.
     #[serde(default)]
     pub bed_in: u32,
+    /// Keep units that miss some periods (R `did`'s `allow_unbalanced_panel = TRUE`). When the
+    /// panel is unbalanced, every cell uses the repeated cross-section 2×2 estimator (`DRDID`'s
+    /// `drdid_rc`, `reg_did_rc`, `std_ipw_did_rc`) on the rows observed in its two periods, and a
+    /// unit's influence contributions are summed, so SEs, clusters and the bootstrap stay at unit
+    /// level. A balanced panel is estimated as without the option. Off: units missing a period
+    /// are dropped (counted in `warnings`).
+    #[serde(default)]
+    pub allow_unbalanced: bool,
     /// Level of the confidence intervals (0.05 for 95%).
     pub alpha: f64,
     /// Multiplier bootstrap for standard errors and a uniform band; analytic SEs when `None`.
@@ -72,6 +80,7 @@ impl Default for AttGtOptions {
             base_period: BasePeriod::Varying,
             anticipation: 0,
             bed_in: 0,
+            allow_unbalanced: false,
             alpha: 0.05,
             bootstrap: None,
         }

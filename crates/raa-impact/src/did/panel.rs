@@ -1,6 +1,7 @@
 //! The input of [`att_gt`](super::att_gt) and its one-time normalisation into a dense
 //! unit × period panel (R `did`'s `pre_process_did`): rows sorted by (unit, time), checks of every
-//! rule with the offending row named, the group recodings `did` makes, and unbalanced units dropped.
+//! rule with the offending row named, the group recodings `did` makes, and unbalanced units dropped
+//! (or, with `allow_unbalanced`, kept with a mask of the unit-periods observed).
 
 use serde::{Deserialize, Serialize};
 
@@ -51,8 +52,15 @@ pub(crate) struct Panel {
     pub periods: Vec<i64>,
     /// Group per unit after recoding.
     pub group: Vec<i64>,
-    /// Outcomes, period-major: `y[p * n + u]` (a cell reads two contiguous periods).
+    /// Outcomes, period-major: `y[p * n + u]` (a cell reads two contiguous periods); NaN where
+    /// the unit-period is not observed.
     pub y: Vec<f64>,
+    /// Which unit-periods are observed, laid out as `y`; `None` when the panel is balanced (always
+    /// without `allow_unbalanced`). `Some` switches every cell to the repeated cross-section
+    /// estimators, as R `did` does when the panel it is given is unbalanced.
+    pub observed: Option<Vec<bool>>,
+    /// Kept units not observed in every period (non-zero only with `allow_unbalanced`).
+    pub incomplete: usize,
     /// Distinct group values, ascending (0 first if present).
     pub cohort_values: Vec<i64>,
     /// Index into `cohort_values` per unit.
@@ -285,7 +293,7 @@ pub(crate) fn build_panel(input: &PanelInput, opts: &AttGtOptions) -> Result<Pan
         &periods,
         input,
         &order,
-        first + antic,
+        (first + antic, opts.allow_unbalanced),
         &mut warnings,
     );
     if glist.is_empty() {
@@ -301,18 +309,18 @@ pub(crate) fn build_panel(input: &PanelInput, opts: &AttGtOptions) -> Result<Pan
     Ok(panel)
 }
 
-/// Which units stay: treated after the first period, and observed in every kept period.
+/// Which units stay: treated after the first period, and observed in every kept period (with
+/// `allow_unbalanced`: in at least one).
 fn keep_units(
     spans: &[(usize, usize)],
     group: &[i64],
     periods: &[i64],
     input: &PanelInput,
     order: &[usize],
-    first_plus: i64,
+    (first_plus, allow_unbalanced): (i64, bool),
     warnings: &mut Vec<String>,
 ) -> Vec<bool> {
-    let mut early = 0;
-    let mut unbalanced = 0;
+    let (mut early, mut incomplete, mut unseen) = (0, 0, 0);
     let keep = spans
         .iter()
         .zip(group)
@@ -325,9 +333,13 @@ fn keep_units(
                 .iter()
                 .filter(|&&r| periods.binary_search(&input.time[r]).is_ok())
                 .count();
-            if seen != periods.len() {
-                unbalanced += 1;
+            if seen == 0 {
+                unseen += 1;
                 return false;
+            }
+            if seen != periods.len() {
+                incomplete += 1;
+                return allow_unbalanced;
             }
             true
         })
@@ -337,9 +349,24 @@ fn keep_units(
             "dropped {early} units already treated in the first period (plus anticipation)"
         ));
     }
-    if unbalanced > 0 {
+    if allow_unbalanced {
+        if unseen > 0 {
+            warnings.push(format!(
+                "dropped {unseen} units with no row in the periods used"
+            ));
+        }
+        if incomplete > 0 {
+            warnings.push(format!(
+                "unbalanced panel: {incomplete} units are not observed in every period; each \
+                 ATT(g,t) uses the repeated cross-section estimator on the rows observed in its two \
+                 periods, with influence functions summed by unit (allow_unbalanced)"
+            ));
+        }
+    } else if incomplete + unseen > 0 {
         warnings.push(format!(
-            "dropped {unbalanced} units not observed in every period (balanced panel required)"
+            "dropped {} units not observed in every period (balanced panel required; \
+             allow_unbalanced keeps them)",
+            incomplete + unseen
         ));
     }
     keep
@@ -362,14 +389,16 @@ fn assemble(
     if n == 0 {
         return Err(Error::argument(
             "unit",
-            "no unit is observed in every period",
+            "no unit is left after dropping units treated in the first period or missing a period",
         ));
     }
     let mut panel = Panel {
         units: Vec::with_capacity(n),
         periods,
         group: Vec::with_capacity(n),
-        y: Vec::with_capacity(n * nt),
+        y: vec![f64::NAN; n * nt],
+        observed: None,
+        incomplete: 0,
         cohort_values: Vec::new(),
         cohort: Vec::new(),
         x: Vec::with_capacity(if p > 1 { n * p } else { 0 }),
@@ -380,7 +409,13 @@ fn assemble(
         warnings,
     };
     let mut raw_cluster = Vec::with_capacity(n);
-    for (u, &(s, len)) in spans.iter().enumerate().filter(|(u, _)| keep[*u]) {
+    let mut observed = vec![false; n * nt];
+    for (v, (u, &(s, len))) in spans
+        .iter()
+        .enumerate()
+        .filter(|(u, _)| keep[*u])
+        .enumerate()
+    {
         let r0 = order[s];
         panel.units.push(input.unit[r0]);
         panel.group.push(group[u]);
@@ -389,18 +424,23 @@ fn assemble(
             panel.x.push(1.0);
             panel.x.extend(input.covariates.iter().map(|c| c[r0]));
         }
-        let last = *panel.periods.last().unwrap_or(&i64::MAX);
-        panel.y.extend(
-            order[s..s + len]
-                .iter()
-                .filter(|&&r| input.time[r] <= last)
-                .map(|&r| input.y[r]),
-        );
+        for &r in &order[s..s + len] {
+            // Rows in dropped periods (after the cutoff) have no slot.
+            if let Ok(p) = panel.periods.binary_search(&input.time[r]) {
+                panel.y[p * n + v] = input.y[r];
+                observed[p * n + v] = true;
+            }
+        }
         if let Some(c) = input.cluster {
             raw_cluster.push(c[r0]);
         }
     }
-    panel.y = period_major(&panel.y, n, nt);
+    panel.incomplete = (0..n)
+        .filter(|&u| (0..nt).any(|p| !observed[p * n + u]))
+        .count();
+    if panel.incomplete > 0 {
+        panel.observed = Some(observed);
+    }
     let mut values = panel.group.clone();
     values.sort_unstable();
     values.dedup();
@@ -448,15 +488,4 @@ pub(crate) fn cohort_info(panel: &Panel) -> Vec<CohortInfo> {
             }
         })
         .collect()
-}
-
-/// Transpose unit-major outcomes to period-major.
-fn period_major(unit_major: &[f64], n: usize, nt: usize) -> Vec<f64> {
-    let mut out = vec![0.0; n * nt];
-    for (u, row) in unit_major.chunks_exact(nt).enumerate().take(n) {
-        for (p, v) in row.iter().enumerate() {
-            out[p * n + u] = *v;
-        }
-    }
-    out
 }

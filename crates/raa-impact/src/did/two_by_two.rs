@@ -32,10 +32,10 @@ const ONE: [f64; 1] = [1.0];
 pub(crate) type Failure = String;
 
 impl Cell<'_> {
-    fn n(&self) -> usize {
+    pub(crate) fn n(&self) -> usize {
         self.d.len()
     }
-    fn row(&self, i: usize) -> &[f64] {
+    pub(crate) fn row(&self, i: usize) -> &[f64] {
         if self.p == 1 {
             &ONE
         } else {
@@ -83,7 +83,7 @@ pub(crate) fn estimate(cell: &Cell, method: EstMethod) -> Result<CellFit, Failur
 
 /// `did`'s overlap guard: an unweighted logit of D on the covariates with a fitted value ≥ 0.999
 /// (a logit that cannot be fitted fails too). Returns the verdict and the fit, when there is one.
-fn overlap(cell: &Cell) -> (bool, Option<Vec<f64>>) {
+pub(crate) fn overlap(cell: &Cell) -> (bool, Option<Vec<f64>>) {
     if cell.p == 1 {
         let share = cell.d.iter().sum::<f64>() / cell.n() as f64;
         return (share >= 0.999, None);
@@ -159,7 +159,7 @@ fn symmetrise(m: &mut DMatrix<f64>) {
 }
 
 /// Σ_i f_i x_i x_i' / n over the cell (p × p).
-fn gram(cell: &Cell, f: impl Fn(usize) -> f64) -> DMatrix<f64> {
+pub(crate) fn gram(cell: &Cell, f: impl Fn(usize) -> f64) -> DMatrix<f64> {
     let p = cell.p;
     if p == 1 {
         let s: f64 = (0..cell.n()).map(f).sum();
@@ -183,7 +183,7 @@ fn gram(cell: &Cell, f: impl Fn(usize) -> f64) -> DMatrix<f64> {
 }
 
 /// Σ_i f_i x_i / n (the `colMeans(f * X)` of DRDID).
-fn col_means(cell: &Cell, f: impl Fn(usize) -> f64) -> DVector<f64> {
+pub(crate) fn col_means(cell: &Cell, f: impl Fn(usize) -> f64) -> DVector<f64> {
     if cell.p == 1 {
         let s: f64 = (0..cell.n()).map(f).sum();
         return DVector::from_element(1, s / cell.n() as f64);
@@ -198,12 +198,12 @@ fn col_means(cell: &Cell, f: impl Fn(usize) -> f64) -> DVector<f64> {
     v / cell.n() as f64
 }
 
-fn dot(x: &[f64], v: &[f64]) -> f64 {
+pub(crate) fn dot(x: &[f64], v: &[f64]) -> f64 {
     x.iter().zip(v).map(|(a, b)| a * b).sum()
 }
 
 /// Reciprocal condition number (1-norm estimate via the explicit inverse; p is small).
-fn rcond(m: &DMatrix<f64>) -> f64 {
+pub(crate) fn rcond(m: &DMatrix<f64>) -> f64 {
     let norm1 = |a: &DMatrix<f64>| {
         (0..a.ncols())
             .map(|j| a.column(j).iter().map(|v| v.abs()).sum::<f64>())
@@ -229,7 +229,7 @@ fn outcome_regression(cell: &Cell, w: &[f64]) -> Result<(DVector<f64>, DMatrix<f
 }
 
 /// `(Σ W x x')⁻¹ · n` with `W = ps(1 − ps)w`: the propensity score's Hessian inverse.
-fn ps_hessian_inv(cell: &Cell, w: &[f64], ps: &[f64]) -> Result<DMatrix<f64>, Failure> {
+pub(crate) fn ps_hessian_inv(cell: &Cell, w: &[f64], ps: &[f64]) -> Result<DMatrix<f64>, Failure> {
     let h = gram(cell, |i| ps[i] * (1.0 - ps[i]) * w[i]);
     let inv = h
         .cholesky()
@@ -239,7 +239,7 @@ fn ps_hessian_inv(cell: &Cell, w: &[f64], ps: &[f64]) -> Result<DMatrix<f64>, Fa
 }
 
 /// Propensity scores with DRDID's cap and the trimming indicator of control units.
-fn capped_scores(
+pub(crate) fn capped_scores(
     cell: &Cell,
     w: &[f64],
     fitted: Option<Vec<f64>>,
@@ -257,7 +257,7 @@ fn capped_scores(
     Ok((ps, trim))
 }
 
-fn mean(v: impl Iterator<Item = f64>, n: usize) -> f64 {
+pub(crate) fn mean(v: impl Iterator<Item = f64>, n: usize) -> f64 {
     v.sum::<f64>() / n as f64
 }
 
