@@ -205,9 +205,17 @@ class AttGtResult:
         return AggregateResult(json.loads(raw), type, self.meta)
 
     def pretest(self) -> Dict[str, Any]:
-        """The Wald pre-test that every pre-treatment ATT(g, t) is zero: W, df, p_value, cells."""
+        """The Wald pre-test that every pre-treatment ATT(g, t) is zero: W, df, p_value (χ², as R
+        ``did``), cells; with clusters also ``few_clusters``: W referred to Hotelling's T² over the
+        G clusters (``F``, ``df`` = (q, G − q), ``p_value``; ``None`` when G ≤ q), which removes
+        most of the χ² test's over-rejection when the cells are many against the clusters."""
         t = json.loads(self._inner.pretest())
-        return {"W": t["w"], "df": t["df"], "p_value": t["p"], "cells": [tuple(c) for c in t["cells"]]}
+        out = {"W": t["w"], "df": t["df"], "p_value": t["p"], "cells": [tuple(c) for c in t["cells"]]}
+        few = t.get("few_clusters")
+        if few is not None:
+            out["few_clusters"] = {"clusters": few["clusters"], "F": few["f"], "df": tuple(few["df"]),
+                                   "p_value": few["p"]}
+        return out
 
     def summary(self) -> str:
         """The ATT(g, t) table, the pre-test and how the intervals were made (as ``summary(att_gt)``)."""
@@ -225,6 +233,13 @@ class AttGtResult:
         try:
             p = self.pretest()
             lines += ["", f"  Pre-test of parallel trends: W = {p['W']:.4f}, df = {p['df']}, p = {p['p_value']:.5f}"]
+            few = p.get("few_clusters")
+            if few and few["p_value"] is not None:
+                lines.append(f"  with {few['clusters']} clusters (Hotelling T²): F = {few['F']:.4f}, "
+                             f"df = {few['df']}, p = {few['p_value']:.5f}")
+            elif few:
+                lines.append(f"  with {few['clusters']} clusters for {p['df']} cells the few-cluster (Hotelling) "
+                             "test is not defined; read the event study instead")
         except ValueError as e:
             lines += ["", f"  Pre-test of parallel trends: not available ({e})"]
         lines += [f"  Warning: {w}" for w in self.warnings]

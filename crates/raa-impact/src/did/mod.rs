@@ -97,5 +97,5 @@ pub use aggregate::{aggregate, AggregateCell, Aggregated, Aggregation};
 pub use att_gt::{att_gt, AttGt, CellStatus, GtCell};
 pub use options::{AttGtOptions, BasePeriod, ControlGroup, EstMethod};
 pub use panel::{CohortInfo, PanelInput};
-pub use pretest::{pretest, WaldPretest};
+pub use pretest::{pretest, FewClusters, WaldPretest};
 pub use timing_test::cs_timing_test;

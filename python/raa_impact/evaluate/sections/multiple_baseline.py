@@ -277,6 +277,9 @@ def _headline(ctx: Context, section: Section, panel: pd.DataFrame, fit: Any, opt
     if pre is not None:
         table["pretest_W"], table["pretest_df"], table["pretest_p"] = pre["W"], pre["df"], pre["p_value"]
         section.number("pretest_p", pre["p_value"])
+        few = pre.get("few_clusters") or {}
+        table["pretest_p_few_clusters"] = few.get("p_value")
+        section.number("pretest_p_few_clusters", few.get("p_value"))
     section.table("cs_att", table, "Callaway–Sant'Anna overall effects (days; analytic SEs clustered on the RAA), "
                   "with the Wald pre-test that every pre-go-live ATT(g, t) is zero")
     section.table("cs_cohorts", fit.cohorts(), "Go-live cohorts of the CS design (group 0: not yet live in the window)")
@@ -304,8 +307,9 @@ def _pretest(section: Section, panel: pd.DataFrame, fit: Any, opts: Options) -> 
     clusters = panel["cluster"].nunique()
     if pre["df"] > clusters / 2:
         section.note(f"the pre-test is a Wald test of {pre['df']} pre-period cells with a covariance clustered on "
-                     f"{clusters} RAAs: with that many cells for so few clusters it over-rejects; read it beside the "
-                     "event study's pre-period estimates and their uniform band")
+                     f"{clusters} RAAs: with that many cells for so few clusters the χ² p-value (R did's) over-rejects; "
+                     "pretest_p_few_clusters refers W to Hotelling's T² over the RAAs, which removes most but not all "
+                     "of that; read both beside the event study's pre-period estimates and their uniform band")
     return pre
 
 
