@@ -151,7 +151,14 @@ proptest! {
     #[test]
     fn converged_rho_is_a_fixed_point(n in 15usize..90, phi in -0.8f64..0.8, seed in 0u64..1000) {
         let (cols, y) = series(n, phi, seed);
-        let fit = prais_winsten(&refs(&cols), &names(), &y, &PraisOptions::default()).expect("fit");
+        let fit = match prais_winsten(&refs(&cols), &names(), &y, &PraisOptions::default()) {
+            Ok(fit) => fit,
+            // See cochrane_orcutt_drops_the_first_row: |ρ| ≥ 1 is the documented error.
+            Err(e) => {
+                prop_assert!(e.to_string().contains("expected |ρ| < 1"), "{e}");
+                return Ok(());
+            }
+        };
         prop_assert!(fit.converged);
         prop_assert!((lag_slope(&fit.residuals) - fit.phi).abs() < 1e-8);
         let gls = gls_at(&cols, &y, fit.phi);
@@ -192,7 +199,15 @@ proptest! {
     fn cochrane_orcutt_drops_the_first_row(n in 15usize..90, phi in -0.8f64..0.8, seed in 0u64..1000) {
         let (cols, y) = series(n, phi, seed);
         let o = PraisOptions { first_row: FirstRow::Drop, ..PraisOptions::default() };
-        let fit = prais_winsten(&refs(&cols), &names(), &y, &o).expect("fit");
+        let fit = match prais_winsten(&refs(&cols), &names(), &y, &o) {
+            Ok(fit) => fit,
+            // Short, strongly negatively correlated series can put the residuals' lag slope past
+            // -1 (e.g. n = 15, φ = -0.78): the documented error, not this property's subject.
+            Err(e) => {
+                prop_assert!(e.to_string().contains("expected |ρ| < 1"), "{e}");
+                return Ok(());
+            }
+        };
         prop_assert_eq!(fit.normalized_residuals.len(), n - 1);
         prop_assert_eq!(fit.residuals.len(), n);
         prop_assert_eq!(fit.df_residual, n - 4);
