@@ -10,6 +10,7 @@ import pytest
 from raa_impact.evaluate import Config, NotComputable, Section, defaults, evaluate
 from raa_impact.evaluate.context import Context
 from raa_impact.evaluate.sections import costs, heterogeneity, psm
+from raa_impact.evaluate.sections.multiple_baseline import cs_panel
 
 SCALE = 0.2
 
@@ -166,12 +167,12 @@ def test_subgroups_with_few_clusters_get_a_note(ev):
 def test_heterogeneity_rows_count_their_clusters(ev):
     ctx = ev.context
     t = _table(ev.section("heterogeneity"), "subgroups")
-    la = heterogeneity.panel(ctx, ctx.config["heterogeneity"])
+    la = cs_panel(ctx)
     info = heterogeneity.la_info(ctx, la)
     treated = info.loc[info["go_year"] > 0]
     hosted = t.loc[(t["dimension"] == "RAA model") & (t["subgroup"] == "hosted")].iloc[0]
     assert hosted["raas"] == treated.loc[treated["model"] == "hosted", "raa_id"].nunique()
-    assert t.loc[t["dimension"] == "go-live cohort", "las"].sum() == len(treated.loc[treated["go_year"] < la.attrs["last"]])
+    assert t.loc[t["dimension"] == "go-live cohort", "las"].sum() == len(treated.loc[treated["go_year"] < la.attrs["last_year"]])
     htp = t.loc[t["subgroup"] == "harder-to-place children"].iloc[0]
     assert htp["estimate"] == ctx.results["psm"]["groups"]["harder_to_place"]["estimate"]
     assert ((t["ci_lower"] <= t["estimate"]) & (t["estimate"] <= t["ci_upper"])).all()

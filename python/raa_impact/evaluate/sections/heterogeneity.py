@@ -1,15 +1,14 @@
 """Report section: heterogeneity of the effect by RAA model, RAA size, go-live cohort and child group.
 
-RAA-level subgroups (model, size, go-live cohort) use Callaway–Sant'Anna on the LA × collection-year
-panel, as the staggered notebook runs it: the outcome is the mean PO → placed days of each LA-year's
-placement-order cohort (children placed), the group is the collection year of the LA's go-live (its
-cells left out as a bed-in), comparisons are LAs not yet treated, SEs are clustered on the RAA. A
-model or size subgroup keeps its own LAs plus the LAs never treated in the window, so its
-comparisons are its own not-yet-live LAs and the never-treated ones (the panel must be balanced, so
-another subgroup's LAs cannot serve only until their go-live). Go-live cohorts are the CS group
-aggregation of the full panel (all not-yet-treated comparisons). The harder-to-place split is
-child-level, so it comes from the PSM section (children matched within the group). Each row shows
-the clusters (RAAs) and LAs behind it.
+RAA-level subgroups (model, size, go-live cohort) use the Callaway–Sant'Anna specification of the
+multiple-baseline section (``multiple_baseline.cs_panel`` and ``cs_fit``: the LA × collection-year
+panel of order-cohort mean PO → placed days, not-yet-treated comparisons, bed-in years left out, SEs
+clustered on the RAA). A model or size subgroup's effect comes from its own LAs as treated units;
+every other LA serves as a comparison while it is not yet live (its rows from its go-live on are
+dropped), so the panel is unbalanced and its cells use the repeated cross-section estimators
+(R did's ``allow_unbalanced_panel``). Go-live cohorts are the CS group aggregation of the full
+panel. The harder-to-place split is child-level, so it comes from the PSM section (children matched
+within the group). Each row shows the clusters (RAAs) and LAs behind it.
 """
 from __future__ import annotations
 
@@ -19,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from ..section import NotComputable
+from .multiple_baseline import KEY as MB
+from .multiple_baseline import cs_fit, cs_panel
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..context import Context
@@ -27,12 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
 KEY = "heterogeneity"
 TITLE = "Heterogeneity"
 DEFAULTS: Dict[str, Any] = {
-    "first_year": 2013,     # first collection year of the LA-year panel
-    "last_year": 0,         # last one; 0 = two years before the data cut's, so every order cohort can be placed
-    "bed_in_years": 1,      # collection years left out from the go-live year on (1 = the go-live year)
     "min_clusters": 3,      # a subgroup resting on fewer RAAs is flagged: its clustered SE is unreliable
 }
-OUTCOME = "cohort_mean_po_to_placed"
 SIZES = ((1, 2, "1–2 LAs"), (3, 4, "3–4 LAs"), (5, 6, "5–6 LAs"), (7, 10_000, "7+ LAs"))
 MODELS = {"hosted": "hosted", "la_company": "LA company", "partnership": "partnership",
           "vaa_led": "VAA-led", "unknown": "model unknown"}
@@ -50,8 +47,9 @@ def build(ctx: "Context", section: "Section") -> None:
     >>> sorted(set(t["dimension"]))
     ['RAA model', 'RAA size', 'all', 'go-live cohort']
     """
-    opts = ctx.config[KEY]
-    la = panel(ctx, opts)
+    opts = {**ctx.config[MB], **ctx.config[KEY]}
+    la = cs_panel(ctx)
+    opts["bed_in_periods"] = la.attrs["bed_in_periods"]
     info = la_info(ctx, la)
     _describe(section, la, opts)
     rows: List[dict] = []
@@ -71,7 +69,7 @@ def build(ctx: "Context", section: "Section") -> None:
     table = pd.DataFrame(rows)
     if not ctx.is_synthetic:
         table = table.drop(columns=["truth"])
-    for col in ("raas", "las", "comparison_las_never_treated", "fewest_comparison_raas"):
+    for col in ("raas", "las", "comparison_las", "fewest_comparison_raas"):
         table[col] = table[col].astype("Int64")
     _flag_few(section, table, int(opts["min_clusters"]))
     section.table("subgroups", table, "Effect by subgroup (days; negative = shorter waits) with 95% CI and the "
@@ -83,59 +81,16 @@ def build(ctx: "Context", section: "Section") -> None:
     section.number("subgroups", plain.where(plain.notna(), None).to_dict(orient="records"))
 
 
-def panel(ctx: "Context", opts: Dict[str, Any]) -> pd.DataFrame:
-    """The balanced LA × collection-year panel CS runs on: ``la, raa_id, year, go_year, y`` (and
-    ``truth`` on synthetic England); LAs with an empty year are left out (counted in attrs).
+def la_info(ctx: "Context", la: pd.DataFrame) -> pd.DataFrame:
+    """Per LA of the panel: RAA, go-live year, RAA model and size band (member LAs in the registry).
 
     >>> from raa_impact.evaluate import Config, defaults, load_context
+    >>> from raa_impact.evaluate.sections.multiple_baseline import cs_panel
     >>> ctx = load_context(config=Config.from_mapping({"synthetic": {"scale": 0.1}}, defaults()))
-    >>> p = panel(ctx, ctx.config["heterogeneity"])
-    >>> bool(p.groupby("la")["year"].nunique().eq(p.attrs["last"] - p.attrs["first"] + 1).all())
-    True
-    >>> bool(la_info(ctx, p)["size_band"].isin(["1–2 LAs", "3–4 LAs", "5–6 LAs", "7+ LAs"]).all())
+    >>> bool(la_info(ctx, cs_panel(ctx))["size_band"].isin(["1–2 LAs", "3–4 LAs", "5–6 LAs", "7+ LAs"]).all())
     True
     """
-    p = ctx.panel("year").copy()
-    p["year"] = p["period"].astype(int)
-    first, last = _window(ctx, p, opts)
-    p = p.loc[p["year"].between(first, last)].copy()
-    go = pd.to_datetime(p["go_live"])
-    p["go_year"] = np.where(go.notna(), go.dt.year + (go.dt.month >= 4), 0).astype(int)
-    p.loc[p["go_year"] > last, "go_year"] = 0       # live after the window: never treated in it
-    p["raa_id"] = p["raa_id"].where(p["raa_id"].notna(), "no RAA: " + p["la"].astype(str)).astype(str)
-    p["y"] = p[OUTCOME].astype(float)
-    if ctx.is_synthetic:
-        p = p.merge(_truth_cells(ctx), on=["la", "year"], how="left")
-    complete = p.groupby("la")["y"].transform(lambda s: s.notna().all())
-    out = p.loc[complete].reset_index(drop=True)
-    out.attrs.update(first=first, last=last, dropped=int(p.loc[~complete, "la"].nunique()))
-    if out.empty or (out["go_year"] > 0).sum() == 0:
-        raise NotComputable(f"no LA has a placement-order cohort in every year {first}–{last} and a go-live in it")
-    return out
-
-
-def _window(ctx: "Context", p: pd.DataFrame, opts: Dict[str, Any]) -> tuple:
-    cut = pd.Timestamp(ctx.journeys.attrs.get("cut_date") or ctx.journeys["cut_date"].max())
-    cut_year = cut.year + (cut.month >= 4)
-    last = int(opts["last_year"]) or cut_year - 2
-    first = max(int(opts["first_year"]), int(p["year"].min()))
-    if last <= first:
-        raise NotComputable(f"the panel window {first}–{last} is empty (options heterogeneity.first_year / last_year)")
-    return first, last
-
-
-def _truth_cells(ctx: "Context") -> pd.DataFrame:
-    """Mean injected effect of each LA-year's placement-order cohort of placed children."""
-    t = ctx.synthetic.truth.dropna(subset=["po_date", "placed_date"])
-    po = t["po_date"]
-    cells = pd.DataFrame({"la": t["la"].astype(str), "year": (po.dt.year + (po.dt.month >= 4)).astype(int),
-                          "truth": t["effect_days"].astype(float)})
-    return cells.groupby(["la", "year"], as_index=False)["truth"].mean()
-
-
-def la_info(ctx: "Context", la: pd.DataFrame) -> pd.DataFrame:
-    """Per LA of the panel: RAA, go-live year, RAA model and size band (member LAs in the registry)."""
-    info = la.groupby("la").agg(raa_id=("raa_id", "first"), go_year=("go_year", "first"))
+    info = la.groupby("la").agg(raa_id=("cluster", "first"), go_year=("go_year", "first"))
     raas = ctx.registry.raas.set_index("raa_id")
     members = ctx.registry.memberships.groupby("raa_id")["la_code"].nunique()
     info["model"] = info["raa_id"].map(raas["model"]).fillna("unknown").astype(str)
@@ -165,45 +120,65 @@ def _values(info: pd.DataFrame, col: str, labels: Optional[Dict[str, str]]) -> L
 
 def _describe(section: "Section", la: pd.DataFrame, opts: Dict[str, Any]) -> None:
     section.text(
-        f"RAA-level subgroups: Callaway–Sant'Anna on {la['la'].nunique()} LAs × collection years "
-        f"{la.attrs['first']}–{la.attrs['last']} ({la.attrs['dropped']} LAs left out for a year without a "
-        f"placement order); outcome: the mean PO → placed days of each LA-year's placement-order cohort "
-        f"(children placed); group: the collection year of the LA's go-live, {int(opts['bed_in_years'])} year(s) "
-        f"left out as bed-in; comparisons: LAs not yet treated; SEs clustered on the RAA. A model or size "
-        f"subgroup keeps its own LAs plus the {int((la.groupby('la')['go_year'].first() == 0).sum())} LAs never "
-        f"treated in the window (CS needs a balanced panel, so another subgroup's LAs cannot be comparisons "
-        f"only until their own go-live). Go-live cohorts come from the CS group aggregation over all LAs. "
-        f"Harder-to-place children are a child-level split: their rows come from the PSM section (matched "
-        f"within the group; a different estimand, the difference in restricted mean days). raas and las count "
-        f"the treated RAAs (clusters) and LAs behind a row; fewest_comparison_raas is the fewest RAAs among the "
-        f"comparisons of any of its post-treatment cells. Subgroup rows share their comparison LAs, so their "
-        f"errors are correlated; RAA-clustered CS intervals under-cover where comparisons span few RAAs (the "
-        f"late cells, when only LAs never live in the window remain): on synthetic England the post-cell "
-        f"coverage is about 0.55 with 2 or fewer comparison RAAs and 0.83 with 3–9 (the core's recovery "
-        f"test, crates/raa-impact/tests/england_recovery.rs).")
+        f"RAA-level subgroups: Callaway–Sant'Anna with the multiple-baseline section's specification on "
+        f"{la['la'].nunique()} LAs × collection years {la.attrs['first_year']}–{la.attrs['last_year']}: outcome "
+        f"the mean PO → placed days of each LA-year's placement-order cohort; group the collection year of the "
+        f"LA's go-live, {int(opts['bed_in_periods'])} year(s) left out as bed-in; comparisons LAs not yet "
+        f"treated; SEs clustered on the RAA. A model or size subgroup takes its own LAs as treated and every "
+        f"other LA as a comparison until its own go-live (its later rows are dropped), so its cells use the "
+        f"repeated cross-section estimators of an unbalanced panel (R did's allow_unbalanced_panel). Go-live "
+        f"cohorts come from the CS group aggregation over all LAs. Harder-to-place children are a child-level "
+        f"split: their rows come from the PSM section (matched within the group; a different estimand, the "
+        f"difference in restricted mean days). raas and las count the treated RAAs (clusters) and LAs behind a "
+        f"row; comparison_las the LAs that can serve as a comparison for some cell (untreated in the row's panel, or live after its first cohort); fewest_comparison_raas is the "
+        f"fewest RAAs among the comparisons of any of its post-treatment cells. Subgroup rows share their "
+        f"comparison LAs, so their errors are correlated; RAA-clustered CS intervals under-cover where "
+        f"comparisons span few RAAs (the late cells): on synthetic England the post-cell coverage is about 0.55 "
+        f"with 2 or fewer comparison RAAs and 0.83 with 3–9 (crates/raa-impact/tests/england_recovery.rs).")
 
 
-def _cs_fit(frame: pd.DataFrame, outcome: str, opts: Dict[str, Any]) -> Any:
-    import raa_impact as ri
+def _cs_fit(frame: pd.DataFrame, outcome: str, opts: Dict[str, Any], unbalanced: bool = False) -> Any:
+    extra = {"allow_unbalanced_panel": True} if unbalanced else {}
+    return cs_fit(frame, opts["bed_in_periods"], opts, outcome=outcome, **extra)
 
-    return ri.att_gt(frame, outcome=outcome, unit="la", time="year", group="go_year",
-                     control_group="notyettreated", bed_in=int(opts["bed_in_years"]), cluster="raa_id")
+
+def subgroup_panel(la: pd.DataFrame, las: Sequence[str]) -> pd.DataFrame:
+    """The panel for one subgroup: its LAs as they are; every other LA kept only before its go-live
+    and marked untreated (group 0), so that it is a comparison while not yet live and never treated.
+
+    >>> la = pd.DataFrame({"la": ["a"] * 3 + ["b"] * 3, "year": [1, 2, 3] * 2, "go_year": [2] * 3 + [3] * 3})
+    >>> subgroup_panel(la, ["a"])[["la", "year", "go_year"]].values.tolist()
+    [['a', 1, 2], ['a', 2, 2], ['a', 3, 2], ['b', 1, 0], ['b', 2, 0]]
+    """
+    mine = la["la"].isin(set(las))
+    before = (la["go_year"] == 0) | (la["year"] < la["go_year"])
+    out = la.loc[mine | before].copy()
+    out.loc[~out["la"].isin(set(las)), "go_year"] = 0
+    out.attrs = dict(la.attrs)
+    return out
 
 
 def _cs_row(la: pd.DataFrame, info: pd.DataFrame, las: Optional[Sequence[str]], opts: Dict[str, Any],
             section: "Section", name: str) -> Dict[str, Any]:
-    frame = la if las is None else la.loc[la["la"].isin(set(las)) | (la["go_year"] == 0)]
-    fit = _cs_fit(frame, "y", opts)
+    frame = la if las is None else subgroup_panel(la, las)
+    fit = _cs_fit(frame, "y", opts, unbalanced=las is not None)
     agg = fit.aggregate("simple")
     warnings = list(dict.fromkeys(list(fit.warnings) + list(agg.warnings)))
     if warnings:
         section.note(f"{name}: " + "; ".join(warnings))
-    treated = info.loc[info.index.isin(frame["la"]) & (info["go_year"] > 0)]
+    treated = info.loc[info.index.isin(frame.loc[frame["go_year"] > 0, "la"])]
     row = {"estimator": CS_LABEL, **_estimate(agg.overall), "raas": int(treated["raa_id"].nunique()),
-           "las": int(len(treated)), "comparison_las_never_treated": int((info.loc[info.index.isin(frame["la"]), "go_year"] == 0).sum()),
+           "las": int(len(treated)), "comparison_las": _comparisons(frame),
            "fewest_comparison_raas": _fewest(fit.table())}
-    row["truth"] = _truth(frame, opts, lambda f: f.aggregate("simple").overall.estimate)
+    row["truth"] = _truth(frame, opts, lambda f: f.aggregate("simple").overall.estimate, las is not None)
     return row
+
+
+def _comparisons(frame: pd.DataFrame) -> int:
+    """LAs that can be a comparison for some cell: untreated in the panel, or live after its first cohort."""
+    go = frame["go_year"]
+    first = go[go > 0].min() if (go > 0).any() else 0
+    return int(frame.loc[(go == 0) | (go > first), "la"].nunique())
 
 
 def _fewest(cells: pd.DataFrame, group: Optional[int] = None) -> int:
@@ -218,12 +193,12 @@ def _estimate(e: Any) -> Dict[str, Any]:
     return {"estimate": e.estimate, "se": e.se, "ci_lower": e.ci_low, "ci_upper": e.ci_high}
 
 
-def _truth(frame: pd.DataFrame, opts: Dict[str, Any], pick: Any) -> float:
+def _truth(frame: pd.DataFrame, opts: Dict[str, Any], pick: Any, unbalanced: bool = False) -> float:
     """The same estimator on the realised effects (synthetic England), NaN when not computable."""
     if "truth" not in frame.columns or frame["truth"].isna().any():
         return float("nan")
     try:
-        return float(pick(_cs_fit(frame, "truth", opts)))
+        return float(pick(_cs_fit(frame, "truth", opts, unbalanced)))
     except ValueError:
         return float("nan")
 
@@ -241,7 +216,7 @@ def _cohort_rows(la: pd.DataFrame, info: pd.DataFrame, opts: Dict[str, Any]) -> 
         members = info.loc[info["go_year"] == year]
         rows.append({"dimension": "go-live cohort", "subgroup": f"live {year - 1}–{str(year)[2:]}",
                      "estimator": CS_LABEL, **_estimate_row(g), "raas": int(members["raa_id"].nunique()),
-                     "las": int(len(members)), "comparison_las_never_treated": int((info["go_year"] == 0).sum()),
+                     "las": int(len(members)), "comparison_las": int((info["go_year"] != year).sum()),
                      "fewest_comparison_raas": _fewest(cells, year), "truth": truth.get(year, float("nan"))})
     return rows
 
@@ -264,7 +239,7 @@ def _psm_rows(ctx: "Context", section: "Section") -> List[dict]:
         rows.append({"dimension": "child group", "subgroup": g["label"],
                      "estimator": f"PSM (difference in restricted mean PO → placed days to {g['tau']:g})",
                      "estimate": g["estimate"], "se": g["se"], "ci_lower": g["ci"][0], "ci_upper": g["ci"][1],
-                     "raas": g["n_raas"], "las": g["n_las"], "comparison_las_never_treated": np.nan,
+                     "raas": g["n_raas"], "las": g["n_las"], "comparison_las": np.nan,
                      "fewest_comparison_raas": np.nan,
                      "truth": np.nan if g.get("truth") is None else g["truth"]})
     return rows
