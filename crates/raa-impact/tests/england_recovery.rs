@@ -18,6 +18,7 @@
 //!   LA-year's realised mean `y1 − y0`: comparisons have no effect, so it equals the realised
 //!   effect averaged with the estimator's own weights.
 
+use chrono::Datelike;
 use raa_impact::data::controlled::{controlled_series, ControlledOptions, ControlledSeries};
 use raa_impact::data::date::collection_year;
 use raa_impact::data::journeys::{derive_journeys, JourneyOptions};
@@ -429,4 +430,133 @@ fn callaway_santanna_recovers_the_effect_on_synthetic_england() {
         "{covered} of {SEEDS} intervals cover the truth"
     );
     assert!(cell_cov >= 0.78, "cell coverage {cell_cov}");
+}
+
+/// The LA × quarter panel of the same order-cohort means (the issue's LA-quarter design): a cell
+/// without a child placed is simply missing, so the panel is unbalanced and CS runs with
+/// `allow_unbalanced` (R did's repeated cross-section estimators); the group is the first whole
+/// quarter after the go-live and two quarters (183 days) are the bed-in. Truth: the same estimator
+/// on each cell's realised effect.
+fn cs_quarterly_panel(w: &World) -> CsPanel {
+    let (first, last) = (2013 * 4, 2022 * 4); // 2013Q1 to 2022Q1: order cohorts nearly complete
+    let mut cells: HashMap<(&str, i64), (f64, usize)> = HashMap::new();
+    for c in &w.truth.children {
+        let (Some(po), Some(placed)) = (c.po_date, c.placed) else {
+            continue;
+        };
+        if placed <= w.cut {
+            let e = cells
+                .entry((c.la.as_str(), Freq::Quarter.index(po)))
+                .or_default();
+            e.0 += c.effect_days;
+            e.1 += 1;
+        }
+    }
+    let mut rows: Vec<&PanelRow> = w.quarterly.iter().collect();
+    rows.sort_by(|a, b| (&a.unit, a.period_start).cmp(&(&b.unit, b.period_start)));
+    let (mut las, mut raas): (HashMap<String, i64>, HashMap<String, i64>) = Default::default();
+    let mut p = CsPanel {
+        unit: vec![],
+        time: vec![],
+        group: vec![],
+        cluster: vec![],
+        y: vec![],
+        truth: vec![],
+        dropped: 0,
+    };
+    let index_of = |map: &mut HashMap<String, i64>, key: &str| {
+        let next = map.len() as i64;
+        *map.entry(key.to_string()).or_insert(next)
+    };
+    for r in rows {
+        let q = Freq::Quarter.index(r.period_start);
+        let cell = cells.get(&(r.unit.as_str(), q));
+        let (Some(y), Some(&(sum, n))) = (r.cohort_mean_po_to_placed, cell) else {
+            continue;
+        };
+        if !(first..=last).contains(&q) || n != r.cohort_n_po_to_placed {
+            continue;
+        }
+        let g = r
+            .exposure_start
+            .map(|s| Freq::Quarter.index(s) + i64::from(s.day() != 1 || s.month0() % 3 != 0))
+            .filter(|g| *g <= last)
+            .unwrap_or(0);
+        p.unit.push(index_of(&mut las, &r.unit));
+        p.time.push(q);
+        p.group.push(g);
+        p.cluster
+            .push(index_of(&mut raas, r.raa_id.as_deref().unwrap_or("no_raa")));
+        p.y.push(y);
+        p.truth.push(sum / n as f64);
+    }
+    p
+}
+
+/// (estimate, SE, 95% CI) of a simple ATT.
+type SimpleFit = (f64, f64, (f64, f64));
+
+#[test]
+fn callaway_santanna_on_an_unbalanced_la_quarter_panel_recovers_the_effect() {
+    let fits: Vec<(SimpleFit, f64)> = worlds()
+        .par_iter()
+        .map(|w| {
+            let p = cs_quarterly_panel(w);
+            let opts = AttGtOptions {
+                bed_in: 2,
+                allow_unbalanced: true,
+                ..AttGtOptions::default()
+            };
+            let run = |y: &[f64]| {
+                let input = PanelInput {
+                    unit: &p.unit,
+                    time: &p.time,
+                    group: &p.group,
+                    y,
+                    covariates: &[],
+                    cluster: Some(&p.cluster),
+                    weights: None,
+                };
+                let a = att_gt(&input, &opts).expect("att_gt");
+                aggregate(&a, &Aggregation::Simple, None).expect("simple")
+            };
+            let (s, t) = (run(&p.y), run(&p.truth));
+            let est = (
+                s.overall_att,
+                s.overall_se.expect("se"),
+                s.overall_ci.expect("ci"),
+            );
+            (est, t.overall_att)
+        })
+        .collect();
+    let errors: Vec<f64> = fits.iter().map(|(e, t)| e.0 - t).collect();
+    let (bias, sd) = mean_sd(&errors);
+    let se_bias = sd / (errors.len() as f64).sqrt();
+    let mean_se = fits.iter().map(|(e, _)| e.1).sum::<f64>() / fits.len() as f64;
+    let covered = fits
+        .iter()
+        .filter(|(e, t)| e.2 .0 <= *t && *t <= e.2 .1)
+        .count();
+    let truth = fits.iter().map(|(_, t)| t).sum::<f64>() / fits.len() as f64;
+    let z: Vec<String> = fits
+        .iter()
+        .map(|(e, t)| format!("{:.1}", (e.0 - t) / e.1))
+        .collect();
+    eprintln!("z by seed: {}", z.join(" "));
+    eprintln!(
+        "CS on LA-quarters (unbalanced) over {SEEDS} seeds: truth {truth:.1} days, bias {bias:.2} \
+         (SE {se_bias:.2}), SD of errors {sd:.1} vs mean SE {mean_se:.1}, {covered}/{SEEDS} cover"
+    );
+    assert!((-40.0..-12.0).contains(&truth), "realised truth {truth}");
+    assert!(bias.abs() < 3.0 * se_bias, "bias {bias} against {se_bias}");
+    // 24 replications at a nominal 95%: 18 or fewer covering has probability 0.007.
+    assert!(
+        covered >= 19,
+        "{covered} of {SEEDS} intervals cover the truth"
+    );
+    // Not asserted, reported: at this scale (a quarter of national size; the median LA-quarter
+    // order cohort has one child placed) the errors are heavy-tailed and the RAA-clustered SEs
+    // understate their spread (measured: SD of errors 26.1 against a mean SE of 17.6, z from -3.4
+    // to 4.3, 20 of 24 intervals cover). At national scale the same design gave z with SD 0.6 over
+    // 12 seeds (every interval covering): the yearly panel above is the one to use on thin data.
 }
