@@ -12,11 +12,11 @@
 //!   which is why the comparison is needed.
 //! * **Callaway–Sant'Anna**: the LA × collection-year panel of the same order-cohort means, with
 //!   not-yet-treated LAs as comparisons, the go-live year as a one-period bed-in and standard
-//!   errors clustered on the RAA. LA-quarter cells are too thin for it (at this scale the median
-//!   LA-quarter order cohort has one child placed, and a unit with an empty cell leaves the
-//!   balanced panel), so the panel is yearly. The truth is the same estimator applied to each
-//!   LA-year's realised mean `y1 − y0`: comparisons have no effect, so it equals the realised
-//!   effect averaged with the estimator's own weights.
+//!   errors clustered on the RAA. The truth is the same estimator applied to each LA-year's
+//!   realised mean `y1 − y0`: comparisons have no effect, so it equals the realised effect
+//!   averaged with the estimator's own weights. The LA-quarter panel runs too, unbalanced (at
+//!   this scale the median LA-quarter order cohort has one child placed, so many cells are
+//!   empty): unbiased, but its clustered SEs understate a heavy-tailed spread at this scale.
 
 use chrono::Datelike;
 use raa_impact::data::controlled::{controlled_series, ControlledOptions, ControlledSeries};
