@@ -86,11 +86,8 @@ impl PyMatchSet {
 
     /// Subclass (pair) per unit, -1 where none.
     fn subclass<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
-        let s: Vec<i64> = self
-            .inner
-            .subclass
-            .iter()
-            .map(|s| s.map_or(-1, i64::from))
+        let s: Vec<i64> = (0..self.inner.treated.len())
+            .map(|i| self.inner.subclass_of(i).map_or(-1, i64::from))
             .collect();
         s.into_pyarray(py)
     }

@@ -1,6 +1,8 @@
 //! The match object: the matched set with its weights, the score, the balance before and after,
 //! and what happened to every unit. Effects and survival analyses read it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::caliper::{raw_width, sd};
@@ -36,8 +38,9 @@ pub struct MatchSet {
     pub reverse_matches: Option<Matches>,
     /// Matching weight of every unit (0 = outside the matched set).
     pub weights: Vec<f64>,
-    /// Subclass (pair) of every unit, without replacement.
-    pub subclass: Vec<Option<u32>>,
+    /// 1-based subclass (pair) of every unit without replacement, 0 outside the matched set; empty
+    /// with replacement (see [`MatchSet::subclass_of`]).
+    pub subclass: Vec<u32>,
     /// Balance of the distance (when score-based) and every covariate, before and after.
     pub balance: Vec<BalanceRow>,
     /// Sample sizes before and after.
@@ -50,6 +53,11 @@ impl MatchSet {
     /// Number of focal units that received at least one match.
     pub fn n_matched(&self) -> usize {
         self.matches.focal.len() - self.matches.unmatched.len()
+    }
+
+    /// Subclass of unit `i`: `None` outside the matched set or with replacement.
+    pub fn subclass_of(&self, i: usize) -> Option<u32> {
+        self.subclass.get(i).copied().filter(|s| *s > 0)
     }
 
     /// Focal units without a match, with the reason.
@@ -80,7 +88,8 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     if let Some(model) = score.as_ref().and_then(|s| s.model.as_ref()) {
         warnings.extend(model.warnings.iter().map(|w| format!("score model: {w}")));
     }
-    let distance = match (&score, options.distance.uses_score()) {
+    let mut score = score;
+    let distance = match (&mut score, options.distance.uses_score()) {
         (Some(s), true) => distance_values(s, options.distance),
         _ => Vec::new(),
     };
@@ -99,11 +108,11 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         .map(|c| raw_width(c, options.caliper_scale, &distance, input.treated));
     let covariate_calipers = covariate_calipers(input, options)?;
     let run = |focal_is_treated: bool| -> Result<Matches> {
-        let focal: Vec<bool> = input
-            .treated
-            .iter()
-            .map(|t| *t == focal_is_treated)
-            .collect();
+        // The treated are the focal group for ATT: borrowed, not copied.
+        let focal: Cow<[bool]> = match focal_is_treated {
+            true => Cow::Borrowed(input.treated),
+            false => input.treated.iter().map(|t| !*t).collect(),
+        };
         let kernel_input = KernelInput {
             distance: &distance,
             treated: &focal,

@@ -14,7 +14,8 @@ use crate::{Error, Result};
 pub struct Score {
     /// Probability of treatment.
     pub ps: Vec<f64>,
-    /// Linear predictor `logit(ps)` (or the probit index for a probit model).
+    /// Linear predictor `logit(ps)` (or the probit index for a probit model). Empty once it has
+    /// become the match's distance (`MatchSet::distance`), so that it is held once.
     pub linear: Vec<f64>,
     /// The fitted model, when the score was estimated.
     pub model: Option<GlmFit>,
@@ -77,10 +78,11 @@ fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
     })
 }
 
-/// The matching distance of every unit for a score-based `distance`.
-pub fn distance_values(score: &Score, distance: Distance) -> Vec<f64> {
+/// The matching distance of every unit for a score-based `distance`; the linear predictor is
+/// moved out of `score`, not copied.
+pub fn distance_values(score: &mut Score, distance: Distance) -> Vec<f64> {
     match distance {
         Distance::Ps => score.ps.clone(),
-        _ => score.linear.clone(),
+        _ => std::mem::take(&mut score.linear),
     }
 }
