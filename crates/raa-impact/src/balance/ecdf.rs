@@ -74,46 +74,66 @@ impl SortedColumn {
 
     /// eCDF mean and max under the weights `w` (indexed by the original rows; `None`: all 1).
     pub fn differences(&self, w: Option<&[f64]>) -> (f64, f64) {
-        // Unit weights need no read through the row index (the before-matching statistics).
-        match w {
-            Some(w) => self.walk(|k| w[k.row as usize]),
-            None => self.walk(|_| 1.0),
-        }
-    }
-
-    fn walk(&self, weight: impl Fn(&Keyed) -> f64) -> (f64, f64) {
         let (mut tt, mut tc) = (0.0, 0.0);
-        for k in &self.keyed {
-            if k.treated {
-                tt += weight(k);
+        self.for_each(w, |_, t, wi| {
+            if t {
+                tt += wi;
             } else {
-                tc += weight(k);
+                tc += wi;
             }
-        }
+        });
         if tt <= 0.0 || tc <= 0.0 {
             return (f64::NAN, f64::NAN);
         }
-        let value = |i: usize| from_ordered_bits(self.keyed[i].key);
+        // The eCDFs are compared after the last row of each run of equal values.
         let (mut ct, mut cc) = (0.0, 0.0);
         let (mut sum, mut max, mut count) = (0.0_f64, 0.0_f64, 0usize);
-        let n = self.keyed.len();
-        let mut i = 0;
-        while i < n {
-            let v = value(i);
-            while i < n && value(i) == v {
-                let k = &self.keyed[i];
-                if k.treated {
-                    ct += weight(k);
-                } else {
-                    cc += weight(k);
-                }
-                i += 1;
-            }
+        let mut run: Option<f64> = None;
+        let mut close = |ct: f64, cc: f64| {
             let d = (ct / tt - cc / tc).abs();
             sum += d;
             max = max.max(d);
             count += 1;
+        };
+        self.for_each(w, |v, t, wi| {
+            if run != Some(v) {
+                if run.is_some() {
+                    close(ct, cc);
+                }
+                run = Some(v);
+            }
+            if t {
+                ct += wi;
+            } else {
+                cc += wi;
+            }
+        });
+        if run.is_some() {
+            close(ct, cc);
         }
         (sum / count as f64, max)
+    }
+
+    /// `f(value, treated, weight)` in sorted order. Unit weights need no read through the row
+    /// index (the before-matching statistics); given weights are gathered a chunk at a time in
+    /// parallel (random reads through the row index are the slow part), then added in order.
+    fn for_each(&self, w: Option<&[f64]>, mut f: impl FnMut(f64, bool, f64)) {
+        let value = |k: &Keyed| from_ordered_bits(k.key);
+        let Some(w) = w else {
+            self.keyed.iter().for_each(|k| f(value(k), k.treated, 1.0));
+            return;
+        };
+        const CHUNK: usize = 1 << 15;
+        let mut buf = vec![0.0; CHUNK.min(self.keyed.len())];
+        for chunk in self.keyed.chunks(CHUNK) {
+            let buf = &mut buf[..chunk.len()];
+            buf.par_iter_mut()
+                .with_min_len(4096)
+                .zip(chunk.par_iter())
+                .for_each(|(b, k)| *b = w[k.row as usize]);
+            for (k, wi) in chunk.iter().zip(buf.iter()) {
+                f(value(k), k.treated, *wi);
+            }
+        }
     }
 }

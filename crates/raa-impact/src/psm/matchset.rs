@@ -13,7 +13,7 @@ use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
-use super::weights::{both_directions, from_matches, Matched};
+use super::weights::{both_directions, from_matches, subclasses, Matched};
 use crate::balance::{balance_table, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
@@ -24,7 +24,8 @@ pub struct MatchSet {
     pub options: MatchOptions,
     /// Treatment of every unit (as given).
     pub treated: Vec<bool>,
-    /// The score, when the distance is score-based.
+    /// The score, when the distance is score-based (a supplied score is not copied: its `ps` is
+    /// empty).
     pub score: Option<Score>,
     /// The one-dimensional matching distance (empty for covariate distances).
     pub distance: Vec<f64>,
@@ -90,13 +91,13 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     }
     let mut score = score;
     let distance = match (&mut score, options.distance.uses_score()) {
-        (Some(s), true) => distance_values(s, options.distance),
+        (Some(s), true) => distance_values(s, options.distance, input.score),
         _ => Vec::new(),
     };
     let eligible = match options.distance.uses_score() {
         true => eligible(
             &distance,
-            score.as_ref().map(|s| s.ps.as_slice()),
+            input.score.or(score.as_ref().map(|s| s.ps.as_slice())),
             input.treated,
             options.discard,
             options.crump_alpha,
@@ -142,10 +143,11 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             )
         }
     };
-    let (matches, reverse_matches, matched) = match options.estimand {
+    let (matches, reverse_matches, mut matched) = match options.estimand {
         Estimand::Att | Estimand::Atc => {
             let m = run(options.estimand == Estimand::Att)?;
-            let matched = from_matches(&m, input.n(), !options.replace);
+            // Subclasses are numbered after the balance table, so the two never coexist.
+            let matched = from_matches(&m, input.n(), false);
             (m, None, matched)
         }
         Estimand::Ate => {
@@ -159,6 +161,9 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
     let balance = balance_rows(input, options, &distance, &matched)?;
+    if options.estimand != Estimand::Ate && !options.replace {
+        matched.subclass = subclasses(&matches, input.n());
+    }
     Ok(MatchSet {
         options: options.clone(),
         treated: input.treated.to_vec(),

@@ -17,25 +17,31 @@ pub struct Matched {
 /// scaled to sum to the number of its units in the matched set (MatchIt's rule).
 pub fn from_matches(matches: &Matches, n: usize, with_subclass: bool) -> Matched {
     let mut weights = vec![0.0; n];
-    let mut subclass = if with_subclass {
-        vec![0; n]
-    } else {
-        Vec::new()
-    };
-    let mut next = 0u32;
     for_each_match(matches, |focal, controls| {
-        next += 1;
         weights[focal] = 1.0;
-        if with_subclass {
-            subclass[focal] = next;
-            for &c in controls {
-                subclass[c as usize] = next;
-            }
-        }
         add_shares(&mut weights, controls);
     });
     normalise_others(&mut weights, &matches.focal);
+    let subclass = match with_subclass {
+        true => subclasses(matches, n),
+        false => Vec::new(),
+    };
     Matched { weights, subclass }
+}
+
+/// 1-based subclass of every unit (a focal unit with a match and its controls, numbered in focal
+/// order), 0 for the others.
+pub fn subclasses(matches: &Matches, n: usize) -> Vec<u32> {
+    let mut subclass = vec![0; n];
+    let mut next = 0u32;
+    for_each_match(matches, |focal, controls| {
+        next += 1;
+        subclass[focal] = next;
+        for &c in controls {
+            subclass[c as usize] = next;
+        }
+    });
+    subclass
 }
 
 /// Scale the non-focal units' weights to sum to their count in the matched set.
