@@ -26,19 +26,31 @@ pub fn ecdf_differences(x: &[f64], w: &[f64], treated: &[bool]) -> (f64, f64) {
 ///
 /// Large samples spend most of the balance table's time sorting: a parallel radix sort on
 /// order-preserving bit patterns is about twice as fast as a parallel comparison sort on 10M rows.
-/// The sorted entries are the only copy (16 bytes a row: the key, the row and its treatment in
-/// what would otherwise be padding); values are decoded from the key, and weights read through the
-/// row, so no other per-row array is materialised.
+/// The sorted entries are the only copy, 12 bytes a row (the key, then the row with its treatment
+/// in the top bit); values are decoded from the key and weights read through the row, so no other
+/// per-row array is materialised. Columns of up to 2^31 − 1 rows.
 pub struct SortedColumn {
     keyed: Vec<Keyed>,
 }
 
-/// A row's sort key, index and treatment (the radix sort reads the key alone).
+/// A row's sort key, and its index with the treatment in the top bit (the radix sort reads the key
+/// alone). Packed: 12 bytes, not 16.
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+#[repr(C, packed)]
 struct Keyed {
     key: u64,
-    row: u32,
-    treated: bool,
+    tagged: u32,
+}
+
+const TREATED: u32 = 1 << 31;
+
+impl Keyed {
+    fn row(&self) -> usize {
+        (self.tagged & !TREATED) as usize
+    }
+    fn treated(&self) -> bool {
+        self.tagged & TREATED != 0
+    }
 }
 
 impl Radixable<u64> for Keyed {
@@ -49,24 +61,27 @@ impl Radixable<u64> for Keyed {
 }
 
 impl SortedColumn {
-    /// Sort `x` (finite values) and carry `treated` along.
+    /// Sort `x` (finite values) and carry `treated` along. Panics on 2^31 rows or more.
     pub fn new(x: &[f64], treated: &[bool]) -> Self {
+        assert!(
+            x.len() < TREATED as usize,
+            "a balance column of 2^31 rows or more"
+        );
         let mut keyed: Vec<Keyed> = x
             .par_iter()
             .zip(treated.par_iter())
             .enumerate()
             .map(|(i, (v, t))| Keyed {
                 key: ordered_bits(*v),
-                row: i as u32,
-                treated: *t,
+                tagged: i as u32 | if *t { TREATED } else { 0 },
             })
             .collect();
         keyed.voracious_mt_sort(rayon::current_num_threads().max(1));
         // The radix sort leaves tied values in an order that depends on the thread count; rows in
         // their input order within a tie make the weighted sums bit-identical on any machine.
-        for run in keyed.chunk_by_mut(|a, b| a.key == b.key) {
+        for run in keyed.chunk_by_mut(|a, b| { a.key } == { b.key }) {
             if run.len() > 1 {
-                run.sort_unstable_by_key(|k| k.row);
+                run.sort_unstable_by_key(|k| k.row());
             }
         }
         SortedColumn { keyed }
@@ -120,7 +135,9 @@ impl SortedColumn {
     fn for_each(&self, w: Option<&[f64]>, mut f: impl FnMut(f64, bool, f64)) {
         let value = |k: &Keyed| from_ordered_bits(k.key);
         let Some(w) = w else {
-            self.keyed.iter().for_each(|k| f(value(k), k.treated, 1.0));
+            self.keyed
+                .iter()
+                .for_each(|k| f(value(k), k.treated(), 1.0));
             return;
         };
         const CHUNK: usize = 1 << 15;
@@ -130,9 +147,9 @@ impl SortedColumn {
             buf.par_iter_mut()
                 .with_min_len(4096)
                 .zip(chunk.par_iter())
-                .for_each(|(b, k)| *b = w[k.row as usize]);
+                .for_each(|(b, k)| *b = w[k.row()]);
             for (k, wi) in chunk.iter().zip(buf.iter()) {
-                f(value(k), k.treated, *wi);
+                f(value(k), k.treated(), *wi);
             }
         }
     }

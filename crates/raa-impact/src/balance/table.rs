@@ -72,6 +72,12 @@ pub fn balance_table(
     basis: SdBasis,
 ) -> Result<Vec<BalanceRow>> {
     let n = treated.len();
+    if n >= 1 << 31 {
+        return Err(crate::Error::argument(
+            "treated",
+            format!("{n} rows: the balance table takes up to 2^31 - 1"),
+        ));
+    }
     if let Some(b) = base {
         check::weights("base weights", b, n)?;
     }

@@ -186,10 +186,15 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
         slices.push(a);
         rest = r;
     }
-    slices
-        .par_iter_mut()
-        .with_min_len(64)
-        .for_each(|sl| sl.sort_unstable_by(tie));
+    // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
+    let keyless = input.key.is_none();
+    slices.par_iter_mut().with_min_len(64).for_each(|sl| {
+        if keyless {
+            sl.sort_unstable();
+        } else {
+            sl.sort_unstable_by(tie);
+        }
+    });
     drop(slices);
     Sorted {
         pairs,
