@@ -76,22 +76,33 @@ pub fn two_groups(x: &[f64], w: Option<&[f64]>, treated: &[bool]) -> TwoGroups {
 }
 
 fn two_groups_by(x: &[f64], w: impl Fn(usize) -> f64, treated: &[bool]) -> TwoGroups {
-    let (mut sw, mut swx) = ([0.0_f64; 2], [0.0_f64; 2]);
+    // Scalar accumulators per group, `+0.0` added for the other group's rows: adding +0.0 leaves
+    // a sum's bits unchanged (a sum started at +0.0 is never -0.0), so each group's sums equal
+    // those of `mean` and `variance`, without a branch or an indexed store in the loop.
+    let pick = |t: bool, v: f64| if t { (0.0, v) } else { (v, 0.0) };
+    let (mut sw, mut swx) = ((0.0_f64, 0.0_f64), (0.0_f64, 0.0_f64));
     for (i, (xi, t)) in x.iter().zip(treated).enumerate() {
-        let g = usize::from(*t);
-        sw[g] += w(i);
-        swx[g] += w(i) * xi;
+        let wi = w(i);
+        let (a, b) = pick(*t, wi);
+        sw = (sw.0 + a, sw.1 + b);
+        let (a, b) = pick(*t, wi * xi);
+        swx = (swx.0 + a, swx.1 + b);
     }
+    let sw = [sw.0, sw.1];
+    let swx = [swx.0, swx.1];
     let mean = [0, 1].map(|g| (sw[g] > 0.0).then(|| swx[g] / sw[g]));
     let m = mean.map(|m| m.unwrap_or(f64::NAN));
-    let (mut sw, mut sw2, mut ss) = ([0.0_f64; 2], [0.0_f64; 2], [0.0_f64; 2]);
+    let (mut sw, mut sw2, mut ss) = ((0.0_f64, 0.0_f64), (0.0_f64, 0.0_f64), (0.0_f64, 0.0_f64));
     for (i, (xi, t)) in x.iter().zip(treated).enumerate() {
-        let g = usize::from(*t);
         let wi = w(i);
-        sw[g] += wi;
-        sw2[g] += wi * wi;
-        ss[g] += wi * (xi - m[g]).powi(2);
+        let (a, b) = pick(*t, wi);
+        sw = (sw.0 + a, sw.1 + b);
+        let (a, b) = pick(*t, wi * wi);
+        sw2 = (sw2.0 + a, sw2.1 + b);
+        let (a, b) = pick(*t, wi * (xi - m[usize::from(*t)]).powi(2));
+        ss = (ss.0 + a, ss.1 + b);
     }
+    let (sw, sw2, ss) = ([sw.0, sw.1], [sw2.0, sw2.1], [ss.0, ss.1]);
     let variance = [0, 1].map(|g| {
         let denominator = sw[g] * sw[g] - sw2[g];
         mean[g].and((denominator > 0.0).then(|| ss[g] * sw[g] / denominator))
