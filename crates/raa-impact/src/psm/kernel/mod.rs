@@ -18,7 +18,7 @@
 //! seeded shuffle (not R's stream); `-0.0` and `0.0` are the same distance; with `Order::Closest`
 //! the pair priority is recomputed when popped rather than reusing a stale control.
 //!
-//! Cost: sorting is a bucket sort on the value (8 fixed row parts, ≤ 65536 buckets, each bucket
+//! Cost: sorting is a bucket sort on the value (8 fixed row parts, ≤ 8192 buckets, each bucket
 //! sorted by (distance, key)), written straight into its result: 16 bytes per control, plus a
 //! hierarchical bitset of available controls per block (1/64 byte per control). Runs of equal distances are
 //! visited once per search, so discrete scores stay near-linear. Covariate calipers without a

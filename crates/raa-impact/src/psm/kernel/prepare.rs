@@ -222,8 +222,7 @@ fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usi
             || (f64::INFINITY, f64::NEG_INFINITY, 0),
             |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
         );
-    // Small buckets (~256 rows, up to 2^16) sort in cache.
-    let nb = (m / 256).clamp(1, 1 << 16);
+    let nb = (m / 1024).clamp(1, 1 << 13);
     let width = hi - lo;
     let scale = if width > 0.0 && width.is_finite() {
         nb as f64 / width
