@@ -6,8 +6,11 @@
 Workload: N treated and M controls with a supplied score (logit scores drawn from two normals),
 1:1 nearest neighbour without replacement, caliper 0.2 SD (pooled) of the logit, largest first,
 called with NumPy arrays, returning the match arrays and the balance of the score; then the same
-with replacement; then a logistic score model on `--logit-rows` rows × 10 covariates. Prints the
-best of `--repeat` runs and the peak resident memory against the size of the input arrays.
+with replacement; then a logistic score model on `--logit-rows` rows × 10 covariates (0 skips it).
+Prints the best of `--repeat` runs (wall and CPU time) and the peak resident memory of the calls
+over the resident memory just before them (Linux: the peak is reset through /proc/self/clear_refs
+and each run's result is dropped before the next, so only one match is alive at a time), against
+the size of the input arrays.
 `--write-csv DIR` also writes the data for `benches/matchit_peer.R` (the MatchIt side by side).
 """
 from __future__ import annotations
@@ -24,17 +27,42 @@ import raa_impact as ri
 
 
 def best(label, fn, repeat):
-    times, out = [], None
+    times, cpus, out = [], [], None
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        out = None  # the previous result is freed first: one match alive at a time
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t0)
-    print(f"{label:<58} best {min(times):7.3f} s   (runs: {', '.join(f'{t:.3f}' for t in times)})", flush=True)
+        cpus.append(time.process_time() - c0)
+    print(f"{label:<58} best {min(times):7.3f} s   (runs: {', '.join(f'{t:.3f}' for t in times)}; "
+          f"CPU {', '.join(f'{c:.2f}' for c in cpus)} s)", flush=True)
     return out
 
 
-def peak_mib() -> float:
+def _status(field: str) -> float:
+    """A /proc/self/status field in MiB (Linux); the peak from getrusage elsewhere."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> float:
+    """Reset the peak resident memory to the current one (Linux); returns the current RSS in MiB."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+    return _status("VmRSS")
+
+
+def peak_mib() -> float:
+    return _status("VmHWM")
 
 
 def main() -> None:
@@ -51,21 +79,25 @@ def main() -> None:
     logit = np.concatenate([rng.normal(0.5, 1.0, n1), rng.normal(-0.5, 1.0, n0)])
     score = 1.0 / (1.0 + np.exp(-logit))
     treated = np.concatenate([np.ones(n1, bool), np.zeros(n0, bool)])
+    del logit
     input_mib = (score.nbytes + treated.nbytes) / 2**20
-    base = peak_mib()
-    print(f"{n1:,} treated x {n0:,} controls; input arrays {input_mib:.0f} MiB; peak RSS before matching {base:.0f} MiB")
     if args.write_csv:
         pd.DataFrame({"treat": treated.astype(int), "ps": score}).to_csv(os.path.join(args.write_csv, "psm_workload.csv"), index=False)
-    m = best("1:1 without replacement, caliper 0.2 SD logit, largest first",
-             lambda: ri.match_arrays(treated, score, caliper=0.2), args.repeat)
-    print(f"  matched {m.n_matched:,}; peak RSS {peak_mib():.0f} MiB (+{peak_mib() - base:.0f} MiB over the data)")
-    _ = m.balance().loc["distance"]
-    del m
-    m = best("1:1 with replacement, caliper 0.2 SD logit",
-             lambda: ri.match_arrays(treated, score, caliper=0.2, replace=True), args.repeat)
-    print(f"  matched {m.n_matched:,}; peak RSS {peak_mib():.0f} MiB")
-    del m, score, treated, logit
+    base = reset_peak()
+    print(f"{n1:,} treated x {n0:,} controls; input arrays {input_mib:.0f} MiB; RSS before matching {base:.0f} MiB")
+    for label, replace in [("1:1 without replacement, caliper 0.2 SD logit, largest first", False),
+                           ("1:1 with replacement, caliper 0.2 SD logit", True)]:
+        base = reset_peak()
+        m = best(label, lambda: ri.match_arrays(treated, score, caliper=0.2, replace=replace), args.repeat)
+        _ = m.balance().loc["distance"]
+        extra = peak_mib() - base
+        print(f"  matched {m.n_matched:,}; peak RSS {peak_mib():.0f} MiB: +{extra:.0f} MiB over the "
+              f"{base:.0f} MiB before ({extra / input_mib:.1f}x the input arrays)", flush=True)
+        del m
+    del score, treated
     n = args.logit_rows
+    if n == 0:
+        return
     x = rng.normal(size=(n, 10))
     eta = x @ np.linspace(-0.5, 0.5, 10) - 1.0
     t = rng.random(n) < 1.0 / (1.0 + np.exp(-eta))

@@ -186,7 +186,8 @@ def match_arrays(
     keys.update(options)
     opts = _options(**keys)
     inner = _core.match_units(treated, [], [], score, None, None, json.dumps(opts))
-    design = Design("treated", treated, [], [], np.arange(len(treated)))
+    # Rows are positions 0..n-1: a range, not an index array as long as the data.
+    design = Design("treated", treated, [], [], range(len(treated)))  # type: ignore[arg-type]
     return MatchResult(inner, None, design, opts)
 
 
@@ -264,9 +265,16 @@ class MatchResult:
         self.treatment = design.treatment
         self.n_dropped_missing = design.dropped
         self._index = None if data is None else data.index[design.rows]
-        self.weights = pd.Series(inner.weights(), index=self._index, name="weights")
         self.warnings: List[str] = list(inner.warnings())
         self.caliper_width: Optional[float] = inner.caliper_width()
+
+    @property
+    def weights(self) -> pd.Series:
+        """Matching weight of every unit (0 outside the matched set); copied from the core when
+        first read, so a match that is never asked for its weights holds them once."""
+        if not hasattr(self, "_weights"):
+            self._weights = pd.Series(self._inner.weights(), index=self._index, name="weights")
+        return self._weights
 
     @property
     def subclass(self) -> pd.Series:

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use numpy::{IntoPyArray, PyArray1, PyReadonlyArray1};
+use numpy::{IntoPyArray, PyArray1, PyArrayMethods, PyReadonlyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 use raa_impact::balance::BalanceStats;
@@ -20,6 +20,8 @@ type Named<'py> = Vec<(String, PyReadonlyArray1<'py, f64>)>;
 #[pyclass(name = "MatchSet", module = "raa_impact._core", frozen)]
 pub struct PyMatchSet {
     inner: Arc<MatchSet>,
+    /// The supplied score array itself (the core keeps no copy of it).
+    score: Option<Py<PyArray1<f64>>>,
 }
 
 fn slices<'a>(
@@ -40,13 +42,15 @@ pub fn match_units(
     treated: PyReadonlyArray1<'_, bool>,
     covariates: Named<'_>,
     balance: Named<'_>,
-    score: Option<PyReadonlyArray1<'_, f64>>,
+    score: Option<Bound<'_, PyArray1<f64>>>,
     exact: Option<PyReadonlyArray1<'_, u32>>,
     id: Option<PyReadonlyArray1<'_, u64>>,
     options_json: &str,
 ) -> PyResult<PyMatchSet> {
     let options: MatchOptions =
         serde_json::from_str(options_json).map_err(|e| arg("options", e.to_string()))?;
+    let given = score.as_ref().map(|s| s.clone().unbind());
+    let score = score.as_ref().map(|s| s.readonly());
     let input = MatchInput {
         treated: treated.as_slice()?,
         covariates: slices(&covariates)?,
@@ -58,6 +62,7 @@ pub fn match_units(
     let set = run(py, || core_match(&input, &options))?;
     Ok(PyMatchSet {
         inner: Arc::new(set),
+        score: given,
     })
 }
 
@@ -86,11 +91,8 @@ impl PyMatchSet {
 
     /// Subclass (pair) per unit, -1 where none.
     fn subclass<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
-        let s: Vec<i64> = self
-            .inner
-            .subclass
-            .iter()
-            .map(|s| s.map_or(-1, i64::from))
+        let s: Vec<i64> = (0..self.inner.treated.len())
+            .map(|i| self.inner.subclass_of(i).map_or(-1, i64::from))
             .collect();
         s.into_pyarray(py)
     }
@@ -99,7 +101,11 @@ impl PyMatchSet {
         self.inner.distance.clone().into_pyarray(py)
     }
 
+    /// The score: the supplied array itself (not a copy), else the fitted one.
     fn ps<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyArray1<f64>>> {
+        if let Some(given) = &self.score {
+            return Some(given.bind(py).clone());
+        }
         self.inner
             .score
             .as_ref()

@@ -72,23 +72,32 @@ pub fn balance_table(
     basis: SdBasis,
 ) -> Result<Vec<BalanceRow>> {
     let n = treated.len();
-    let ones = vec![1.0; n];
-    let given_base = base;
-    let base = base.unwrap_or(&ones);
-    check::weights("base weights", base, n)?;
+    if n >= 1 << 31 {
+        return Err(crate::Error::argument(
+            "treated",
+            format!("{n} rows: the balance table takes up to 2^31 - 1"),
+        ));
+    }
+    if let Some(b) = base {
+        check::weights("base weights", b, n)?;
+    }
     if let Some(w) = adjusted {
         check::weights("adjusted weights", w, n)?;
     }
+    // No weights given means unit weights, which are never materialised.
     columns
         .iter()
         .map(|(name, x)| {
             check::finite(name, x, n)?;
             let binary = moments::is_binary(x);
-            let sd = scale(x, base, treated, binary, basis);
+            let base_moments = moments::two_groups(x, base, treated);
+            let sd = scale(&base_moments, binary, basis);
             let sorted = (!binary).then(|| ecdf::SortedColumn::new(x, treated));
-            let before = stats(x, (base, given_base), treated, binary, sd, sorted.as_ref());
-            let after =
-                adjusted.map(|w| stats(x, (w, Some(w)), treated, binary, sd, sorted.as_ref()));
+            let before = stats(&base_moments, base, binary, sd, sorted.as_ref());
+            let after = adjusted.map(|w| {
+                let m = moments::two_groups(x, Some(w), treated);
+                stats(&m, Some(w), binary, sd, sorted.as_ref())
+            });
             Ok(BalanceRow {
                 covariate: name.to_string(),
                 binary,
@@ -99,8 +108,17 @@ pub fn balance_table(
         .collect()
 }
 
-fn scale(x: &[f64], w: &[f64], treated: &[bool], binary: bool, basis: SdBasis) -> f64 {
-    let var = |t: bool| moments::variance(x, w, |i| treated[i] == t, binary).unwrap_or(f64::NAN);
+/// The SD of the basis on the unadjusted sample (`p(1 − p)` variances for a binary covariate).
+fn scale(m: &moments::TwoGroups, binary: bool, basis: SdBasis) -> f64 {
+    let var = |t: bool| {
+        let g = usize::from(t);
+        let v = match (binary, m.mean[g]) {
+            (true, Some(p)) => Some(p * (1.0 - p)),
+            (true, None) => None,
+            (false, _) => m.variance[g],
+        };
+        v.unwrap_or(f64::NAN)
+    };
     match basis {
         SdBasis::Treated => var(true).sqrt(),
         SdBasis::Control => var(false).sqrt(),
@@ -108,22 +126,21 @@ fn scale(x: &[f64], w: &[f64], treated: &[bool], binary: bool, basis: SdBasis) -
     }
 }
 
-/// `weights`: the weights, and the same as given (`None` = unit weights, a cheaper eCDF pass).
+/// `weights`: as given (`None` = unit weights, a cheaper eCDF pass).
 fn stats(
-    x: &[f64],
-    (w, given): (&[f64], Option<&[f64]>),
-    treated: &[bool],
+    m: &moments::TwoGroups,
+    weights: Option<&[f64]>,
     binary: bool,
     sd: f64,
     sorted: Option<&ecdf::SortedColumn>,
 ) -> BalanceStats {
-    let mean = |t: bool| moments::mean(x, w, |i| treated[i] == t).unwrap_or(f64::NAN);
-    let var = |t: bool| moments::variance(x, w, |i| treated[i] == t, false).unwrap_or(f64::NAN);
+    let mean = |t: bool| m.mean[usize::from(t)].unwrap_or(f64::NAN);
+    let var = |t: bool| m.variance[usize::from(t)].unwrap_or(f64::NAN);
     let (mt, mc) = (mean(true), mean(false));
     // For a binary covariate both eCDF statistics are the difference in proportions (MatchIt's
     // convention): the eCDFs differ at 0 only.
     let (ecdf_mean, ecdf_max) = match sorted {
-        Some(sorted) if !binary => sorted.differences(given),
+        Some(sorted) if !binary => sorted.differences(weights),
         _ => ((mt - mc).abs(), (mt - mc).abs()),
     };
     BalanceStats {

@@ -224,11 +224,7 @@ impl MatchSet {
                 "pairs overlap when matching with replacement: use se=\"ai\", \"cluster\" or \"bootstrap\" with a cluster column",
             ));
         }
-        Ok(self
-            .subclass
-            .iter()
-            .map(|s| u64::from(s.unwrap_or(0)))
-            .collect())
+        Ok(self.subclass.iter().map(|s| u64::from(*s)).collect())
     }
 
     fn abadie_imbens(&self, y: &[f64], level: f64, bias_adjust: bool) -> Result<Effect> {

@@ -1,6 +1,8 @@
 //! The match object: the matched set with its weights, the score, the balance before and after,
 //! and what happened to every unit. Effects and survival analyses read it.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::caliper::{raw_width, sd};
@@ -11,7 +13,7 @@ use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
-use super::weights::{both_directions, from_matches, Matched};
+use super::weights::{both_directions, from_matches, subclasses, Matched};
 use crate::balance::{balance_table, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
@@ -22,7 +24,8 @@ pub struct MatchSet {
     pub options: MatchOptions,
     /// Treatment of every unit (as given).
     pub treated: Vec<bool>,
-    /// The score, when the distance is score-based.
+    /// The score, when the distance is score-based (a supplied score is not copied: its `ps` is
+    /// empty).
     pub score: Option<Score>,
     /// The one-dimensional matching distance (empty for covariate distances).
     pub distance: Vec<f64>,
@@ -36,8 +39,9 @@ pub struct MatchSet {
     pub reverse_matches: Option<Matches>,
     /// Matching weight of every unit (0 = outside the matched set).
     pub weights: Vec<f64>,
-    /// Subclass (pair) of every unit, without replacement.
-    pub subclass: Vec<Option<u32>>,
+    /// 1-based subclass (pair) of every unit without replacement, 0 outside the matched set; empty
+    /// with replacement (see [`MatchSet::subclass_of`]).
+    pub subclass: Vec<u32>,
     /// Balance of the distance (when score-based) and every covariate, before and after.
     pub balance: Vec<BalanceRow>,
     /// Sample sizes before and after.
@@ -50,6 +54,11 @@ impl MatchSet {
     /// Number of focal units that received at least one match.
     pub fn n_matched(&self) -> usize {
         self.matches.focal.len() - self.matches.unmatched.len()
+    }
+
+    /// Subclass of unit `i`: `None` outside the matched set or with replacement.
+    pub fn subclass_of(&self, i: usize) -> Option<u32> {
+        self.subclass.get(i).copied().filter(|s| *s > 0)
     }
 
     /// Focal units without a match, with the reason.
@@ -80,14 +89,15 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     if let Some(model) = score.as_ref().and_then(|s| s.model.as_ref()) {
         warnings.extend(model.warnings.iter().map(|w| format!("score model: {w}")));
     }
-    let distance = match (&score, options.distance.uses_score()) {
-        (Some(s), true) => distance_values(s, options.distance),
+    let mut score = score;
+    let distance = match (&mut score, options.distance.uses_score()) {
+        (Some(s), true) => distance_values(s, options.distance, input.score),
         _ => Vec::new(),
     };
     let eligible = match options.distance.uses_score() {
         true => eligible(
             &distance,
-            score.as_ref().map(|s| s.ps.as_slice()),
+            input.score.or(score.as_ref().map(|s| s.ps.as_slice())),
             input.treated,
             options.discard,
             options.crump_alpha,
@@ -99,11 +109,11 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         .map(|c| raw_width(c, options.caliper_scale, &distance, input.treated));
     let covariate_calipers = covariate_calipers(input, options)?;
     let run = |focal_is_treated: bool| -> Result<Matches> {
-        let focal: Vec<bool> = input
-            .treated
-            .iter()
-            .map(|t| *t == focal_is_treated)
-            .collect();
+        // The treated are the focal group for ATT: borrowed, not copied.
+        let focal: Cow<[bool]> = match focal_is_treated {
+            true => Cow::Borrowed(input.treated),
+            false => input.treated.iter().map(|t| !*t).collect(),
+        };
         let kernel_input = KernelInput {
             distance: &distance,
             treated: &focal,
@@ -133,10 +143,11 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             )
         }
     };
-    let (matches, reverse_matches, matched) = match options.estimand {
+    let (matches, reverse_matches, mut matched) = match options.estimand {
         Estimand::Att | Estimand::Atc => {
             let m = run(options.estimand == Estimand::Att)?;
-            let matched = from_matches(&m, input.n(), !options.replace);
+            // Subclasses are numbered after the balance table, so the two never coexist.
+            let matched = from_matches(&m, input.n(), false);
             (m, None, matched)
         }
         Estimand::Ate => {
@@ -150,6 +161,9 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
     let balance = balance_rows(input, options, &distance, &matched)?;
+    if options.estimand != Estimand::Ate && !options.replace {
+        matched.subclass = subclasses(&matches, input.n());
+    }
     Ok(MatchSet {
         options: options.clone(),
         treated: input.treated.to_vec(),

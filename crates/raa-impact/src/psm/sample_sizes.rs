@@ -2,8 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::balance::moments::effective_size;
-
 /// Counts of one group (treated or control) before and after matching.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSizes {
@@ -28,27 +26,37 @@ pub struct SampleSizes {
     pub treated: GroupSizes,
 }
 
-/// Count the groups.
+/// Count the groups, in one pass over the units for both.
 pub fn sample_sizes(treated: &[bool], weights: &[f64], eligible: Option<&[bool]>) -> SampleSizes {
-    let group = |t: bool| {
-        let in_group = |i: usize| treated[i] == t;
-        let discarded = (0..treated.len())
-            .filter(|&i| in_group(i) && eligible.is_some_and(|e| !e[i]))
-            .count();
-        let all = (0..treated.len()).filter(|&i| in_group(i)).count();
-        let matched = (0..treated.len())
-            .filter(|&i| in_group(i) && weights[i] > 0.0)
-            .count();
-        GroupSizes {
-            all,
-            matched_ess: effective_size(weights, |i| in_group(i) && weights[i] > 0.0),
-            matched,
-            unmatched: all - matched - discarded,
-            discarded,
+    // Per group (control, treated): all, discarded, matched, Σw and Σw² of the matched (added in
+    // row order, as `effective_size` does).
+    let mut all = [0usize; 2];
+    let mut discarded = [0usize; 2];
+    let mut matched = [0usize; 2];
+    let (mut sw, mut sw2) = ([0.0_f64; 2], [0.0_f64; 2]);
+    for (i, (t, w)) in treated.iter().zip(weights).enumerate() {
+        let g = usize::from(*t);
+        all[g] += 1;
+        discarded[g] += usize::from(eligible.is_some_and(|e| !e[i]));
+        if *w > 0.0 {
+            matched[g] += 1;
+            sw[g] += w;
+            sw2[g] += w * w;
         }
+    }
+    let group = |g: usize| GroupSizes {
+        all: all[g],
+        matched_ess: if sw2[g] > 0.0 {
+            sw[g] * sw[g] / sw2[g]
+        } else {
+            0.0
+        },
+        matched: matched[g],
+        unmatched: all[g] - matched[g] - discarded[g],
+        discarded: discarded[g],
     };
     SampleSizes {
-        control: group(false),
-        treated: group(true),
+        control: group(0),
+        treated: group(1),
     }
 }

@@ -12,9 +12,11 @@ use crate::{Error, Result};
 /// The propensity score of every unit and the model that produced it (none when supplied).
 #[derive(Debug, Clone, Serialize)]
 pub struct Score {
-    /// Probability of treatment.
+    /// Probability of treatment; empty for a supplied score, which the caller holds
+    /// (`MatchInput::score`) and is not copied.
     pub ps: Vec<f64>,
-    /// Linear predictor `logit(ps)` (or the probit index for a probit model).
+    /// Linear predictor `logit(ps)` (or the probit index for a probit model). Empty once it has
+    /// become the match's distance (`MatchSet::distance`), so that it is held once.
     pub linear: Vec<f64>,
     /// The fitted model, when the score was estimated.
     pub model: Option<GlmFit>,
@@ -40,7 +42,7 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
         ));
     }
     Ok(Score {
-        ps: ps.to_vec(),
+        ps: Vec::new(),
         // Element-wise, so the parallel map gives the same bits on any thread count.
         linear: ps.par_iter().map(|p| (p / (1.0 - p)).ln()).collect(),
         model: None,
@@ -77,10 +79,16 @@ fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
     })
 }
 
-/// The matching distance of every unit for a score-based `distance`.
-pub fn distance_values(score: &Score, distance: Distance) -> Vec<f64> {
-    match distance {
-        Distance::Ps => score.ps.clone(),
-        _ => score.linear.clone(),
+/// The matching distance of every unit for a score-based `distance` (`supplied`: the score as
+/// given); the linear predictor is moved out of `score`, not copied.
+pub fn distance_values(
+    score: &mut Score,
+    distance: Distance,
+    supplied: Option<&[f64]>,
+) -> Vec<f64> {
+    match (distance, supplied) {
+        (Distance::Ps, Some(ps)) => ps.to_vec(),
+        (Distance::Ps, None) => score.ps.clone(),
+        _ => std::mem::take(&mut score.linear),
     }
 }

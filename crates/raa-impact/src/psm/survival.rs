@@ -135,7 +135,7 @@ impl MatchSet {
         }
         Ok(rows
             .iter()
-            .map(|&i| match (self.options.replace, self.subclass[i]) {
+            .map(|&i| match (self.options.replace, self.subclass_of(i)) {
                 (false, Some(s)) => u64::from(s),
                 _ => (1u64 << 40) + i as u64,
             })

@@ -7,9 +7,9 @@ use super::kernel::Matches;
 pub struct Matched {
     /// Matching weight (0 = not in the matched set).
     pub weights: Vec<f64>,
-    /// 1-based subclass (a focal unit and its controls) without replacement; `None` otherwise or
-    /// for unmatched units.
-    pub subclass: Vec<Option<u32>>,
+    /// 1-based subclass (a focal unit and its controls) without replacement, 0 for unmatched units;
+    /// empty when not asked for (with replacement).
+    pub subclass: Vec<u32>,
 }
 
 /// Focal units weigh 1; each of a focal unit's `k` controls receives `1/k` (so with ties or `k:1`
@@ -17,21 +17,31 @@ pub struct Matched {
 /// scaled to sum to the number of its units in the matched set (MatchIt's rule).
 pub fn from_matches(matches: &Matches, n: usize, with_subclass: bool) -> Matched {
     let mut weights = vec![0.0; n];
-    let mut subclass = vec![None; n];
-    let mut next = 0u32;
     for_each_match(matches, |focal, controls| {
-        next += 1;
         weights[focal] = 1.0;
-        if with_subclass {
-            subclass[focal] = Some(next);
-            for &c in controls {
-                subclass[c as usize] = Some(next);
-            }
-        }
         add_shares(&mut weights, controls);
     });
     normalise_others(&mut weights, &matches.focal);
+    let subclass = match with_subclass {
+        true => subclasses(matches, n),
+        false => Vec::new(),
+    };
     Matched { weights, subclass }
+}
+
+/// 1-based subclass of every unit (a focal unit with a match and its controls, numbered in focal
+/// order), 0 for the others.
+pub fn subclasses(matches: &Matches, n: usize) -> Vec<u32> {
+    let mut subclass = vec![0; n];
+    let mut next = 0u32;
+    for_each_match(matches, |focal, controls| {
+        next += 1;
+        subclass[focal] = next;
+        for &c in controls {
+            subclass[c as usize] = next;
+        }
+    });
+    subclass
 }
 
 /// Scale the non-focal units' weights to sum to their count in the matched set.
@@ -67,7 +77,7 @@ pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) ->
     }
     Matched {
         weights,
-        subclass: vec![None; n],
+        subclass: Vec::new(),
     }
 }
 

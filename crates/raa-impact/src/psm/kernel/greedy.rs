@@ -1,7 +1,7 @@
 //! Greedy matching inside one block, and the independent (unlimited replacement) case.
 
 use super::prepare::key_of;
-use super::search::{tie_limit, AllAvail, Ctx, UnionFind};
+use super::search::{tie_limit, AllAvail, AvailBits, Ctx};
 use super::types::{Order, Ties, UnmatchedReason};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -29,7 +29,7 @@ fn reason(ctx: &Ctx, t: usize) -> UnmatchedReason {
 
 /// Use counts of controls and the availability forest of a block matched with limited reuse.
 struct Pool {
-    uf: UnionFind,
+    uf: AvailBits,
     uses: Vec<u32>,
     max: u32,
 }
@@ -37,7 +37,7 @@ struct Pool {
 impl Pool {
     fn new(m: usize, max: usize) -> Self {
         Pool {
-            uf: UnionFind::new(m),
+            uf: AvailBits::new(m),
             uses: if max > 1 { vec![0; m] } else { Vec::new() },
             max: max.min(u32::MAX as usize) as u32,
         }

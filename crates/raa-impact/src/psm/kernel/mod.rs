@@ -19,13 +19,13 @@
 //! the pair priority is recomputed when popped rather than reusing a stale control.
 //!
 //! Cost: sorting is a bucket sort on the value (8 fixed row parts, ≤ 8192 buckets, each bucket
-//! sorted by (distance, key)); peak extra memory ≈ 2 × 16 bytes per control during the sort, then
-//! 16 bytes per control plus two `u32` union-find arrays per block. Runs of equal distances are
+//! sorted by (distance, key)), written straight into its result: 16 bytes per control, plus a
+//! hierarchical bitset of available controls per block (1/64 byte per control). Runs of equal distances are
 //! visited once per search, so discrete scores stay near-linear. Covariate calipers without a
 //! distance caliper may scan far (every control failing the covariate check is visited).
 //!
 //! Speed: both groups are sorted once; the nearest available control is found from the focal unit's
-//! insertion point with "next available to the left/right" union-find forests; exact strata and
+//! insertion point with "next available to the left/right" searches in a hierarchical bitset; exact strata and
 //! gaps in the sorted distances wider than the caliper split the units into independent blocks
 //! matched in parallel.
 //!
@@ -88,9 +88,13 @@ pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Mat
             .map(|(bi, ord)| greedy::match_block(&ctx_of(input, options, &p, bi), ord))
             .collect()
     };
+    let order_rows: Option<Vec<u32>> = (independent || options.order != Order::Closest)
+        .then(|| order.iter().map(|&t| p.trow[t as usize]).collect());
+    // The sorted units are not needed to assemble the result: free them first.
+    drop((p, order));
     let mut m = assemble(input, outs);
-    if independent || options.order != Order::Closest {
-        m.match_order = order.iter().map(|&t| p.trow[t as usize]).collect();
+    if let Some(rows) = order_rows {
+        m.match_order = rows;
     }
     Ok(m)
 }

@@ -177,45 +177,36 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
             stratum: v.iter().map(|e| e.0).collect(),
         };
     }
-    let (parts, nb, m) = bucket_parts(input, focal);
-    // Bucket b of the result is the concatenation of bucket b of every part, then sorted.
-    let mut starts = vec![0usize; nb + 1];
-    for b in 0..nb {
-        starts[b + 1] = starts[b] + parts.iter().map(|p| p.1[b + 1] - p.1[b]).sum::<usize>();
-    }
-    let mut pairs = vec![(0u64, 0u32); m];
-    let mut slices: Vec<(usize, &mut [(u64, u32)])> = Vec::with_capacity(nb);
+    let (mut pairs, starts) = bucket_scatter(input, focal);
+    // Bucket b holds the rows of that value range in part order; sort each fully.
+    let mut slices: Vec<&mut [(u64, u32)]> = Vec::with_capacity(starts.len());
     let mut rest: &mut [(u64, u32)] = &mut pairs;
-    for b in 0..nb {
-        let (a, r) = std::mem::take(&mut rest).split_at_mut(starts[b + 1] - starts[b]);
-        slices.push((b, a));
+    for w in starts.windows(2) {
+        let (a, r) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+        slices.push(a);
         rest = r;
     }
-    slices.par_iter_mut().with_min_len(64).for_each(|(b, sl)| {
-        let mut k = 0;
-        for (v, st) in &parts {
-            let src = &v[st[*b]..st[*b + 1]];
-            sl[k..k + src.len()].copy_from_slice(src);
-            k += src.len();
+    // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
+    let keyless = input.key.is_none();
+    slices.par_iter_mut().with_min_len(64).for_each(|sl| {
+        if keyless {
+            sl.sort_unstable();
+        } else {
+            sl.sort_unstable_by(tie);
         }
-        sl.sort_unstable_by(tie);
     });
     drop(slices);
-    drop(parts);
     Sorted {
         pairs,
         stratum: Vec::new(),
     }
 }
 
-/// Rows split into a fixed number of parts; each part is counting-sorted into value buckets
-/// (monotone in the distance). Returns the parts (pairs, bucket starts), the bucket count and the
-/// group size.
-#[allow(clippy::type_complexity)]
-fn bucket_parts(
-    input: &KernelInput,
-    focal: bool,
-) -> (Vec<(Vec<(u64, u32)>, Vec<usize>)>, usize, usize) {
+/// A counting sort of the group's rows into value buckets (monotone in the distance), written
+/// straight into the result: a first pass counts each fixed row part's rows per bucket, a second
+/// writes every part's rows into its own segments of the result (bucket-major, then part), so no
+/// second copy of the group is ever held. Returns the (order bits, row) pairs and the bucket starts.
+fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usize>) {
     let n = input.treated.len();
     let chunks = n.div_ceil(SCAN);
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
@@ -240,29 +231,45 @@ fn bucket_parts(
     };
     let bucket = |x: f64| (((x - lo) * scale) as usize).min(nb - 1);
     let per = n.div_ceil(PARTS).max(1);
-    let parts = (0..PARTS)
+    let rows = |k: usize| (k * per..((k + 1) * per).min(n)).filter(|&i| in_group(input, focal, i));
+    let counts: Vec<Vec<usize>> = (0..PARTS)
         .into_par_iter()
         .map(|k| {
-            let rows = || (k * per..((k + 1) * per).min(n)).filter(|&i| in_group(input, focal, i));
-            let mut counts = vec![0usize; nb + 1];
-            for i in rows() {
-                counts[bucket(input.distance[i]) + 1] += 1;
+            let mut c = vec![0usize; nb];
+            for i in rows(k) {
+                c[bucket(input.distance[i])] += 1;
             }
-            for b in 0..nb {
-                counts[b + 1] += counts[b];
-            }
-            let mut fill = counts.clone();
-            let mut v = vec![(0u64, 0u32); counts[nb]];
-            for i in rows() {
-                let x = input.distance[i];
-                let b = bucket(x);
-                v[fill[b]] = (ordered_bits(x), i as u32);
-                fill[b] += 1;
-            }
-            (v, counts)
+            c
         })
         .collect();
-    (parts, nb, m)
+    let mut starts = vec![0usize; nb + 1];
+    for b in 0..nb {
+        starts[b + 1] = starts[b] + counts.iter().map(|c| c[b]).sum::<usize>();
+    }
+    let mut pairs = vec![(0u64, 0u32); m];
+    let mut segments: Vec<Vec<&mut [(u64, u32)]>> =
+        (0..PARTS).map(|_| Vec::with_capacity(nb)).collect();
+    let mut rest: &mut [(u64, u32)] = &mut pairs;
+    for b in 0..nb {
+        for (k, c) in counts.iter().enumerate() {
+            let (a, r) = std::mem::take(&mut rest).split_at_mut(c[b]);
+            segments[k].push(a);
+            rest = r;
+        }
+    }
+    segments
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, mut seg)| {
+            let mut fill = vec![0usize; nb];
+            for i in rows(k) {
+                let x = input.distance[i];
+                let b = bucket(x);
+                seg[b][fill[b]] = (ordered_bits(x), i as u32);
+                fill[b] += 1;
+            }
+        });
+    (pairs, starts)
 }
 
 /// Fixed number of row parts of the bucket sort (independent of the thread count).

@@ -24,48 +24,104 @@ impl Avail for AllAvail {
     }
 }
 
-/// "Next available to the left/right" as two union-find forests with path halving.
-/// `r[j] == j` means available; `r[m]` is the right sentinel. `l` is shifted by one: `l[j + 1]`
-/// stands for position `j`, `l[0]` is the left sentinel.
-pub(crate) struct UnionFind {
-    r: Vec<u32>,
-    l: Vec<u32>,
+/// Available positions as a hierarchical bitset: level 0 has one bit per position, each level
+/// above one bit per non-zero word of the level below, up to a single word. "Next available to
+/// the left/right" is then a few word reads (four levels cover 16M positions), and the whole
+/// structure is 1/64 of a byte per position where two union-find forests took 8 bytes, so it
+/// stays in cache while the greedy search walks through millions of controls.
+pub(crate) struct AvailBits {
+    levels: Vec<Vec<u64>>,
+    m: usize,
 }
 
-impl UnionFind {
+impl AvailBits {
     pub fn new(m: usize) -> Self {
-        UnionFind {
-            r: (0..=m as u32).collect(),
-            l: (0..=m as u32).collect(),
+        let mut level: Vec<u64> = (0..m.div_ceil(64))
+            .map(|w| match m - w * 64 {
+                r if r >= 64 => u64::MAX,
+                r => (1u64 << r) - 1,
+            })
+            .collect();
+        let mut levels = Vec::new();
+        while level.len() > 1 {
+            let up = (0..level.len().div_ceil(64))
+                .map(|k| {
+                    let words = &level[k * 64..((k + 1) * 64).min(level.len())];
+                    words
+                        .iter()
+                        .enumerate()
+                        .fold(0u64, |acc, (i, w)| acc | (u64::from(*w != 0) << i))
+                })
+                .collect();
+            levels.push(std::mem::replace(&mut level, up));
         }
+        levels.push(level);
+        AvailBits { levels, m }
     }
-    fn find(v: &mut [u32], mut x: usize) -> usize {
-        while v[x] as usize != x {
-            let p = v[x] as usize;
-            v[x] = v[p];
-            x = p;
-        }
-        x
-    }
+
     /// Mark position `j` as used.
     pub fn remove(&mut self, j: usize) {
-        self.r[j] = j as u32 + 1;
-        self.l[j + 1] = j as u32;
+        let mut j = j;
+        for level in &mut self.levels {
+            let w = &mut level[j / 64];
+            *w &= !(1u64 << (j % 64));
+            if *w != 0 {
+                return;
+            }
+            j /= 64;
+        }
+    }
+
+    /// Smallest set bit >= `j` on `lvl`.
+    fn next(&self, lvl: usize, j: usize) -> Option<usize> {
+        let level = &self.levels[lvl];
+        let w = j / 64;
+        let word = level.get(w)? & (u64::MAX << (j % 64));
+        if word != 0 {
+            return Some(w * 64 + word.trailing_zeros() as usize);
+        }
+        let nw = if lvl + 1 == self.levels.len() {
+            (w + 1..level.len()).find(|&k| level[k] != 0)?
+        } else {
+            self.next(lvl + 1, w + 1)?
+        };
+        Some(nw * 64 + level[nw].trailing_zeros() as usize)
+    }
+
+    /// Largest set bit <= `j` on `lvl`.
+    fn prev(&self, lvl: usize, j: usize) -> Option<usize> {
+        let level = &self.levels[lvl];
+        let (w, b) = (j / 64, j % 64);
+        let mask = if b == 63 {
+            u64::MAX
+        } else {
+            (1u64 << (b + 1)) - 1
+        };
+        let word = level.get(w)? & mask;
+        if word != 0 {
+            return Some(w * 64 + 63 - word.leading_zeros() as usize);
+        }
+        let pw = if lvl + 1 == self.levels.len() {
+            (0..w).rev().find(|&k| level[k] != 0)?
+        } else {
+            self.prev(lvl + 1, w.checked_sub(1)?)?
+        };
+        Some(pw * 64 + 63 - level[pw].leading_zeros() as usize)
     }
 }
 
-impl Avail for UnionFind {
+impl Avail for AvailBits {
     fn left(&mut self, j: usize) -> Option<usize> {
-        let x = Self::find(&mut self.l, j + 1);
-        (x > 0).then(|| x - 1)
-    }
-    fn right(&mut self, j: usize) -> Option<usize> {
-        let m = self.r.len() - 1;
-        if j >= m {
+        if self.m == 0 {
             return None;
         }
-        let x = Self::find(&mut self.r, j);
-        (x < m).then_some(x)
+        self.prev(0, j.min(self.m - 1))
+    }
+    fn right(&mut self, j: usize) -> Option<usize> {
+        if j >= self.m {
+            return None;
+        }
+        self.next(0, j)
     }
 }
 
@@ -233,4 +289,45 @@ impl Ctx<'_> {
 /// Largest distance tied with `best`: R Matching's rule, `d² ≤ best² + tolerance`.
 pub(crate) fn tie_limit(best: f64, tolerance: f64) -> f64 {
     (best * best + tolerance).sqrt()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bitset answers as a plain scan over a vector of flags, after any removals.
+    #[test]
+    fn avail_bits_equal_a_linear_scan() {
+        for m in [0usize, 1, 63, 64, 65, 4095, 4096, 4097, 300_000] {
+            let mut bits = AvailBits::new(m);
+            let mut free = vec![true; m];
+            let mut state = 12345u64;
+            for step in 0..2000 {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let j = (state >> 33) as usize % (m + 2);
+                let left = (0..=j.min(m.saturating_sub(1)))
+                    .rev()
+                    .find(|&k| k < m && free[k]);
+                let right = (j..m).find(|&k| free[k]);
+                assert_eq!(
+                    bits.left(j),
+                    if m == 0 { None } else { left },
+                    "m {m} j {j}"
+                );
+                assert_eq!(bits.right(j), right, "m {m} j {j}");
+                // Remove long runs too, so that whole words and upper-level bits empty.
+                if j < m && step % 3 != 0 {
+                    let end = (j + (state as usize % 700)).min(m);
+                    for (k, f) in free.iter_mut().enumerate().take(end).skip(j) {
+                        if *f {
+                            *f = false;
+                            bits.remove(k);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
