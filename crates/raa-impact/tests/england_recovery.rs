@@ -254,6 +254,22 @@ struct CsPanel {
     dropped: usize,
 }
 
+impl CsPanel {
+    /// ATT(g,t) of outcome `y` (the panel's `y` or `truth`), clustered on the RAA.
+    fn fit(&self, y: &[f64], opts: &AttGtOptions) -> raa_impact::did::AttGt {
+        let input = PanelInput {
+            unit: &self.unit,
+            time: &self.time,
+            group: &self.group,
+            y,
+            covariates: &[],
+            cluster: Some(&self.cluster),
+            weights: None,
+        };
+        att_gt(&input, opts).expect("att_gt")
+    }
+}
+
 const YEARS: std::ops::RangeInclusive<i64> = 2013..=2022;
 
 fn cs_panel(w: &World) -> CsPanel {
@@ -339,18 +355,7 @@ fn cs_fit(w: &World) -> CsOutcome {
         bed_in: 1,
         ..AttGtOptions::default()
     };
-    let run = |y: &[f64]| {
-        let input = PanelInput {
-            unit: &p.unit,
-            time: &p.time,
-            group: &p.group,
-            y,
-            covariates: &[],
-            cluster: Some(&p.cluster),
-            weights: None,
-        };
-        att_gt(&input, &opts).expect("att_gt")
-    };
+    let run = |y: &[f64]| p.fit(y, &opts);
     let (est, truth) = (run(&p.y), run(&p.truth));
     let simple = |a| aggregate(a, &Aggregation::Simple, None).expect("simple");
     let (s, t) = (simple(&est), simple(&truth));
@@ -508,17 +513,7 @@ fn callaway_santanna_on_an_unbalanced_la_quarter_panel_recovers_the_effect() {
                 ..AttGtOptions::default()
             };
             let run = |y: &[f64]| {
-                let input = PanelInput {
-                    unit: &p.unit,
-                    time: &p.time,
-                    group: &p.group,
-                    y,
-                    covariates: &[],
-                    cluster: Some(&p.cluster),
-                    weights: None,
-                };
-                let a = att_gt(&input, &opts).expect("att_gt");
-                aggregate(&a, &Aggregation::Simple, None).expect("simple")
+                aggregate(&p.fit(y, &opts), &Aggregation::Simple, None).expect("simple")
             };
             let (s, t) = (run(&p.y), run(&p.truth));
             let est = (
