@@ -179,3 +179,19 @@ pub fn its_placebo(
         .collect();
     Ok((fits, shares))
 }
+
+/// Pool per-unit estimates: a weighted mean with its SE and interval (`raa_impact.inference::pool`);
+/// `weights=None` is inverse variance. Returns (estimate, se, ci_low, ci_high).
+#[pyfunction]
+#[pyo3(signature = (estimates, se, weights, level))]
+pub fn pool_estimates(
+    py: Python<'_>,
+    estimates: Vec<f64>,
+    se: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    level: f64,
+) -> PyResult<(f64, f64, f64, f64)> {
+    let p = raa_impact::inference::pool::weighted_mean(&estimates, &se, weights.as_deref(), level)
+        .map_err(|e| to_py(py, e))?;
+    Ok((p.estimate, p.se, p.ci.0, p.ci.1))
+}

@@ -37,6 +37,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(its::its_fit, m)?)?;
     m.add_function(wrap_pyfunction!(its::its_fit_many, m)?)?;
     m.add_function(wrap_pyfunction!(its::its_placebo, m)?)?;
+    m.add_function(wrap_pyfunction!(its::pool_estimates, m)?)?;
     m.add_function(wrap_pyfunction!(
         randomisation::randomisation_phase_test,
         m

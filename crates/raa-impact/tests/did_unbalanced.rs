@@ -17,37 +17,12 @@ const ATT_TOL: f64 = 1e-8;
 /// Standard errors: relative difference from R.
 const SE_TOL: f64 = 1e-6;
 
+mod did_support;
 /// mpdta-shaped rows (year, county, lpop, lemp, first treated), the state as a cluster.
-struct Data {
-    year: Vec<i64>,
-    county: Vec<i64>,
-    state: Vec<i64>,
-    lpop: Vec<f64>,
-    lemp: Vec<f64>,
-    first_treat: Vec<i64>,
-}
+use did_support::Mpdta as Data;
 
 fn load(file: &str) -> Data {
-    let mut r = csv::Reader::from_path(format!("{DIR}{file}")).unwrap();
-    let mut d = Data {
-        year: vec![],
-        county: vec![],
-        state: vec![],
-        lpop: vec![],
-        lemp: vec![],
-        first_treat: vec![],
-    };
-    for rec in r.records() {
-        let rec = rec.unwrap();
-        d.year.push(rec[0].parse().unwrap());
-        let c: i64 = rec[1].parse().unwrap();
-        d.county.push(c);
-        d.state.push(c / 1000);
-        d.lpop.push(rec[2].parse().unwrap());
-        d.lemp.push(rec[3].parse().unwrap());
-        d.first_treat.push(rec[4].parse().unwrap());
-    }
-    d
+    did_support::mpdta_file(&format!("{DIR}{file}"))
 }
 
 #[derive(Debug)]

@@ -5,6 +5,7 @@ pub mod check;
 pub mod cluster;
 pub mod hac;
 pub mod multiplier;
+pub mod pool;
 pub mod wls;
 
 pub use cluster::{vcov_cluster, vcov_hc, ClusterAdjust};

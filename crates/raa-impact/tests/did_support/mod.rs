@@ -85,7 +85,14 @@ pub struct Mpdta {
 }
 
 pub fn mpdta() -> Mpdta {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/mpdta.csv");
+    mpdta_file(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/did/mpdta.csv"
+    ))
+}
+
+/// An mpdta-shaped file (year, countyreal, lpop, lemp, first.treat), e.g. the unbalanced copy.
+pub fn mpdta_file(path: &str) -> Mpdta {
     let mut r = csv::Reader::from_path(path).unwrap();
     let mut d = Mpdta {
         year: vec![],

@@ -20,6 +20,7 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 import numpy as np
 import pandas as pd
 
+from ..._core import pool_estimates
 from ..context import Context
 from ..section import NotComputable, Section, describe
 from .multiple_baseline import milestone_name
@@ -39,7 +40,6 @@ DEFAULTS: Dict[str, Any] = {
     "ncols": 4,                     # panels per row of the small multiples
 }
 
-_Z = 1.959963984540054  # two-sided 95% normal quantile
 
 
 def build(ctx: Context, section: Section) -> None:
@@ -143,12 +143,11 @@ def pool(table: pd.DataFrame, weights: np.ndarray, method: str) -> Dict[str, Any
     >>> r["step"], r["se"]
     (-20.0, 2.5)
     """
-    w = weights / weights.sum()
-    est = float(np.sum(w * table["step"].to_numpy(float)))
-    se = float(np.sqrt(np.sum(w ** 2 * table["se"].to_numpy(float) ** 2)))
-    row = {"method": method, "step": est, "se": se, "ci_low": est - _Z * se, "ci_high": est + _Z * se,
-           "n_raas": len(table)}
+    est, se, lo, hi = pool_estimates(table["step"].to_list(), table["se"].to_list(),
+                                     [float(x) for x in weights], 0.95)
+    row = {"method": method, "step": est, "se": se, "ci_low": lo, "ci_high": hi, "n_raas": len(table)}
     if "realised_truth" in table:
+        w = weights / weights.sum()
         row["realised_truth"] = float(np.sum(w * table["realised_truth"].to_numpy(float)))
     return row
 
