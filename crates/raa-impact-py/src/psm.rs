@@ -86,13 +86,17 @@ fn stats_columns(c: &mut Columns, prefix: &str, rows: &[Option<&BalanceStats>]) 
 #[pymethods]
 impl PyMatchSet {
     fn weights<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.weights.clone().into_pyarray(py)
+        self.inner.weights.dense().into_pyarray(py)
     }
 
     /// Subclass (pair) per unit, -1 where none.
     fn subclass<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<i64>> {
+        let sub = self.inner.subclasses();
         let s: Vec<i64> = (0..self.inner.treated.len())
-            .map(|i| self.inner.subclass_of(i).map_or(-1, i64::from))
+            .map(|i| match sub.get(i) {
+                Some(&k) if k > 0 => i64::from(k),
+                _ => -1,
+            })
             .collect();
         s.into_pyarray(py)
     }

@@ -28,3 +28,29 @@ pub fn from_ordered_bits(b: u64) -> f64 {
         f64::from_bits(!b)
     }
 }
+
+/// A value's [`ordered_bits`] key and its row, packed into 12 bytes (a tuple `(u64, u32)` takes
+/// 16): the sorted copies of 10M-row columns (the matching kernel's controls, the balance eCDF's
+/// groups) are the largest arrays of a match. Ordered by key, then row.
+///
+/// ```
+/// use raa_impact::float_order::{ordered_bits, KeyedRow};
+/// let a = KeyedRow { key: ordered_bits(1.0), row: 7 };
+/// let b = KeyedRow { key: ordered_bits(1.0), row: 9 };
+/// assert!(a < b && std::mem::size_of::<KeyedRow>() == 12);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[repr(C, packed)]
+pub struct KeyedRow {
+    /// [`ordered_bits`] of the value.
+    pub key: u64,
+    /// Row of the value.
+    pub row: u32,
+}
+
+impl KeyedRow {
+    /// The value (the inverse of [`ordered_bits`]).
+    pub fn value(&self) -> f64 {
+        from_ordered_bits(self.key)
+    }
+}

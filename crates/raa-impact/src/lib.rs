@@ -33,6 +33,7 @@ pub mod its;
 pub mod mixed;
 pub mod psm;
 pub mod randomisation;
+pub mod row_set;
 pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;

@@ -1,9 +1,12 @@
 //! Differences between the weighted empirical CDFs of two groups (eCDF mean and max = KS).
 
+use std::ops::Range;
+
 use rayon::prelude::*;
 use voracious_radix_sort::{RadixSort, Radixable};
 
-use crate::float_order::{from_ordered_bits, ordered_bits};
+use crate::float_order::{ordered_bits, KeyedRow};
+use crate::row_set::RowSet;
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
 /// evaluated at every distinct value (MatchIt's "eCDF Mean" and "eCDF Max"; the max is the
@@ -21,39 +24,41 @@ pub fn ecdf_differences(x: &[f64], w: &[f64], treated: &[bool]) -> (f64, f64) {
     SortedColumn::new(x, treated).differences(Some(w))
 }
 
-/// A column sorted once, with the treatment of each sorted position, so that the eCDF statistics
-/// of any set of weights (before and after matching) cost one sequential pass.
+/// Weights of the rows for [`SortedColumn::differences_of`].
+#[derive(Debug, Clone, Copy)]
+pub enum EcdfWeights<'a> {
+    /// Every row weighs one.
+    Unit,
+    /// One weight per row.
+    Dense(&'a [f64]),
+    /// The rows with a non-zero weight (ascending, no repeats) and their weights; every other row
+    /// weighs zero. The rows are found through a [`RowSet`] (one bit per row, in cache), so no
+    /// weight vector as long as the data is built, and only their weights are added.
+    Sparse {
+        /// Rows, ascending.
+        rows: &'a [u32],
+        /// Their weights.
+        values: &'a [f64],
+    },
+}
+
+/// A column with each group sorted once by (value, row), so that the eCDF statistics of any set
+/// of weights (before and after matching) cost one pass that merges the two groups.
 ///
-/// Large samples spend most of the balance table's time sorting: a parallel radix sort on
-/// order-preserving bit patterns is about twice as fast as a parallel comparison sort on 10M rows.
-/// The sorted entries are the only copy, 12 bytes a row (the key, then the row with its treatment
-/// in the top bit); values are decoded from the key and weights read through the row, so no other
-/// per-row array is materialised. Columns of up to 2^31 − 1 rows.
+/// Sums follow sorted order and, within a run of tied values, row order, so the statistics are
+/// bit-identical on any machine and however the groups were sorted. Each group's cumulative weight
+/// only ever adds its own rows, so merging the two sorted groups gives the same sums as sorting the
+/// whole column: a matching kernel that has already sorted both groups hands them over
+/// ([`SortedColumn::from_sorted_groups`]) and no sort is repeated.
+///
+/// The sorted entries are the only copy, 12 bytes a row ([`KeyedRow`]): values are decoded from
+/// the key and weights read through the row. Columns of up to 2^32 − 1 rows.
 pub struct SortedColumn {
-    keyed: Vec<Keyed>,
+    /// Controls (`[0]`) and treated (`[1]`), each sorted by (key, row).
+    groups: [Vec<KeyedRow>; 2],
 }
 
-/// A row's sort key, and its index with the treatment in the top bit (the radix sort reads the key
-/// alone). Packed: 12 bytes, not 16.
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
-#[repr(C, packed)]
-struct Keyed {
-    key: u64,
-    tagged: u32,
-}
-
-const TREATED: u32 = 1 << 31;
-
-impl Keyed {
-    fn row(&self) -> usize {
-        (self.tagged & !TREATED) as usize
-    }
-    fn treated(&self) -> bool {
-        self.tagged & TREATED != 0
-    }
-}
-
-impl Radixable<u64> for Keyed {
+impl Radixable<u64> for KeyedRow {
     type Key = u64;
     fn key(&self) -> u64 {
         self.key
@@ -61,95 +66,406 @@ impl Radixable<u64> for Keyed {
 }
 
 impl SortedColumn {
-    /// Sort `x` (finite values) and carry `treated` along. Panics on 2^31 rows or more.
+    /// Sort `x` (finite values) within each group. Panics on 2^32 rows or more.
+    ///
+    /// Large samples spend most of this in the sort: a parallel radix sort on order-preserving bit
+    /// patterns is about twice as fast as a parallel comparison sort on 10M rows.
     pub fn new(x: &[f64], treated: &[bool]) -> Self {
         assert!(
-            x.len() < TREATED as usize,
-            "a balance column of 2^31 rows or more"
+            x.len() <= u32::MAX as usize,
+            "a balance column of 2^32 rows or more"
         );
-        let mut keyed: Vec<Keyed> = x
-            .par_iter()
-            .zip(treated.par_iter())
-            .enumerate()
-            .map(|(i, (v, t))| Keyed {
-                key: ordered_bits(*v),
-                tagged: i as u32 | if *t { TREATED } else { 0 },
-            })
-            .collect();
-        keyed.voracious_mt_sort(rayon::current_num_threads().max(1));
-        // The radix sort leaves tied values in an order that depends on the thread count; rows in
-        // their input order within a tie make the weighted sums bit-identical on any machine.
-        for run in keyed.chunk_by_mut(|a, b| { a.key } == { b.key }) {
-            if run.len() > 1 {
-                run.sort_unstable_by_key(|k| k.row());
-            }
+        let group = |g: bool| {
+            let mut v: Vec<KeyedRow> = (0..x.len())
+                .into_par_iter()
+                .with_min_len(1 << 14)
+                .filter(|&i| treated[i] == g)
+                .map(|i| KeyedRow {
+                    key: ordered_bits(x[i]),
+                    row: i as u32,
+                })
+                .collect();
+            v.voracious_mt_sort(rayon::current_num_threads().max(1));
+            rows_in_order_within_ties(&mut v);
+            v
+        };
+        let (control, treated) = rayon::join(|| group(false), || group(true));
+        SortedColumn {
+            groups: [control, treated],
         }
-        SortedColumn { keyed }
+    }
+
+    /// From both groups already sorted by value: `control` and `treated` must each be sorted by
+    /// key, and hold every row of their group once. Rows tied on a value may come in any order
+    /// (they are put in row order here).
+    pub fn from_sorted_groups(mut control: Vec<KeyedRow>, mut treated: Vec<KeyedRow>) -> Self {
+        debug_assert!(control.windows(2).all(|p| p[0].key <= p[1].key));
+        debug_assert!(treated.windows(2).all(|p| p[0].key <= p[1].key));
+        rayon::join(
+            || rows_in_order_within_ties(&mut control),
+            || rows_in_order_within_ties(&mut treated),
+        );
+        SortedColumn {
+            groups: [control, treated],
+        }
     }
 
     /// eCDF mean and max under the weights `w` (indexed by the original rows; `None`: all 1).
     pub fn differences(&self, w: Option<&[f64]>) -> (f64, f64) {
-        let (mut tt, mut tc) = (0.0, 0.0);
-        // `+0.0` for the other group leaves each sum's bits unchanged and avoids a mispredicted
-        // branch per row (the groups are interleaved in sorted order).
-        let pick = |t: bool, v: f64| if t { (v, 0.0) } else { (0.0, v) };
-        self.for_each(w, |_, t, wi| {
-            let (a, b) = pick(t, wi);
-            tt += a;
-            tc += b;
-        });
-        if tt <= 0.0 || tc <= 0.0 {
-            return (f64::NAN, f64::NAN);
-        }
-        // The eCDFs are compared after the last row of each run of equal values.
-        let (mut ct, mut cc) = (0.0, 0.0);
-        let (mut sum, mut max, mut count) = (0.0_f64, 0.0_f64, 0usize);
-        let mut run: Option<f64> = None;
-        let mut close = |ct: f64, cc: f64| {
-            let d = (ct / tt - cc / tc).abs();
-            sum += d;
-            max = max.max(d);
-            count += 1;
-        };
-        self.for_each(w, |v, t, wi| {
-            if run != Some(v) {
-                if run.is_some() {
-                    close(ct, cc);
-                }
-                run = Some(v);
-            }
-            let (a, b) = pick(t, wi);
-            ct += a;
-            cc += b;
-        });
-        if run.is_some() {
-            close(ct, cc);
-        }
-        (sum / count as f64, max)
+        let w = w.map_or(EcdfWeights::Unit, EcdfWeights::Dense);
+        self.differences_of(&[w])[0]
     }
 
-    /// `f(value, treated, weight)` in sorted order. Unit weights need no read through the row
-    /// index (the before-matching statistics); given weights are gathered a chunk at a time in
-    /// parallel (random reads through the row index are the slow part), then added in order.
-    fn for_each(&self, w: Option<&[f64]>, mut f: impl FnMut(f64, bool, f64)) {
-        let value = |k: &Keyed| from_ordered_bits(k.key);
-        let Some(w) = w else {
-            self.keyed
-                .iter()
-                .for_each(|k| f(value(k), k.treated(), 1.0));
-            return;
+    /// eCDF mean and max under each set of weights, all in one pass over the sorted values.
+    ///
+    /// Only the final sums are serial: the sorted values are cut into spans at value boundaries,
+    /// each span's differences (one per distinct value) are computed in parallel from the
+    /// cumulative weights at its start, and the differences are then added in sorted order, as
+    /// a single walk would.
+    pub fn differences_of(&self, sets: &[EcdfWeights]) -> Vec<(f64, f64)> {
+        let n = self.groups[0].len() + self.groups[1].len();
+        let spans = self.spans();
+        let weights: Vec<[GroupWeights; 2]> = sets
+            .iter()
+            .map(|s| {
+                let members = match s {
+                    EcdfWeights::Sparse { rows, .. } => {
+                        Some(RowSet::from_rows(n, rows.iter().copied()))
+                    }
+                    _ => None,
+                };
+                let [control, treated] = &self.groups;
+                let (c, t) = rayon::join(
+                    || GroupWeights::new(*s, members.as_ref(), control, &spans, 0),
+                    || GroupWeights::new(*s, members.as_ref(), treated, &spans, 1),
+                );
+                [c, t]
+            })
+            .collect();
+        let totals: Vec<[f64; 2]> = weights.iter().map(|w| [w[0].total, w[1].total]).collect();
+        let mut sums = vec![(0.0_f64, 0.0_f64); sets.len()];
+        let mut count = 0usize;
+        for wave in spans.chunks(WAVE).enumerate() {
+            let (w0, wave) = wave;
+            let ds: Vec<Vec<f64>> = wave
+                .par_iter()
+                .enumerate()
+                .map(|(k, span)| self.span_differences(span, w0 * WAVE + k, &weights, &totals))
+                .collect();
+            // The differences of each span, one row of `sets.len()` per distinct value, added
+            // in sorted order (independent sums side by side).
+            for d in &ds {
+                count += d.len() / sets.len().max(1);
+                match sums.as_mut_slice() {
+                    [a] => add_all(d.iter().copied(), a),
+                    [a, b] => {
+                        for pair in d.chunks_exact(2) {
+                            a.0 += pair[0];
+                            a.1 = a.1.max(pair[0]);
+                            b.0 += pair[1];
+                            b.1 = b.1.max(pair[1]);
+                        }
+                    }
+                    all => {
+                        for row in d.chunks_exact(all.len()) {
+                            for (acc, &x) in all.iter_mut().zip(row) {
+                                add_all(std::iter::once(x), acc);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        totals
+            .iter()
+            .zip(&sums)
+            .map(|(&[tc, tt], &(sum, max))| {
+                if tt <= 0.0 || tc <= 0.0 {
+                    (f64::NAN, f64::NAN)
+                } else if count == 0 {
+                    (f64::NAN, 0.0)
+                } else {
+                    (sum / count as f64, max)
+                }
+            })
+            .collect()
+    }
+
+    /// Spans of both groups cut at value boundaries (a run of tied values never straddles two),
+    /// about `SPAN` entries of the larger group each.
+    fn spans(&self) -> Vec<[Range<usize>; 2]> {
+        let [control, treated] = &self.groups;
+        let lead = if control.len() >= treated.len() {
+            control
+        } else {
+            treated
         };
-        const CHUNK: usize = 1 << 15;
-        let mut buf = vec![0.0; CHUNK.min(self.keyed.len())];
-        for chunk in self.keyed.chunks(CHUNK) {
-            let buf = &mut buf[..chunk.len()];
-            buf.par_iter_mut()
-                .with_min_len(4096)
-                .zip(chunk.par_iter())
-                .for_each(|(b, k)| *b = w[k.row()]);
-            for (k, wi) in chunk.iter().zip(buf.iter()) {
-                f(value(k), k.treated(), *wi);
+        let mut cuts: Vec<u64> = (SPAN..lead.len())
+            .step_by(SPAN)
+            .map(|i| lead[i].key)
+            .collect();
+        cuts.dedup();
+        let at = |g: &[KeyedRow], key: u64| g.partition_point(|e| e.key < key);
+        let mut spans = Vec::with_capacity(cuts.len() + 1);
+        let mut start = [0usize; 2];
+        for key in cuts {
+            let end = [at(control, key), at(treated, key)];
+            spans.push([start[0]..end[0], start[1]..end[1]]);
+            start = end;
+        }
+        spans.push([start[0]..control.len(), start[1]..treated.len()]);
+        spans
+    }
+
+    /// The differences at every distinct value of span `k`, `weights.len()` per value.
+    fn span_differences(
+        &self,
+        span: &[Range<usize>; 2],
+        k: usize,
+        weights: &[[GroupWeights; 2]],
+        totals: &[[f64; 2]],
+    ) -> Vec<f64> {
+        let [control, treated] = &self.groups;
+        let mut walks: Vec<[SpanCursor; 2]> = weights
+            .iter()
+            .map(|w| [0, 1].map(|g| w[g].cursor(&self.groups[g], span[g].clone(), k)))
+            .collect();
+        let mut last: Vec<Option<([f64; 2], f64)>> = vec![None; weights.len()];
+        let mut out = Vec::with_capacity((span[0].len() + span[1].len()) * weights.len());
+        let (mut i0, mut i1) = (span[0].start, span[1].start);
+        let (end0, end1) = (span[0].end, span[1].end);
+        loop {
+            let key = match (i0 < end0, i1 < end1) {
+                (true, true) => control[i0].key.min(treated[i1].key),
+                (true, false) => control[i0].key,
+                (false, true) => treated[i1].key,
+                (false, false) => break,
+            };
+            let e0 = run_end(&control[..end0], i0, key);
+            let e1 = run_end(&treated[..end1], i1, key);
+            for ((w, last), &[tc, tt]) in walks.iter_mut().zip(&mut last).zip(totals) {
+                let cum = [w[0].advance(e0), w[1].advance(e1)];
+                // The eCDFs are compared after the last row of each run of equal values;
+                // unchanged sums give the same difference.
+                let d = match *last {
+                    Some((c, d)) if c == cum => d,
+                    _ => {
+                        let d = (cum[1] / tt - cum[0] / tc).abs();
+                        *last = Some((cum, d));
+                        d
+                    }
+                };
+                out.push(d);
+            }
+            (i0, i1) = (e0, e1);
+        }
+        out
+    }
+}
+
+/// Add each value to a (sum, max) pair, in order.
+fn add_all(values: impl Iterator<Item = f64>, acc: &mut (f64, f64)) {
+    for x in values {
+        acc.0 += x;
+        acc.1 = acc.1.max(x);
+    }
+}
+
+/// Entries of the larger group per span of [`SortedColumn::differences_of`].
+const SPAN: usize = 1 << 15;
+/// Spans computed in parallel before their differences are added (bounds the buffers).
+const WAVE: usize = 32;
+
+/// Put the rows of each run of tied keys in row order. The radix sort leaves tied values in an
+/// order that depends on the thread count (and the kernel's sort puts them in key order): rows in
+/// their input order within a tie make the weighted sums bit-identical on any machine.
+fn rows_in_order_within_ties(v: &mut [KeyedRow]) {
+    v.par_chunk_by_mut(|a, b| { a.key } == { b.key })
+        .filter(|run| run.len() > 1)
+        .for_each(|run| run.sort_unstable_by_key(|k| k.row));
+}
+
+/// One past the last entry of `v` from `i` on whose key is `key`.
+fn run_end(v: &[KeyedRow], mut i: usize, key: u64) -> usize {
+    while v.get(i).is_some_and(|e| e.key == key) {
+        i += 1;
+    }
+    i
+}
+
+/// One group's weights under one set of weights, as the spans need them: how to read them, the
+/// group's total (added in sorted order) and its cumulative weight at each span's start.
+struct GroupWeights<'a> {
+    kind: Kind<'a>,
+    total: f64,
+    /// Cumulative weight before each span (empty for unit weights: the position is the count).
+    starts: Vec<f64>,
+}
+
+enum Kind<'a> {
+    Unit,
+    Dense(&'a [f64]),
+    /// The entries of non-zero weight as (sorted position, weight), ascending. Entries of zero
+    /// weight add nothing (a sum, never `-0.0`, is unchanged by `+0.0`), so only these are read.
+    Listed(Vec<(u32, f64)>),
+}
+
+const CHUNK: usize = 1 << 15;
+
+impl<'a> GroupWeights<'a> {
+    /// Group `g`'s weights; `members`: the rows of sparse weights, when they are.
+    fn new(
+        set: EcdfWeights<'a>,
+        members: Option<&RowSet>,
+        group: &[KeyedRow],
+        spans: &[[Range<usize>; 2]],
+        g: usize,
+    ) -> Self {
+        let kind = match (set, members) {
+            (EcdfWeights::Dense(w), _) => Kind::Dense(w),
+            (EcdfWeights::Sparse { values, .. }, Some(members)) => {
+                Kind::Listed(listed(group, members, values))
+            }
+            _ => Kind::Unit,
+        };
+        // One sequential pass adds the weights in sorted order, noting the sum at span starts.
+        let mut starts = Vec::new();
+        let total = match &kind {
+            Kind::Unit => group.len() as f64,
+            Kind::Dense(w) => {
+                let mut acc = 0.0;
+                let mut buf = Vec::new();
+                let mut next = spans.iter().map(|s| s[g].start).peekable();
+                for from in (0..group.len()).step_by(CHUNK) {
+                    gather(w, group, from, &mut buf);
+                    for (i, v) in (from..).zip(&buf) {
+                        while next.next_if(|&s| s == i).is_some() {
+                            starts.push(acc);
+                        }
+                        acc += v;
+                    }
+                }
+                starts.extend(next.map(|_| acc));
+                acc
+            }
+            Kind::Listed(entries) => {
+                let mut acc = 0.0;
+                let mut e = entries.iter().peekable();
+                for span in spans {
+                    while let Some(&(_, v)) = e.next_if(|x| (x.0 as usize) < span[g].start) {
+                        acc += v;
+                    }
+                    starts.push(acc);
+                }
+                e.fold(acc, |a, x| a + x.1)
+            }
+        };
+        GroupWeights {
+            kind,
+            total,
+            starts,
+        }
+    }
+
+    /// A cursor over the group's entries `range`, span `k`.
+    fn cursor(&self, group: &[KeyedRow], range: Range<usize>, k: usize) -> SpanCursor<'_> {
+        match &self.kind {
+            Kind::Unit => SpanCursor::Unit,
+            Kind::Dense(w) => SpanCursor::Dense {
+                w: group[range.clone()]
+                    .iter()
+                    .map(|e| w[e.row as usize])
+                    .collect(),
+                at: range.start,
+                pos: range.start,
+                acc: self.starts[k],
+            },
+            Kind::Listed(entries) => SpanCursor::Listed {
+                entries,
+                next: entries.partition_point(|e| (e.0 as usize) < range.start),
+                acc: self.starts[k],
+            },
+        }
+    }
+}
+
+/// A group's cumulative weight, advanced over a span a run at a time.
+enum SpanCursor<'a> {
+    Unit,
+    /// The span's weights `w` (entries from `at`), the next entry `pos` and the sum so far.
+    Dense {
+        w: Vec<f64>,
+        at: usize,
+        pos: usize,
+        acc: f64,
+    },
+    Listed {
+        entries: &'a [(u32, f64)],
+        next: usize,
+        acc: f64,
+    },
+}
+
+impl SpanCursor<'_> {
+    /// The cumulative weight of the group's entries before `end` (in sorted order).
+    fn advance(&mut self, end: usize) -> f64 {
+        match self {
+            // A sum of ones is exact: the count itself has the same bits.
+            SpanCursor::Unit => end as f64,
+            SpanCursor::Dense { w, at, pos, acc } => {
+                for v in &w[*pos - *at..end - *at] {
+                    *acc += v;
+                }
+                *pos = end;
+                *acc
+            }
+            SpanCursor::Listed { entries, next, acc } => {
+                while let Some(&(p, v)) = entries.get(*next) {
+                    if p as usize >= end {
+                        break;
+                    }
+                    *acc += v;
+                    *next += 1;
+                }
+                *acc
             }
         }
     }
+}
+
+/// The weights of `group[from..from + CHUNK]`, read through their rows in parallel.
+fn gather(w: &[f64], group: &[KeyedRow], from: usize, buf: &mut Vec<f64>) {
+    let chunk = &group[from..(from + CHUNK).min(group.len())];
+    buf.clear();
+    buf.par_extend(
+        chunk
+            .par_iter()
+            .with_min_len(4096)
+            .map(|k| w[k.row as usize]),
+    );
+}
+
+/// (sorted position, weight) of the group's entries whose row is a member, in sorted order: one
+/// parallel scan, the membership read from a bitset that stays in cache.
+fn listed(group: &[KeyedRow], members: &RowSet, values: &[f64]) -> Vec<(u32, f64)> {
+    let parts: Vec<Vec<(u32, f64)>> = group
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            // Members first (the bitset is in cache), then their weights: the reads of `values`
+            // at random ranks are independent and overlap, which they do not behind the
+            // membership branch.
+            let found: Vec<(u32, u32)> = chunk
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| members.contains(e.row))
+                .map(|(i, e)| ((k * CHUNK + i) as u32, members.rank(e.row) as u32))
+                .collect();
+            found
+                .into_iter()
+                .map(|(pos, rank)| (pos, values[rank as usize]))
+                .collect()
+        })
+        .collect();
+    parts.concat()
 }

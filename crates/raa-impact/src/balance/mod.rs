@@ -6,4 +6,6 @@ pub mod ecdf;
 pub mod moments;
 pub mod table;
 
-pub use table::{balance_table, BalanceRow, BalanceStats, SdBasis};
+pub use table::{
+    balance_rows, balance_table, Adjusted, BalanceColumn, BalanceRow, BalanceStats, SdBasis,
+};

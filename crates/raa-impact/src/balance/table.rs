@@ -1,8 +1,10 @@
 //! The balance table: one row per covariate, before and (optionally) after matching or weighting.
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{ecdf, moments};
+use super::ecdf::{self, EcdfWeights};
+use super::moments::{self, TwoGroups};
 use crate::inference::check;
 use crate::Result;
 
@@ -71,33 +73,111 @@ pub fn balance_table(
     adjusted: Option<&[f64]>,
     basis: SdBasis,
 ) -> Result<Vec<BalanceRow>> {
+    let columns = columns
+        .iter()
+        .map(|(name, values)| BalanceColumn::new(name, values))
+        .collect();
+    balance_rows(columns, treated, base, adjusted.map(Adjusted::Dense), basis)
+}
+
+/// One column of [`balance_rows`], with what the caller already computed for it.
+pub struct BalanceColumn<'a> {
+    /// Name of the covariate.
+    pub name: &'a str,
+    /// One value per unit.
+    pub values: &'a [f64],
+    /// Its moments under unit weights (`two_groups(values, None, treated)`), when known; used only
+    /// when no base weights are given.
+    pub unit_moments: Option<TwoGroups>,
+    /// The column sorted within each group, when known (a matching kernel sorts the distance).
+    pub sorted: Option<ecdf::SortedColumn>,
+}
+
+impl<'a> BalanceColumn<'a> {
+    /// A column with nothing computed yet.
+    pub fn new(name: &'a str, values: &'a [f64]) -> Self {
+        BalanceColumn {
+            name,
+            values,
+            unit_moments: None,
+            sorted: None,
+        }
+    }
+}
+
+/// Adjustment weights of [`balance_rows`].
+#[derive(Debug, Clone, Copy)]
+pub enum Adjusted<'a> {
+    /// One weight per unit.
+    Dense(&'a [f64]),
+    /// The units with a positive weight (rows ascending) and their weights; the others weigh 0.
+    /// A matched set is a small part of a large sample, and only its rows are read.
+    Sparse {
+        /// Rows, ascending, no repeats.
+        rows: &'a [u32],
+        /// Their weights.
+        values: &'a [f64],
+    },
+}
+
+/// [`balance_table`] from columns that may come with their moments or sorted groups, and with
+/// dense or sparse adjustment weights. Every statistic is bit-identical to [`balance_table`]'s on
+/// the same numbers (with the sparse weights made dense).
+pub fn balance_rows(
+    columns: Vec<BalanceColumn>,
+    treated: &[bool],
+    base: Option<&[f64]>,
+    adjusted: Option<Adjusted>,
+    basis: SdBasis,
+) -> Result<Vec<BalanceRow>> {
     let n = treated.len();
-    if n >= 1 << 31 {
+    if n > u32::MAX as usize {
         return Err(crate::Error::argument(
             "treated",
-            format!("{n} rows: the balance table takes up to 2^31 - 1"),
+            format!("{n} rows: the balance table takes up to 2^32 - 1"),
         ));
     }
     if let Some(b) = base {
         check::weights("base weights", b, n)?;
     }
-    if let Some(w) = adjusted {
-        check::weights("adjusted weights", w, n)?;
+    match adjusted {
+        Some(Adjusted::Dense(w)) => check::weights("adjusted weights", w, n)?,
+        Some(Adjusted::Sparse { rows, values }) => sparse_weights(rows, values, n)?,
+        None => {}
     }
     // No weights given means unit weights, which are never materialised.
     columns
-        .iter()
-        .map(|(name, x)| {
-            check::finite(name, x, n)?;
+        .into_iter()
+        .map(|column| {
+            let (name, x) = (column.name, column.values);
+            finite(name, x, n)?;
             let binary = moments::is_binary(x);
-            let base_moments = moments::two_groups(x, base, treated);
+            let base_moments = match (base, column.unit_moments) {
+                (None, Some(m)) => m,
+                _ => moments::two_groups(x, base, treated),
+            };
             let sd = scale(&base_moments, binary, basis);
-            let sorted = (!binary).then(|| ecdf::SortedColumn::new(x, treated));
-            let before = stats(&base_moments, base, binary, sd, sorted.as_ref());
-            let after = adjusted.map(|w| {
-                let m = moments::two_groups(x, Some(w), treated);
-                stats(&m, Some(w), binary, sd, sorted.as_ref())
+            let after_moments = adjusted.map(|a| match a {
+                Adjusted::Dense(w) => moments::two_groups(x, Some(w), treated),
+                Adjusted::Sparse { rows, values } => {
+                    moments::two_groups_sparse(x, rows, values, treated)
+                }
             });
+            // For a binary covariate both eCDF statistics are the difference in proportions
+            // (MatchIt's convention): the eCDFs differ at 0 only; nothing is sorted.
+            let ecdf = (!binary).then(|| {
+                let sorted = column
+                    .sorted
+                    .unwrap_or_else(|| ecdf::SortedColumn::new(x, treated));
+                let mut sets = vec![base.map_or(EcdfWeights::Unit, EcdfWeights::Dense)];
+                sets.extend(adjusted.map(|a| match a {
+                    Adjusted::Dense(w) => EcdfWeights::Dense(w),
+                    Adjusted::Sparse { rows, values } => EcdfWeights::Sparse { rows, values },
+                }));
+                sorted.differences_of(&sets)
+            });
+            let before = stats(&base_moments, binary, sd, ecdf.as_ref().map(|e| e[0]));
+            let after = after_moments.map(|m| stats(&m, binary, sd, ecdf.as_ref().map(|e| e[1])));
             Ok(BalanceRow {
                 covariate: name.to_string(),
                 binary,
@@ -106,6 +186,40 @@ pub fn balance_table(
             })
         })
         .collect()
+}
+
+/// [`check::finite`], scanned in parallel; a bad column is reported by `check::finite` itself
+/// (the first bad row, whatever the thread count).
+fn finite(name: &str, x: &[f64], n: usize) -> Result<()> {
+    check::same_length(name, x.len(), n)?;
+    if x.par_chunks(1 << 16)
+        .any(|c| c.iter().any(|v| !v.is_finite()))
+    {
+        return check::finite(name, x, n);
+    }
+    Ok(())
+}
+
+/// Sparse weights: rows ascending, in range, and finite non-negative weights with a positive total.
+fn sparse_weights(rows: &[u32], values: &[f64], n: usize) -> Result<()> {
+    check::same_length("adjusted weights", values.len(), rows.len())?;
+    if let Some(i) = (1..rows.len()).find(|&i| rows[i] <= rows[i - 1]) {
+        return Err(crate::Error::argument(
+            "adjusted weights",
+            format!(
+                "row {} is listed after row {}: rows must ascend",
+                rows[i],
+                rows[i - 1]
+            ),
+        ));
+    }
+    if let Some(&r) = rows.last().filter(|&&r| r as usize >= n) {
+        return Err(crate::Error::argument(
+            "adjusted weights",
+            format!("row {r} is out of range: there are {n} units"),
+        ));
+    }
+    check::weights("adjusted weights", values, values.len())
 }
 
 /// The SD of the basis on the unadjusted sample (`p(1 − p)` variances for a binary covariate).
@@ -126,23 +240,15 @@ fn scale(m: &moments::TwoGroups, binary: bool, basis: SdBasis) -> f64 {
     }
 }
 
-/// `weights`: as given (`None` = unit weights, a cheaper eCDF pass).
-fn stats(
-    m: &moments::TwoGroups,
-    weights: Option<&[f64]>,
-    binary: bool,
-    sd: f64,
-    sorted: Option<&ecdf::SortedColumn>,
-) -> BalanceStats {
+/// The statistics of one set of weights; `ecdf`: its eCDF mean and max (`None` for a binary
+/// covariate).
+fn stats(m: &moments::TwoGroups, binary: bool, sd: f64, ecdf: Option<(f64, f64)>) -> BalanceStats {
     let mean = |t: bool| m.mean[usize::from(t)].unwrap_or(f64::NAN);
     let var = |t: bool| m.variance[usize::from(t)].unwrap_or(f64::NAN);
     let (mt, mc) = (mean(true), mean(false));
     // For a binary covariate both eCDF statistics are the difference in proportions (MatchIt's
     // convention): the eCDFs differ at 0 only.
-    let (ecdf_mean, ecdf_max) = match sorted {
-        Some(sorted) if !binary => sorted.differences(weights),
-        _ => ((mt - mc).abs(), (mt - mc).abs()),
-    };
+    let (ecdf_mean, ecdf_max) = ecdf.unwrap_or(((mt - mc).abs(), (mt - mc).abs()));
     BalanceStats {
         mean_treated: mt,
         mean_control: mc,

@@ -116,16 +116,14 @@ impl MatchSet {
                 format!("{level}: expected a value in (0, 1)"),
             ));
         }
-        let rows: Vec<usize> = (0..self.weights.len())
-            .filter(|&i| self.weights[i] > 0.0)
-            .collect();
+        let rows: Vec<usize> = self.weights.rows().iter().map(|&i| i as usize).collect();
         if rows.is_empty() {
             return Err(Error::argument(
                 "matches",
                 "the matched set is empty: there is no effect to estimate",
             ));
         }
-        check::same_length("y", y.len(), self.weights.len())?;
+        check::same_length("y", y.len(), self.weights.n())?;
         if let Some(&row) = rows.iter().find(|&&i| !y[i].is_finite()) {
             return Err(Error::argument(
                 "y",
@@ -196,8 +194,10 @@ impl MatchSet {
         let q = normal.inverse_cdf(0.5 + level / 2.0);
         let z = estimate / se;
         let count = |t: bool| {
-            (0..self.weights.len())
-                .filter(|&i| self.weights[i] > 0.0 && self.treated[i] == t)
+            self.weights
+                .rows()
+                .iter()
+                .filter(|&&i| self.treated[i as usize] == t)
                 .count()
         };
         Effect {
@@ -224,7 +224,7 @@ impl MatchSet {
                 "pairs overlap when matching with replacement: use se=\"ai\", \"cluster\" or \"bootstrap\" with a cluster column",
             ));
         }
-        Ok(self.subclass.iter().map(|s| u64::from(*s)).collect())
+        Ok(self.subclasses().iter().map(|s| u64::from(*s)).collect())
     }
 
     fn abadie_imbens(&self, y: &[f64], level: f64, bias_adjust: bool) -> Result<Effect> {
@@ -340,12 +340,13 @@ impl<'a> Regression<'a> {
             .iter()
             .map(|&i| f64::from(u8::from(set.treated[i])))
             .collect();
-        let w: Vec<f64> = rows.iter().map(|&i| set.weights[i]).collect();
+        // `rows` are the matched set's rows, in the weights' own order.
+        let w: Vec<f64> = set.weights.values().to_vec();
         let mut columns = vec![vec![1.0; rows.len()], t.clone()];
         let mut names = vec!["(Intercept)".to_string(), "treat".to_string()];
         let mut interactions = Vec::new();
         for (name, x) in adjust {
-            check::finite(name, x, set.weights.len())?;
+            check::finite(name, x, set.weights.n())?;
             let xs: Vec<f64> = rows.iter().map(|&i| x[i]).collect();
             interactions.push((
                 format!("treat:{name}"),

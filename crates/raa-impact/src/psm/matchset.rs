@@ -7,14 +7,16 @@ use serde::Serialize;
 
 use super::caliper::{raw_width, sd};
 use super::input::MatchInput;
-use super::kernel::{self, KernelInput, KernelOptions, Matches, Unmatched};
+use super::kernel::{self, KernelInput, KernelOptions, Matches, SortedGroups, Unmatched};
 use super::options::{Distance, Estimand, MatchOptions, Ties};
 use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
-use super::weights::{both_directions, from_matches, subclasses, Matched};
-use crate::balance::{balance_table, BalanceRow, SdBasis};
+use super::weights::{both_directions, from_matches, subclasses, MatchWeights};
+use crate::balance::ecdf::SortedColumn;
+use crate::balance::moments::two_groups;
+use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
 /// The result of [`match_units`].
@@ -37,11 +39,9 @@ pub struct MatchSet {
     pub matches: Matches,
     /// For ATE, the matches of the controls to treated units.
     pub reverse_matches: Option<Matches>,
-    /// Matching weight of every unit (0 = outside the matched set).
-    pub weights: Vec<f64>,
-    /// 1-based subclass (pair) of every unit without replacement, 0 outside the matched set; empty
-    /// with replacement (see [`MatchSet::subclass_of`]).
-    pub subclass: Vec<u32>,
+    /// Matching weight of every unit (0 = outside the matched set), held for the matched units
+    /// only (`weights.dense()` gives one per unit).
+    pub weights: MatchWeights,
     /// Balance of the distance (when score-based) and every covariate, before and after.
     pub balance: Vec<BalanceRow>,
     /// Sample sizes before and after.
@@ -56,9 +56,14 @@ impl MatchSet {
         self.matches.focal.len() - self.matches.unmatched.len()
     }
 
-    /// Subclass of unit `i`: `None` outside the matched set or with replacement.
-    pub fn subclass_of(&self, i: usize) -> Option<u32> {
-        self.subclass.get(i).copied().filter(|s| *s > 0)
+    /// 1-based subclass (pair) of every unit, 0 outside the matched set; empty with replacement
+    /// and for ATE, where pairs overlap. Built from the matches when asked for (a vector as long
+    /// as the data).
+    pub fn subclasses(&self) -> Vec<u32> {
+        if self.options.estimand == Estimand::Ate || self.options.replace {
+            return Vec::new();
+        }
+        subclasses(&self.matches, self.treated.len())
     }
 
     /// Focal units without a match, with the reason.
@@ -76,7 +81,7 @@ impl MatchSet {
 /// let input = MatchInput { treated: &treated, score: Some(&score), ..Default::default() };
 /// let m = match_units(&input, &MatchOptions::default()).unwrap();
 /// assert_eq!(m.n_matched(), 2);
-/// assert_eq!(m.weights, vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
+/// assert_eq!(m.weights.dense(), vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0]);
 /// ```
 pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSet> {
     validate(input, options)?;
@@ -104,11 +109,21 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         ),
         false => None,
     };
-    let caliper_width = options
-        .caliper
-        .map(|c| raw_width(c, options.caliper_scale, &distance, input.treated));
+    // The distance's moments serve the caliper (pooled SD) and the balance table alike.
+    let distance_moments =
+        (!distance.is_empty()).then(|| two_groups(&distance, None, input.treated));
+    let caliper_width = options.caliper.map(|c| {
+        raw_width(
+            c,
+            options.caliper_scale,
+            &distance,
+            input.treated,
+            distance_moments.as_ref(),
+        )
+    });
     let covariate_calipers = covariate_calipers(input, options)?;
-    let run = |focal_is_treated: bool| -> Result<Matches> {
+    // `keep`: also return the groups as the kernel sorted them, for the balance of the distance.
+    let run = |focal_is_treated: bool, keep: bool| -> Result<(Matches, Option<SortedGroups>)> {
         // The treated are the focal group for ATT: borrowed, not copied.
         let focal: Cow<[bool]> = match focal_is_treated {
             true => Cow::Borrowed(input.treated),
@@ -132,50 +147,62 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             tolerance: kernel_tolerance(options, &distance),
         };
         if options.distance.uses_score() {
-            kernel::match_nearest(&kernel_input, &kernel_options)
+            let (m, sorted) = kernel::match_nearest_sorted(&kernel_input, &kernel_options, keep)?;
+            // The balance table wants the treated and the controls, whichever group was focal.
+            let sorted = sorted.map(|s| match focal_is_treated {
+                true => s,
+                false => SortedGroups {
+                    focal: s.others,
+                    others: s.focal,
+                },
+            });
+            Ok((m, sorted))
         } else {
             let x: Vec<&[f64]> = input.covariates.iter().map(|(_, c)| *c).collect();
-            kernel::match_nearest_covariates(
+            let m = kernel::match_nearest_covariates(
                 &x,
                 scaling(options.distance, &x),
                 &kernel_input,
                 &kernel_options,
-            )
+            )?;
+            Ok((m, None))
         }
     };
-    let (matches, reverse_matches, mut matched) = match options.estimand {
+    let (matches, reverse_matches, weights, sorted) = match options.estimand {
         Estimand::Att | Estimand::Atc => {
-            let m = run(options.estimand == Estimand::Att)?;
-            // Subclasses are numbered after the balance table, so the two never coexist.
-            let matched = from_matches(&m, input.n(), false);
-            (m, None, matched)
+            let (m, sorted) = run(options.estimand == Estimand::Att, true)?;
+            let weights = from_matches(&m, input.n());
+            (m, None, weights, sorted)
         }
         Estimand::Ate => {
-            let (a, b) = (run(true)?, run(false)?);
-            let matched = both_directions(&a, &b, input.n());
-            (a, Some(b), matched)
+            let (a, sorted) = run(true, true)?;
+            let (b, _) = run(false, false)?;
+            let weights = both_directions(&a, &b, input.n());
+            (a, Some(b), weights, sorted)
         }
     };
-    if matched.weights.iter().all(|w| *w == 0.0) {
+    if weights.is_empty() {
         warnings
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
-    let balance = balance_rows(input, options, &distance, &matched)?;
-    if options.estimand != Estimand::Ate && !options.replace {
-        matched.subclass = subclasses(&matches, input.n());
-    }
+    let distance_column = (!distance.is_empty()).then(|| BalanceColumn {
+        name: "distance",
+        values: &distance,
+        unit_moments: distance_moments,
+        sorted: sorted.map(|s| SortedColumn::from_sorted_groups(s.others, s.focal)),
+    });
+    let balance = balance_of(input, options, distance_column, &weights)?;
     Ok(MatchSet {
         options: options.clone(),
         treated: input.treated.to_vec(),
-        sample_sizes: sample_sizes(input.treated, &matched.weights, eligible.as_deref()),
+        sample_sizes: sample_sizes(input.treated, &weights, eligible.as_deref()),
         score,
         distance,
         caliper_width,
         eligible,
         matches,
         reverse_matches,
-        weights: matched.weights,
-        subclass: matched.subclass,
+        weights,
         balance,
         warnings,
     })
@@ -228,29 +255,29 @@ fn covariate_calipers<'a>(
         .collect()
 }
 
-fn balance_rows(
-    input: &MatchInput,
+/// The balance table of the distance (first, when score-based) and the balance columns.
+fn balance_of<'a>(
+    input: &MatchInput<'a>,
     options: &MatchOptions,
-    distance: &[f64],
-    matched: &Matched,
+    distance: Option<BalanceColumn<'a>>,
+    weights: &MatchWeights,
 ) -> Result<Vec<BalanceRow>> {
-    let mut columns: Vec<(&str, &[f64])> = Vec::new();
-    if !distance.is_empty() {
-        columns.push(("distance", distance));
-    }
+    let mut columns: Vec<BalanceColumn> = distance.into_iter().collect();
     // The balance columns default to the model's columns.
     let chosen = if input.balance.is_empty() {
         &input.covariates
     } else {
         &input.balance
     };
-    columns.extend(chosen.iter().copied());
+    columns.extend(chosen.iter().map(|(n, x)| BalanceColumn::new(n, x)));
     let basis = match options.estimand {
         Estimand::Att => SdBasis::Treated,
         Estimand::Atc => SdBasis::Control,
         Estimand::Ate => SdBasis::Pooled,
     };
-    let any_matched = matched.weights.iter().any(|w| *w > 0.0);
-    let after = any_matched.then_some(matched.weights.as_slice());
-    balance_table(&columns, input.treated, None, after, basis)
+    let after = (!weights.is_empty()).then(|| Adjusted::Sparse {
+        rows: weights.rows(),
+        values: weights.values(),
+    });
+    balance_rows(columns, input.treated, None, after, basis)
 }

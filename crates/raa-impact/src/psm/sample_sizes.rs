@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::weights::MatchWeights;
+
 /// Counts of one group (treated or control) before and after matching.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupSizes {
@@ -26,23 +28,29 @@ pub struct SampleSizes {
     pub treated: GroupSizes,
 }
 
-/// Count the groups, in one pass over the units for both.
-pub fn sample_sizes(treated: &[bool], weights: &[f64], eligible: Option<&[bool]>) -> SampleSizes {
-    // Per group (control, treated): all, discarded, matched, Σw and Σw² of the matched (added in
-    // row order, as `effective_size` does).
-    let mut all = [0usize; 2];
+/// Count the groups: all and discarded units in one pass over the units, the matched ones from the
+/// matched set.
+pub fn sample_sizes(
+    treated: &[bool],
+    weights: &MatchWeights,
+    eligible: Option<&[bool]>,
+) -> SampleSizes {
+    let n_treated = treated.iter().filter(|t| **t).count();
+    let all = [treated.len() - n_treated, n_treated];
     let mut discarded = [0usize; 2];
+    if let Some(e) = eligible {
+        for (t, e) in treated.iter().zip(e) {
+            discarded[usize::from(*t)] += usize::from(!*e);
+        }
+    }
+    // Per group: matched units, Σw and Σw² (added in row order, as `effective_size` does).
     let mut matched = [0usize; 2];
     let (mut sw, mut sw2) = ([0.0_f64; 2], [0.0_f64; 2]);
-    for (i, (t, w)) in treated.iter().zip(weights).enumerate() {
-        let g = usize::from(*t);
-        all[g] += 1;
-        discarded[g] += usize::from(eligible.is_some_and(|e| !e[i]));
-        if *w > 0.0 {
-            matched[g] += 1;
-            sw[g] += w;
-            sw2[g] += w * w;
-        }
+    for (&r, &w) in weights.rows().iter().zip(weights.values()) {
+        let g = usize::from(treated[r as usize]);
+        matched[g] += 1;
+        sw[g] += w;
+        sw2[g] += w * w;
     }
     let group = |g: usize| GroupSizes {
         all: all[g],

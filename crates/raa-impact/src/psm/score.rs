@@ -31,22 +31,45 @@ pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
 }
 
 fn supplied(ps: &[f64], n: usize) -> Result<Score> {
-    check::finite("score", ps, n)?;
-    if let Some(row) = ps.iter().position(|p| !(*p > 0.0 && *p < 1.0)) {
-        return Err(Error::argument(
-            "score",
-            format!(
-                "row {row} is {}, expected a probability strictly between 0 and 1",
-                ps[row]
-            ),
-        ));
+    check::same_length("score", ps.len(), n)?;
+    // One parallel pass computes the logit and checks the score: the logit is finite exactly
+    // when the score is strictly between 0 and 1 (0 and 1 give infinities; NaN, infinities and
+    // numbers outside [0, 1] give NaN). Element-wise, so the same bits on any thread count.
+    let mut linear = vec![0.0; n];
+    let valid = linear
+        .par_chunks_mut(1 << 14)
+        .zip(ps.par_chunks(1 << 14))
+        .map(|(out, p)| {
+            out.iter_mut().zip(p).fold(true, |ok, (o, p)| {
+                *o = (p / (1.0 - p)).ln();
+                ok & o.is_finite()
+            })
+        })
+        .reduce(|| true, |a, b| a && b);
+    if !valid {
+        return Err(invalid_score(ps));
     }
     Ok(Score {
         ps: Vec::new(),
-        // Element-wise, so the parallel map gives the same bits on any thread count.
-        linear: ps.par_iter().map(|p| (p / (1.0 - p)).ln()).collect(),
+        linear,
         model: None,
     })
+}
+
+/// The error of a score that is not a probability strictly between 0 and 1 everywhere: the first
+/// non-finite row, else the first row outside (0, 1).
+fn invalid_score(ps: &[f64]) -> Error {
+    if let Err(e) = check::finite("score", ps, ps.len()) {
+        return e;
+    }
+    let row = ps.iter().position(|p| !(*p > 0.0 && *p < 1.0)).unwrap_or(0);
+    Error::argument(
+        "score",
+        format!(
+            "row {row} is {}, expected a probability strictly between 0 and 1",
+            ps.get(row).copied().unwrap_or(f64::NAN)
+        ),
+    )
 }
 
 fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {

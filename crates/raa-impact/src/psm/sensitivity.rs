@@ -36,7 +36,7 @@ impl MatchSet {
         gammas: &[f64],
         alpha: f64,
     ) -> Result<Sensitivity> {
-        check::same_length("y", y.len(), self.weights.len())?;
+        check::same_length("y", y.len(), self.weights.n())?;
         let reversed = effect.estimate < 0.0;
         let (rosenbaum, gamma_critical) = match self.pair_differences(y, reversed)? {
             Some(d) => (
@@ -45,19 +45,23 @@ impl MatchSet {
             ),
             None => (None, None),
         };
-        let sd = moments::variance(
-            y,
-            &self.weights,
-            |i| !self.treated[i] && self.weights[i] > 0.0,
-            false,
-        )
-        .map(f64::sqrt)
-        .ok_or_else(|| {
-            Error::argument(
-                "y",
-                "cannot compute the outcome's SD among matched controls",
-            )
-        })?;
+        // The matched controls in row order: the rows the dense weights would keep.
+        let (yc, wc): (Vec<f64>, Vec<f64>) = self
+            .weights
+            .rows()
+            .iter()
+            .zip(self.weights.values())
+            .filter(|(&r, _)| !self.treated[r as usize])
+            .map(|(&r, &w)| (y[r as usize], w))
+            .unzip();
+        let sd = moments::variance(&yc, &wc, |_| true, false)
+            .map(f64::sqrt)
+            .ok_or_else(|| {
+                Error::argument(
+                    "y",
+                    "cannot compute the outcome's SD among matched controls",
+                )
+            })?;
         let evalue = evalue_difference(effect.estimate, effect.se, sd)?;
         Ok(Sensitivity {
             rosenbaum,

@@ -60,10 +60,10 @@ impl MatchSet {
         tau: f64,
         cluster: Option<&[u64]>,
     ) -> Result<MatchedSurvival> {
-        let n = self.weights.len();
+        let n = self.weights.n();
         check::same_length("time", time.len(), n)?;
         check::same_length("status", status.len(), n)?;
-        let rows: Vec<usize> = (0..n).filter(|&i| self.weights[i] > 0.0).collect();
+        let rows: Vec<usize> = self.weights.rows().iter().map(|&i| i as usize).collect();
         if rows.is_empty() {
             return Err(Error::argument("matches", "the matched set is empty"));
         }
@@ -90,7 +90,7 @@ impl MatchSet {
         }
         let pick = |v: &[f64]| rows.iter().map(|&i| v[i]).collect::<Vec<_>>();
         let t = pick(time);
-        let w = pick(&self.weights);
+        let w = self.weights.values().to_vec();
         let st: Vec<u8> = rows.iter().map(|&i| status[i]).collect();
         let event: Vec<bool> = st.iter().map(|s| *s == 1).collect();
         let treated: Vec<bool> = rows.iter().map(|&i| self.treated[i]).collect();
@@ -130,14 +130,15 @@ impl MatchSet {
     /// else each unit alone.
     fn survival_clusters(&self, cluster: Option<&[u64]>, rows: &[usize]) -> Result<Vec<u64>> {
         if let Some(c) = cluster {
-            check::same_length("cluster", c.len(), self.weights.len())?;
+            check::same_length("cluster", c.len(), self.weights.n())?;
             return Ok(rows.iter().map(|&i| c[i]).collect());
         }
+        let subclass = self.subclasses();
         Ok(rows
             .iter()
-            .map(|&i| match (self.options.replace, self.subclass_of(i)) {
-                (false, Some(s)) => u64::from(s),
-                _ => (1u64 << 40) + i as u64,
+            .map(|&i| match subclass.get(i).copied().filter(|s| *s > 0) {
+                Some(s) => u64::from(s),
+                None => (1u64 << 40) + i as u64,
             })
             .collect())
     }

@@ -1,32 +1,83 @@
 //! Matching weights and subclasses from the kernel's matches (MatchIt's conventions).
 
-use super::kernel::Matches;
+use serde::Serialize;
 
-/// Weights and pair/subclass ids of every unit after matching.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Matched {
-    /// Matching weight (0 = not in the matched set).
-    pub weights: Vec<f64>,
-    /// 1-based subclass (a focal unit and its controls) without replacement, 0 for unmatched units;
-    /// empty when not asked for (with replacement).
-    pub subclass: Vec<u32>,
+use super::kernel::Matches;
+use crate::row_set::RowSet;
+
+/// Matching weight of every unit, held sparsely: the matched units (the only ones with a positive
+/// weight), in row order, and their weights. A large match keeps a few million matched units out
+/// of tens of millions, so the dense vector is built only when asked for ([`MatchWeights::dense`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MatchWeights {
+    /// Number of units (matched or not).
+    n: usize,
+    /// Rows of the matched units, ascending.
+    rows: Vec<u32>,
+    /// Their weights (all positive).
+    values: Vec<f64>,
+}
+
+impl MatchWeights {
+    /// Number of units, matched or not.
+    pub fn n(&self) -> usize {
+        self.n
+    }
+
+    /// Rows with a positive weight (the matched set), ascending.
+    pub fn rows(&self) -> &[u32] {
+        &self.rows
+    }
+
+    /// Weights of [`MatchWeights::rows`], in the same order.
+    pub fn values(&self) -> &[f64] {
+        &self.values
+    }
+
+    /// True when nobody was matched.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The weight of every unit (0 = outside the matched set).
+    pub fn dense(&self) -> Vec<f64> {
+        let mut w = vec![0.0; self.n];
+        for (&r, &v) in self.rows.iter().zip(&self.values) {
+            w[r as usize] = v;
+        }
+        w
+    }
+
+    /// Sum the `(row, amount)` contributions that `replay` lists (it is called twice and must list
+    /// the same ones in the same order). Each row's amounts are added in the order listed, from
+    /// zero, as into a dense vector, so every sum has the same bits; the rows are addressed
+    /// through a [`RowSet`] of the contributing rows instead of a vector as long as the data.
+    /// Every amount is positive, so every row listed has a positive weight.
+    fn from_contributions(n: usize, replay: impl Fn(&mut dyn FnMut(u32, f64))) -> Self {
+        let set = RowSet::build(n, |insert| replay(&mut |r, _| insert(r)));
+        // Ranks first (the bitset is in cache), then the additions in the same order: the
+        // random accesses to `values` are then independent of the rank lookups and overlap.
+        let mut ranked: Vec<(u32, f64)> = Vec::new();
+        replay(&mut |r, a| ranked.push((set.rank(r) as u32, a)));
+        let mut values = vec![0.0; set.len()];
+        for (k, a) in ranked {
+            values[k as usize] += a;
+        }
+        MatchWeights {
+            n,
+            rows: set.members(),
+            values,
+        }
+    }
 }
 
 /// Focal units weigh 1; each of a focal unit's `k` controls receives `1/k` (so with ties or `k:1`
 /// the focal unit's weight is shared), summed over its uses; the other group's weights are then
 /// scaled to sum to the number of its units in the matched set (MatchIt's rule).
-pub fn from_matches(matches: &Matches, n: usize, with_subclass: bool) -> Matched {
-    let mut weights = vec![0.0; n];
-    for_each_match(matches, |focal, controls| {
-        weights[focal] = 1.0;
-        add_shares(&mut weights, controls);
-    });
-    normalise_others(&mut weights, &matches.focal);
-    let subclass = match with_subclass {
-        true => subclasses(matches, n),
-        false => Vec::new(),
-    };
-    Matched { weights, subclass }
+pub fn from_matches(matches: &Matches, n: usize) -> MatchWeights {
+    let mut w = MatchWeights::from_contributions(n, |f| contributions(matches, f));
+    normalise_others(&mut w, &matches.focal);
+    w
 }
 
 /// 1-based subclass of every unit (a focal unit with a match and its controls, numbered in focal
@@ -44,21 +95,26 @@ pub fn subclasses(matches: &Matches, n: usize) -> Vec<u32> {
     subclass
 }
 
-/// Scale the non-focal units' weights to sum to their count in the matched set.
-fn normalise_others(weights: &mut [f64], focal: &[u32]) {
-    let mut is_focal = vec![false; weights.len()];
-    for &f in focal {
-        is_focal[f as usize] = true;
+/// Scale the non-focal units' weights to sum to their count in the matched set (the count and the
+/// sum taken in row order, as over the dense vector).
+fn normalise_others(w: &mut MatchWeights, focal: &[u32]) {
+    // Both lists are ascending: a merge walk tells the focal rows apart.
+    let mut is_focal = Vec::with_capacity(w.rows.len());
+    let mut f = focal.iter().peekable();
+    for &r in &w.rows {
+        while f.next_if(|&&x| x < r).is_some() {}
+        is_focal.push(f.peek().is_some_and(|&&x| x == r));
     }
-    let (count, sum) = weights
+    let (count, sum) = w
+        .values
         .iter()
         .zip(&is_focal)
-        .filter(|(w, f)| !**f && **w > 0.0)
-        .fold((0.0, 0.0), |(c, s), (w, _)| (c + 1.0, s + w));
+        .filter(|(_, f)| !**f)
+        .fold((0.0, 0.0), |(c, s), (v, _)| (c + 1.0, s + v));
     if sum > 0.0 {
-        for (w, f) in weights.iter_mut().zip(&is_focal) {
+        for (v, f) in w.values.iter_mut().zip(&is_focal) {
             if !*f {
-                *w *= count / sum;
+                *v *= count / sum;
             }
         }
     }
@@ -67,18 +123,11 @@ fn normalise_others(weights: &mut [f64], focal: &[u32]) {
 /// ATE weights from matching in both directions (treated → controls and controls → treated):
 /// every unit weighs one for itself plus the shares it receives as a match, the Abadie–Imbens
 /// `1 + K_M(i)/M`. Units left unmatched in their own direction keep only what they receive.
-pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) -> Matched {
-    let mut weights = vec![0.0; n];
-    for m in [to_controls, to_treated] {
-        for_each_match(m, |focal, controls| {
-            weights[focal] += 1.0;
-            add_shares(&mut weights, controls);
-        });
-    }
-    Matched {
-        weights,
-        subclass: Vec::new(),
-    }
+pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) -> MatchWeights {
+    MatchWeights::from_contributions(n, |f| {
+        contributions(to_controls, &mut *f);
+        contributions(to_treated, f);
+    })
 }
 
 /// Call `f(focal row, its controls)` for every focal unit with at least one match.
@@ -91,10 +140,49 @@ fn for_each_match(matches: &Matches, mut f: impl FnMut(usize, &[u32])) {
     }
 }
 
-/// Each of a focal unit's `k` controls receives `1/k` of its weight.
-fn add_shares(weights: &mut [f64], controls: &[u32]) {
-    let share = 1.0 / controls.len() as f64;
-    for &c in controls {
-        weights[c as usize] += share;
+/// `f(row, amount)` in matching order: each focal unit with a match weighs one, and each of its
+/// `k` controls receives `1/k` of that weight.
+fn contributions(matches: &Matches, f: &mut dyn FnMut(u32, f64)) {
+    for_each_match(matches, |focal, controls| {
+        f(focal as u32, 1.0);
+        let share = 1.0 / controls.len() as f64;
+        for &c in controls {
+            f(c, share);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sparse weights equal a dense vector filled in the same order, bit for bit.
+    #[test]
+    fn sparse_weights_equal_the_dense_rule() {
+        // Focal rows 0, 3, 5; controls shared, with 2:1 and 3:1 shares of 1/3.
+        let m = Matches {
+            focal: vec![0, 3, 5],
+            offsets: vec![0, 3, 3, 5],
+            controls: vec![7, 2, 9, 9, 7],
+            ..Default::default()
+        };
+        let mut dense = vec![0.0; 10];
+        for (f, cs) in [(0usize, &[7u32, 2, 9][..]), (5, &[9, 7][..])] {
+            dense[f] = 1.0;
+            for &c in cs {
+                dense[c as usize] += 1.0 / cs.len() as f64;
+            }
+        }
+        let (count, sum) = [2usize, 7, 9]
+            .iter()
+            .fold((0.0, 0.0), |(c, s), &i| (c + 1.0, s + dense[i]));
+        for i in [2usize, 7, 9] {
+            dense[i] *= count / sum;
+        }
+        let w = from_matches(&m, 10);
+        assert_eq!(w.rows(), &[0, 2, 5, 7, 9]);
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&w.dense()), bits(&dense));
+        assert_eq!(subclasses(&m, 10), vec![1, 0, 1, 0, 0, 2, 0, 2, 0, 2]);
     }
 }

@@ -1,7 +1,7 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
 use super::types::{KernelInput, KernelOptions, Order};
-use crate::float_order::{from_ordered_bits, ordered_bits};
+use crate::float_order::{ordered_bits, KeyedRow};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -22,7 +22,7 @@ pub(crate) struct Block {
 /// Eligible units sorted by (stratum, distance, key), plus blocks and the processing order.
 pub(crate) struct Prepared {
     /// Eligible controls as (order bits of the distance, row), sorted.
-    pub c: Vec<(u64, u32)>,
+    pub c: Vec<KeyedRow>,
     pub td: Vec<f64>,
     pub trow: Vec<u32>,
     /// For each sorted treated, the first sorted control of its stratum with distance >= its own.
@@ -135,18 +135,18 @@ pub(crate) fn is_eligible(input: &KernelInput, i: usize) -> bool {
 /// One group sorted by (stratum, distance, key, row): (order bits, row) pairs and strata (empty
 /// when there are no strata).
 struct Sorted {
-    pairs: Vec<(u64, u32)>,
+    pairs: Vec<KeyedRow>,
     stratum: Vec<u32>,
 }
 
 impl Prepared {
     /// Distance of sorted control `i`.
     pub fn cd(&self, i: usize) -> f64 {
-        from_ordered_bits(self.c[i].0)
+        self.c[i].value()
     }
     /// Row of sorted control `i`.
     pub fn crow(&self, i: usize) -> u32 {
-        self.c[i].1
+        self.c[i].row
     }
 }
 
@@ -154,37 +154,34 @@ fn in_group(input: &KernelInput, focal: bool, i: usize) -> bool {
     input.treated[i] == focal && is_eligible(input, i)
 }
 
-/// Sort one group. Without strata: a bucket sort on the value (buckets are monotone in the
-/// distance; each bucket is then fully sorted by (bits, key, row)), which needs no comparison
-/// sort of the whole array. With strata: a parallel comparison sort.
-fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
-    let n = input.treated.len();
-    let tie = |a: &(u64, u32), b: &(u64, u32)| {
-        a.0.cmp(&b.0)
-            .then_with(|| key_of(input, a.1).cmp(&key_of(input, b.1)))
-            .then(a.1.cmp(&b.1))
-    };
-    if let Some(st) = input.stratum {
-        let mut v: Vec<(u32, u64, u32)> = (0..n)
-            .into_par_iter()
-            .with_min_len(SCAN)
-            .filter(|&i| in_group(input, focal, i))
-            .map(|i| (st[i], ordered_bits(input.distance[i]), i as u32))
-            .collect();
-        v.par_sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| tie(&(a.1, a.2), &(b.1, b.2))));
-        return Sorted {
-            pairs: v.iter().map(|e| (e.1, e.2)).collect(),
-            stratum: v.iter().map(|e| e.0).collect(),
-        };
+/// Sort both groups (`[others, focal]`). Without strata: a bucket sort on the value (buckets
+/// are monotone in the distance; each bucket is then fully sorted by (bits, key, row)), which
+/// needs no comparison sort of the whole array, both groups in the same passes over the rows.
+/// With strata: a parallel comparison sort of each group.
+fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
+    if input.stratum.is_some() {
+        let (c, t) = rayon::join(
+            || sorted_by_stratum(input, false),
+            || sorted_by_stratum(input, true),
+        );
+        return [c, t];
     }
-    let (mut pairs, starts) = bucket_scatter(input, focal);
-    // Bucket b holds the rows of that value range in part order; sort each fully.
-    let mut slices: Vec<&mut [(u64, u32)]> = Vec::with_capacity(starts.len());
-    let mut rest: &mut [(u64, u32)] = &mut pairs;
-    for w in starts.windows(2) {
-        let (a, r) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
-        slices.push(a);
-        rest = r;
+    let tie = |a: &KeyedRow, b: &KeyedRow| {
+        { a.key }
+            .cmp(&{ b.key })
+            .then_with(|| key_of(input, a.row).cmp(&key_of(input, b.row)))
+            .then({ a.row }.cmp(&{ b.row }))
+    };
+    let mut groups = bucket_scatter(input);
+    // Bucket b holds the rows of that value range in row order; sort each fully.
+    let mut slices: Vec<&mut [KeyedRow]> = Vec::new();
+    for (pairs, starts) in &mut groups {
+        let mut rest: &mut [KeyedRow] = pairs;
+        for w in starts.windows(2) {
+            let (a, r) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+            slices.push(a);
+            rest = r;
+        }
     }
     // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
     let keyless = input.key.is_none();
@@ -196,89 +193,152 @@ fn sorted_group(input: &KernelInput, focal: bool) -> Sorted {
         }
     });
     drop(slices);
-    Sorted {
+    groups.map(|(pairs, _)| Sorted {
         pairs,
         stratum: Vec::new(),
+    })
+}
+
+/// One group sorted by (stratum, distance, key, row) with a parallel comparison sort.
+fn sorted_by_stratum(input: &KernelInput, focal: bool) -> Sorted {
+    let n = input.treated.len();
+    let st = input.stratum.unwrap_or_default();
+    let mut v: Vec<(u32, u64, u32)> = (0..n)
+        .into_par_iter()
+        .with_min_len(SCAN)
+        .filter(|&i| in_group(input, focal, i))
+        .map(|i| (st[i], ordered_bits(input.distance[i]), i as u32))
+        .collect();
+    v.par_sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then_with(|| key_of(input, a.2).cmp(&key_of(input, b.2)))
+            .then(a.2.cmp(&b.2))
+    });
+    Sorted {
+        pairs: v.iter().map(|e| KeyedRow { key: e.1, row: e.2 }).collect(),
+        stratum: v.iter().map(|e| e.0).collect(),
     }
 }
 
-/// A counting sort of the group's rows into value buckets (monotone in the distance), written
-/// straight into the result: a first pass counts each fixed row part's rows per bucket, a second
-/// writes every part's rows into its own segments of the result (bucket-major, then part), so no
-/// second copy of the group is ever held. Returns the (order bits, row) pairs and the bucket starts.
-fn bucket_scatter(input: &KernelInput, focal: bool) -> (Vec<(u64, u32)>, Vec<usize>) {
+/// Value buckets of one group: `count` buckets of equal width from `lo`, monotone in the value.
+#[derive(Clone, Copy)]
+struct Buckets {
+    lo: f64,
+    scale: f64,
+    count: usize,
+}
+
+impl Buckets {
+    /// Buckets for `m` values in `[lo, hi]`: about 1024 values each, at most 8192 buckets.
+    fn new(lo: f64, hi: f64, m: usize) -> Self {
+        let count = (m / 1024).clamp(1, 1 << 13);
+        let width = hi - lo;
+        let scale = if width > 0.0 && width.is_finite() {
+            count as f64 / width
+        } else {
+            0.0
+        };
+        Buckets { lo, scale, count }
+    }
+
+    fn of(&self, x: f64) -> usize {
+        (((x - self.lo) * self.scale) as usize).min(self.count - 1)
+    }
+}
+
+/// A counting sort of both groups' rows (`[others, focal]`) into value buckets, written straight
+/// into the results: one pass finds each group's range, a second counts each fixed row part's rows
+/// per bucket, a third writes every part's rows into its own segments of the results
+/// (bucket-major, then part), so no second copy of a group is ever held and every row is read
+/// three times for both groups. Returns each group's (order bits, row) pairs and bucket starts.
+fn bucket_scatter(input: &KernelInput) -> [(Vec<KeyedRow>, Vec<usize>); 2] {
     let n = input.treated.len();
     let chunks = n.div_ceil(SCAN);
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
-    let (lo, hi, m) = (0..chunks)
+    type Range3 = (f64, f64, usize);
+    let empty: Range3 = (f64::INFINITY, f64::NEG_INFINITY, 0);
+    // Plain comparisons (the values are finite): cheaper than `f64::min`'s NaN rules.
+    let lower = |a: f64, b: f64| if b < a { b } else { a };
+    let upper = |a: f64, b: f64| if b > a { b } else { a };
+    let join = |a: Range3, b: Range3| (lower(a.0, b.0), upper(a.1, b.1), a.2 + b.2);
+    let ranges = (0..chunks)
         .into_par_iter()
         .map(|k| {
-            range(k).filter(|&i| in_group(input, focal, i)).fold(
-                (f64::INFINITY, f64::NEG_INFINITY, 0usize),
-                |(lo, hi, m), i| (lo.min(input.distance[i]), hi.max(input.distance[i]), m + 1),
-            )
+            let mut r = [empty; 2];
+            for i in range(k).filter(|&i| is_eligible(input, i)) {
+                let x = input.distance[i];
+                let g = usize::from(input.treated[i]);
+                r[g] = join(r[g], (x, x, 1));
+            }
+            r
         })
-        .reduce(
-            || (f64::INFINITY, f64::NEG_INFINITY, 0),
-            |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 + b.2),
-        );
-    let nb = (m / 1024).clamp(1, 1 << 13);
-    let width = hi - lo;
-    let scale = if width > 0.0 && width.is_finite() {
-        nb as f64 / width
-    } else {
-        0.0
-    };
-    let bucket = |x: f64| (((x - lo) * scale) as usize).min(nb - 1);
+        .reduce(|| [empty; 2], |a, b| [join(a[0], b[0]), join(a[1], b[1])]);
+    let buckets = ranges.map(|(lo, hi, m)| Buckets::new(lo, hi, m));
     let per = n.div_ceil(PARTS).max(1);
-    let rows = |k: usize| (k * per..((k + 1) * per).min(n)).filter(|&i| in_group(input, focal, i));
-    let counts: Vec<Vec<usize>> = (0..PARTS)
+    let rows = |k: usize| (k * per..((k + 1) * per).min(n)).filter(|&i| is_eligible(input, i));
+    let counts: Vec<[Vec<usize>; 2]> = (0..PARTS)
         .into_par_iter()
         .map(|k| {
-            let mut c = vec![0usize; nb];
+            let mut c = buckets.map(|b| vec![0usize; b.count]);
             for i in rows(k) {
-                c[bucket(input.distance[i])] += 1;
+                let g = usize::from(input.treated[i]);
+                c[g][buckets[g].of(input.distance[i])] += 1;
             }
             c
         })
         .collect();
-    let mut starts = vec![0usize; nb + 1];
-    for b in 0..nb {
-        starts[b + 1] = starts[b] + counts.iter().map(|c| c[b]).sum::<usize>();
-    }
-    let mut pairs = vec![(0u64, 0u32); m];
-    let mut segments: Vec<Vec<&mut [(u64, u32)]>> =
-        (0..PARTS).map(|_| Vec::with_capacity(nb)).collect();
-    let mut rest: &mut [(u64, u32)] = &mut pairs;
-    for b in 0..nb {
-        for (k, c) in counts.iter().enumerate() {
-            let (a, r) = std::mem::take(&mut rest).split_at_mut(c[b]);
-            segments[k].push(a);
-            rest = r;
+    let mut out = [0, 1].map(|g| {
+        let nb = buckets[g].count;
+        let mut starts = vec![0usize; nb + 1];
+        for b in 0..nb {
+            starts[b + 1] = starts[b] + counts.iter().map(|c| c[g][b]).sum::<usize>();
+        }
+        // Filled in parallel: the fresh pages are touched (and zeroed by the system) by both
+        // threads rather than one.
+        let mut pairs = Vec::with_capacity(ranges[g].2);
+        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), ranges[g].2));
+        (pairs, starts)
+    });
+    let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
+        .map(|_| buckets.map(|b| Vec::with_capacity(b.count)))
+        .collect();
+    for (g, (pairs, _)) in out.iter_mut().enumerate() {
+        let mut rest: &mut [KeyedRow] = pairs;
+        for b in 0..buckets[g].count {
+            for (k, c) in counts.iter().enumerate() {
+                let (a, r) = std::mem::take(&mut rest).split_at_mut(c[g][b]);
+                segments[k][g].push(a);
+                rest = r;
+            }
         }
     }
     segments
         .into_par_iter()
         .enumerate()
         .for_each(|(k, mut seg)| {
-            let mut fill = vec![0usize; nb];
+            let mut fill = buckets.map(|b| vec![0usize; b.count]);
             for i in rows(k) {
                 let x = input.distance[i];
-                let b = bucket(x);
-                seg[b][fill[b]] = (ordered_bits(x), i as u32);
-                fill[b] += 1;
+                let g = usize::from(input.treated[i]);
+                let b = buckets[g].of(x);
+                seg[g][b][fill[g][b]] = KeyedRow {
+                    key: ordered_bits(x),
+                    row: i as u32,
+                };
+                fill[g][b] += 1;
             }
         });
-    (pairs, starts)
+    out
 }
 
 /// Fixed number of row parts of the bucket sort (independent of the thread count).
 const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
-    let (c, t) = rayon::join(|| sorted_group(input, false), || sorted_group(input, true));
-    let td: Vec<f64> = t.pairs.iter().map(|e| from_ordered_bits(e.0)).collect();
-    let trow: Vec<u32> = t.pairs.iter().map(|e| e.1).collect();
+    let [c, t] = sorted_groups(input);
+    let td: Vec<f64> = t.pairs.iter().map(KeyedRow::value).collect();
+    let trow: Vec<u32> = t.pairs.iter().map(|e| e.row).collect();
     let (blocks, tins, tblock) = split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper);
     Prepared {
         c: c.pairs,
@@ -293,14 +353,14 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
 /// Walk the merged sorted sequences once: strata boundaries, and (with a caliper) gaps wider than
 /// the caliper, end a block. Blocks without treated units are dropped.
 fn split_blocks(
-    cpairs: &[(u64, u32)],
+    cpairs: &[KeyedRow],
     cstr: &[u32],
     td: &[f64],
     tstr: &[u32],
     caliper: Option<f64>,
 ) -> (Vec<Block>, Vec<u32>, Vec<u32>) {
     let strat = |s: &[u32], i: usize| if s.is_empty() { 0 } else { s[i] };
-    let cd = |i: usize| from_ordered_bits(cpairs[i].0);
+    let cd = |i: usize| cpairs[i].value();
     let (nc, nt) = (cpairs.len(), td.len());
     let mut blocks = Vec::new();
     let mut tins = vec![0u32; nt];
@@ -394,7 +454,24 @@ pub(crate) fn treated_order(input: &KernelInput, p: &Prepared, order: Order) -> 
         let r = p.trow[*i as usize];
         (key_of(input, r), r)
     };
+    let bits = |i: usize| ordered_bits(p.td[i]);
     match order {
+        // Without strata the focal units are already sorted by (distance, key, row): ascending
+        // distance is their own order, descending distance their runs of equal distance taken
+        // from the last, each run keeping its (key, row) order. No sort needed.
+        Order::Smallest | Order::Closest if input.stratum.is_none() => {}
+        Order::Largest if input.stratum.is_none() => {
+            pos.clear();
+            let mut end = p.td.len();
+            while end > 0 {
+                let mut start = end - 1;
+                while start > 0 && bits(start - 1) == bits(end - 1) {
+                    start -= 1;
+                }
+                pos.extend(start as u32..end as u32);
+                end = start;
+            }
+        }
         Order::Largest => pos.par_sort_unstable_by(|a, b| {
             let (da, db) = (
                 ordered_bits(p.td[*a as usize]),

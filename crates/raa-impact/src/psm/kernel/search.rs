@@ -2,7 +2,7 @@
 
 use super::prepare::{key_of, Block, Prepared};
 use super::types::{KernelInput, KernelOptions};
-use crate::float_order::ordered_bits;
+use crate::float_order::{ordered_bits, KeyedRow};
 
 /// Which control positions (local to a block) are still available.
 pub(crate) trait Avail {
@@ -126,15 +126,15 @@ impl Avail for AvailBits {
 }
 
 /// One past the last position of the run of equal bits containing `x` (galloping).
-fn run_end(block: &[(u64, u32)], x: usize) -> usize {
-    let bits = block[x].0;
+fn run_end(block: &[KeyedRow], x: usize) -> usize {
+    let bits = block[x].key;
     let mut step = 1;
     let mut lo = x; // block[lo] has `bits`
     loop {
         let probe = lo + step;
-        if probe >= block.len() || block[probe].0 > bits {
+        if probe >= block.len() || block[probe].key > bits {
             let end = probe.min(block.len());
-            return lo + 1 + block[lo + 1..end].partition_point(|e| e.0 <= bits);
+            return lo + 1 + block[lo + 1..end].partition_point(|e| e.key <= bits);
         }
         lo = probe;
         step *= 2;
@@ -230,12 +230,12 @@ impl Ctx<'_> {
         let ins = self.p.tins[t] as usize - self.b.c0;
         let block = &self.p.c[self.b.c0..self.b.c1];
         let bits = ordered_bits(self.p.td[t]);
-        if block.get(ins).is_none_or(|e| e.0 != bits) {
+        if block.get(ins).is_none_or(|e| e.key != bits) {
             return ins;
         }
         let end = run_end(block, ins);
         let own = (key_of(self.input, self.p.trow[t]), self.p.trow[t]);
-        ins + block[ins..end].partition_point(|e| (key_of(self.input, e.1), e.1) < own)
+        ins + block[ins..end].partition_point(|e| (key_of(self.input, e.row), e.row) < own)
     }
 
     /// Best distance `D` of focal `t` (sorted position). With `all == false`, `out[0]` is the
