@@ -2,6 +2,8 @@
 //! large sorts compare integers held in the sorted array instead of reading floats through an
 //! index (the kernel, the balance eCDF and the survival risk sets all sort millions of values).
 
+use rayon::prelude::*;
+
 /// Key of a finite f64 that orders like the number (−0.0 folded onto 0.0).
 ///
 /// ```
@@ -46,6 +48,15 @@ pub struct KeyedRow {
     pub key: u64,
     /// Row of the value.
     pub row: u32,
+}
+
+/// Put the rows of each run of tied keys in row order, in parallel: sorted (key, row) entries
+/// then sum weights in an order that does not depend on how they were sorted (a radix sort leaves
+/// ties in an order that depends on the thread count, the matching kernel in unit-key order).
+pub fn rows_in_order_within_ties(v: &mut [KeyedRow]) {
+    v.par_chunk_by_mut(|a, b| { a.key } == { b.key })
+        .filter(|run| run.len() > 1)
+        .for_each(|run| run.sort_unstable_by_key(|k| k.row));
 }
 
 impl KeyedRow {

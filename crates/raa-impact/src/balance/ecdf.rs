@@ -5,7 +5,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use voracious_radix_sort::{RadixSort, Radixable};
 
-use crate::float_order::{ordered_bits, KeyedRow};
+use crate::float_order::{ordered_bits, rows_in_order_within_ties, KeyedRow};
 use crate::row_set::RowSet;
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
@@ -95,16 +95,12 @@ impl SortedColumn {
         }
     }
 
-    /// From both groups already sorted by value: `control` and `treated` must each be sorted by
-    /// key, and hold every row of their group once. Rows tied on a value may come in any order
-    /// (they are put in row order here).
-    pub fn from_sorted_groups(mut control: Vec<KeyedRow>, mut treated: Vec<KeyedRow>) -> Self {
-        debug_assert!(control.windows(2).all(|p| p[0].key <= p[1].key));
-        debug_assert!(treated.windows(2).all(|p| p[0].key <= p[1].key));
-        rayon::join(
-            || rows_in_order_within_ties(&mut control),
-            || rows_in_order_within_ties(&mut treated),
-        );
+    /// From both groups already sorted: `control` and `treated` must each be sorted by (key, row)
+    /// (rows tied on a value in row order, see [`rows_in_order_within_ties`]) and hold every row
+    /// of their group once.
+    pub fn from_sorted_groups(control: Vec<KeyedRow>, treated: Vec<KeyedRow>) -> Self {
+        debug_assert!(control.windows(2).all(|p| p[0] < p[1]));
+        debug_assert!(treated.windows(2).all(|p| p[0] < p[1]));
         SortedColumn {
             groups: [control, treated],
         }
@@ -145,15 +141,9 @@ impl SortedColumn {
         let totals: Vec<[f64; 2]> = weights.iter().map(|w| [w[0].total, w[1].total]).collect();
         let mut sums = vec![(0.0_f64, 0.0_f64); sets.len()];
         let mut count = 0usize;
-        for wave in spans.chunks(WAVE).enumerate() {
-            let (w0, wave) = wave;
-            let ds: Vec<Vec<f64>> = wave
-                .par_iter()
-                .enumerate()
-                .map(|(k, span)| self.span_differences(span, w0 * WAVE + k, &weights, &totals))
-                .collect();
-            // The differences of each span, one row of `sets.len()` per distinct value, added
-            // in sorted order (independent sums side by side).
+        // The differences of each span, one row of `sets.len()` per distinct value, added in
+        // sorted order (independent sums side by side) while the next wave is computed.
+        let mut add = |ds: Vec<Vec<f64>>| {
             for d in &ds {
                 count += d.len() / sets.len().max(1);
                 match sums.as_mut_slice() {
@@ -175,7 +165,20 @@ impl SortedColumn {
                     }
                 }
             }
+        };
+        let mut pending: Vec<Vec<f64>> = Vec::new();
+        for (w0, wave) in spans.chunks(WAVE).enumerate() {
+            let compute = || {
+                wave.par_iter()
+                    .enumerate()
+                    .map(|(k, span)| self.span_differences(span, w0 * WAVE + k, &weights, &totals))
+                    .collect::<Vec<_>>()
+            };
+            let previous = std::mem::take(&mut pending);
+            let ((), ds) = rayon::join(|| add(previous), compute);
+            pending = ds;
         }
+        add(pending);
         totals
             .iter()
             .zip(&sums)
@@ -274,16 +277,7 @@ fn add_all(values: impl Iterator<Item = f64>, acc: &mut (f64, f64)) {
 /// Entries of the larger group per span of [`SortedColumn::differences_of`].
 const SPAN: usize = 1 << 15;
 /// Spans computed in parallel before their differences are added (bounds the buffers).
-const WAVE: usize = 32;
-
-/// Put the rows of each run of tied keys in row order. The radix sort leaves tied values in an
-/// order that depends on the thread count (and the kernel's sort puts them in key order): rows in
-/// their input order within a tie make the weighted sums bit-identical on any machine.
-fn rows_in_order_within_ties(v: &mut [KeyedRow]) {
-    v.par_chunk_by_mut(|a, b| { a.key } == { b.key })
-        .filter(|run| run.len() > 1)
-        .for_each(|run| run.sort_unstable_by_key(|k| k.row));
-}
+const WAVE: usize = 8;
 
 /// One past the last entry of `v` from `i` on whose key is `key`.
 fn run_end(v: &[KeyedRow], mut i: usize, key: u64) -> usize {
@@ -305,9 +299,17 @@ struct GroupWeights<'a> {
 enum Kind<'a> {
     Unit,
     Dense(&'a [f64]),
-    /// The entries of non-zero weight as (sorted position, weight), ascending. Entries of zero
-    /// weight add nothing (a sum, never `-0.0`, is unchanged by `+0.0`), so only these are read.
-    Listed(Vec<(u32, f64)>),
+    /// The entries of non-zero weight of each span, ascending. Entries of zero weight add nothing
+    /// (a sum, never `-0.0`, is unchanged by `+0.0`), so only these are read.
+    Listed(Vec<Vec<Member>>),
+}
+
+/// An entry of non-zero weight: its sorted position and weight (packed: 12 bytes).
+#[derive(Clone, Copy, Debug)]
+#[repr(C, packed)]
+struct Member {
+    pos: u32,
+    w: f64,
 }
 
 const CHUNK: usize = 1 << 15;
@@ -323,9 +325,12 @@ impl<'a> GroupWeights<'a> {
     ) -> Self {
         let kind = match (set, members) {
             (EcdfWeights::Dense(w), _) => Kind::Dense(w),
-            (EcdfWeights::Sparse { values, .. }, Some(members)) => {
-                Kind::Listed(listed(group, members, values))
-            }
+            (EcdfWeights::Sparse { values, .. }, Some(members)) => Kind::Listed(
+                spans
+                    .par_iter()
+                    .map(|s| listed(group, s[g].clone(), members, values))
+                    .collect(),
+            ),
             _ => Kind::Unit,
         };
         // One sequential pass adds the weights in sorted order, noting the sum at span starts.
@@ -348,16 +353,13 @@ impl<'a> GroupWeights<'a> {
                 starts.extend(next.map(|_| acc));
                 acc
             }
-            Kind::Listed(entries) => {
+            Kind::Listed(per_span) => {
                 let mut acc = 0.0;
-                let mut e = entries.iter().peekable();
-                for span in spans {
-                    while let Some(&(_, v)) = e.next_if(|x| (x.0 as usize) < span[g].start) {
-                        acc += v;
-                    }
+                for members in per_span {
                     starts.push(acc);
+                    acc = members.iter().fold(acc, |a, m| a + { m.w });
                 }
-                e.fold(acc, |a, x| a + x.1)
+                acc
             }
         };
         GroupWeights {
@@ -380,9 +382,9 @@ impl<'a> GroupWeights<'a> {
                 pos: range.start,
                 acc: self.starts[k],
             },
-            Kind::Listed(entries) => SpanCursor::Listed {
-                entries,
-                next: entries.partition_point(|e| (e.0 as usize) < range.start),
+            Kind::Listed(per_span) => SpanCursor::Listed {
+                entries: &per_span[k],
+                next: 0,
                 acc: self.starts[k],
             },
         }
@@ -400,7 +402,7 @@ enum SpanCursor<'a> {
         acc: f64,
     },
     Listed {
-        entries: &'a [(u32, f64)],
+        entries: &'a [Member],
         next: usize,
         acc: f64,
     },
@@ -420,11 +422,11 @@ impl SpanCursor<'_> {
                 *acc
             }
             SpanCursor::Listed { entries, next, acc } => {
-                while let Some(&(p, v)) = entries.get(*next) {
-                    if p as usize >= end {
+                while let Some(m) = entries.get(*next) {
+                    if m.pos as usize >= end {
                         break;
                     }
-                    *acc += v;
+                    *acc += m.w;
                     *next += 1;
                 }
                 *acc
@@ -445,27 +447,27 @@ fn gather(w: &[f64], group: &[KeyedRow], from: usize, buf: &mut Vec<f64>) {
     );
 }
 
-/// (sorted position, weight) of the group's entries whose row is a member, in sorted order: one
-/// parallel scan, the membership read from a bitset that stays in cache.
-fn listed(group: &[KeyedRow], members: &RowSet, values: &[f64]) -> Vec<(u32, f64)> {
-    let parts: Vec<Vec<(u32, f64)>> = group
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| {
-            // Members first (the bitset is in cache), then their weights: the reads of `values`
-            // at random ranks are independent and overlap, which they do not behind the
-            // membership branch.
-            let found: Vec<(u32, u32)> = chunk
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| members.contains(e.row))
-                .map(|(i, e)| ((k * CHUNK + i) as u32, members.rank(e.row) as u32))
-                .collect();
-            found
-                .into_iter()
-                .map(|(pos, rank)| (pos, values[rank as usize]))
-                .collect()
-        })
+/// The group's entries in `range` whose row is a member, in sorted order, with their weights.
+/// The membership is read from a bitset that stays in cache; the members are found first and
+/// their weights read after, so that the reads of `values` at random ranks are independent and
+/// overlap, which they do not behind the membership branch.
+fn listed(
+    group: &[KeyedRow],
+    range: Range<usize>,
+    members: &RowSet,
+    values: &[f64],
+) -> Vec<Member> {
+    let found: Vec<(u32, u32)> = group[range.clone()]
+        .iter()
+        .zip(range.start..)
+        .filter(|(e, _)| members.contains(e.row))
+        .map(|(e, i)| (i as u32, members.rank(e.row) as u32))
         .collect();
-    parts.concat()
+    found
+        .into_iter()
+        .map(|(pos, rank)| Member {
+            pos,
+            w: values[rank as usize],
+        })
+        .collect()
 }

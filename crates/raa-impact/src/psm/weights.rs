@@ -55,14 +55,8 @@ impl MatchWeights {
     /// Every amount is positive, so every row listed has a positive weight.
     fn from_contributions(n: usize, replay: impl Fn(&mut dyn FnMut(u32, f64))) -> Self {
         let set = RowSet::build(n, |insert| replay(&mut |r, _| insert(r)));
-        // Ranks first (the bitset is in cache), then the additions in the same order: the
-        // random accesses to `values` are then independent of the rank lookups and overlap.
-        let mut ranked: Vec<(u32, f64)> = Vec::new();
-        replay(&mut |r, a| ranked.push((set.rank(r) as u32, a)));
         let mut values = vec![0.0; set.len()];
-        for (k, a) in ranked {
-            values[k as usize] += a;
-        }
+        replay(&mut |r, a| values[set.rank(r)] += a);
         MatchWeights {
             n,
             rows: set.members(),

@@ -49,7 +49,7 @@ mod types;
 pub use covariates::{match_nearest_covariates, CovariateScaling};
 pub use types::{KernelInput, KernelOptions, Matches, Order, Ties, Unmatched, UnmatchedReason};
 
-use crate::float_order::{ordered_bits, KeyedRow};
+use crate::float_order::{ordered_bits, rows_in_order_within_ties, KeyedRow};
 use crate::row_set::RowSet;
 use crate::Result;
 use greedy::Out;
@@ -70,8 +70,8 @@ pub fn match_nearest(input: &KernelInput, options: &KernelOptions) -> Result<Mat
 }
 
 /// Both groups sorted by distance, as the kernel sorted them for [`match_nearest_sorted`]: every
-/// focal unit and every other unit once, ascending in [`ordered_bits`](crate::float_order) of the
-/// distance (units tied on a distance in key order).
+/// focal unit and every other unit once, ascending in ([`ordered_bits`](crate::float_order) of
+/// the distance, row).
 #[derive(Debug, Clone, Default)]
 pub struct SortedGroups {
     /// The focal units (the kernel's `treated`).
@@ -125,7 +125,7 @@ fn match_and_keep(
     // The sorted units are not needed to assemble the result: free them first, unless kept.
     let everyone = input.stratum.is_none() && input.eligible.is_none_or(|e| e.iter().all(|x| *x));
     let sorted = match keep && everyone {
-        true => Some(sorted_groups(p)),
+        true => Some(sorted_groups(p, input)),
         false => {
             drop(p);
             None
@@ -139,10 +139,13 @@ fn match_and_keep(
     Ok((m, sorted))
 }
 
-/// The sorted controls as they are, and the sorted focal units as (key, row) entries.
-fn sorted_groups(p: Prepared) -> SortedGroups {
-    let Prepared { c, td, trow, .. } = p;
-    let focal = td
+/// The sorted controls and focal units as (key, row) entries, rows tied on a distance in row
+/// order (the kernel sorted them in unit-key order, the row itself when no keys are given).
+fn sorted_groups(p: Prepared, input: &KernelInput) -> SortedGroups {
+    let Prepared {
+        mut c, td, trow, ..
+    } = p;
+    let mut focal: Vec<KeyedRow> = td
         .iter()
         .zip(&trow)
         .map(|(d, r)| KeyedRow {
@@ -150,6 +153,12 @@ fn sorted_groups(p: Prepared) -> SortedGroups {
             row: *r,
         })
         .collect();
+    if input.key.is_some() {
+        rayon::join(
+            || rows_in_order_within_ties(&mut c),
+            || rows_in_order_within_ties(&mut focal),
+        );
+    }
     SortedGroups { focal, others: c }
 }
 
