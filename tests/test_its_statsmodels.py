@@ -109,6 +109,17 @@ def _check(ours, theirs, rel, what, abs_=0.0):
         f"{what}: worst relative difference {_rel(ours, theirs):.3g}\nours   {ours}\ntheirs {theirs}")
 
 
+def _check_ci(c, fit):
+    """95% interval bounds to 1e-8 relative, with a floor of 1e-8 standard errors: a bound is
+    estimate - t * se, so where the two nearly cancel (a bound near zero) its relative error is
+    the components' error magnified, and the SE is the scale the interval is known to."""
+    ci, se = fit.conf_int(0.05), np.asarray(fit.bse, dtype=float)
+    for ours, theirs, what in ((c["ci_low"], ci[0], "ci_low"), (c["ci_high"], ci[1], "ci_high")):
+        ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+        assert np.all(np.abs(ours - theirs) <= 1e-8 * (np.abs(theirs) + se)), (
+            f"{what}: worst difference in SEs {np.max(np.abs(ours - theirs) / se):.3g}\nours   {ours}\ntheirs {theirs}")
+
+
 def _check_ls_params(ours, fit):
     """Least-squares estimates: 1e-8 relative, or 1e-8 standard errors for a coefficient small
     next to the others (rounding error in a least-squares solve scales with the whole
@@ -154,9 +165,7 @@ def test_ols_matches_statsmodels(seed):
         _check(c["se"], f.bse, 1e-8, "bse")
         _check(c["statistic"], f.tvalues, 1e-8, "t")
         _check(c["p_value"], f.pvalues, 1e-8, "p", abs_=1e-12)
-        ci = f.conf_int(0.05)
-        _check(c["ci_low"], ci[0], 1e-8, "ci_low")
-        _check(c["ci_high"], ci[1], 1e-8, "ci_high")
+        _check_ci(c, f)
         assert r.df_resid == pytest.approx(f.df_resid)
         _check(r.dispersion, f.scale, 1e-8, "sigma^2")
         _check(r.log_likelihood, f.llf, 1e-8, "llf")
@@ -214,9 +223,7 @@ def test_newey_west_matches_statsmodels_hac(adjust):
         _check_ls_params(c["estimate"], f)
         _check(c["se"], f.bse, 1e-8, f"HAC bse (L={lags}, adjust={adjust})")
         _check(c["p_value"], f.pvalues, 1e-8, "p (t)", abs_=1e-12)
-        ci = f.conf_int(0.05)
-        _check(c["ci_low"], ci[0], 1e-8, "ci_low")
-        _check(c["ci_high"], ci[1], 1e-8, "ci_high")
+        _check_ci(c, f)
 
 
 def test_newey_west_default_lag_is_the_rule_of_thumb():

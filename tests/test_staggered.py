@@ -131,3 +131,20 @@ def test_summary_cohorts_and_bad_input(mpdta):
     bad.loc[0, "first_treat"] = 2005.5
     with pytest.raises(ValueError, match="whole period"):
         _fit(bad)
+
+
+def test_min_comparison_clusters_leaves_out_thinly_compared_cells(mpdta):
+    a = _fit(mpdta, cluster="state")
+    b = _fit(mpdta, cluster="state", min_comparison_clusters=20)
+    ta, tb = a.table(), b.table()
+    thin = ta["control_clusters"] < 20
+    assert thin.any() and (~thin).any()
+    assert tb.loc[thin, "att"].isna().all()
+    assert tb.loc[thin, "status"].str.contains("min_comparison_clusters").all()
+    pd.testing.assert_frame_equal(ta.loc[~thin], tb.loc[~thin])
+    assert "fewer than 20 clusters left out" in b.summary()
+    assert b.aggregate("simple").overall.estimate != pytest.approx(a.aggregate("simple").overall.estimate)
+    with pytest.raises(ri.ArgumentError, match="cluster"):
+        _fit(mpdta, min_comparison_clusters=3)
+    with pytest.raises(ri.ArgumentError, match="whole number of clusters"):
+        _fit(mpdta, cluster="state", min_comparison_clusters=-1)

@@ -46,6 +46,7 @@ def att_gt(
     alpha: float = 0.05,
     bootstrap_weights: Optional[str] = None,
     allow_unbalanced_panel: bool = False,
+    min_comparison_clusters: int = 0,
 ) -> "AttGtResult":
     """Group-time average treatment effects (Callaway and Sant'Anna 2021).
 
@@ -75,6 +76,11 @@ def att_gt(
         observed in its two periods (levels, not within-unit changes), with influence functions
         summed by unit so that SEs, clusters and the bootstrap stay at unit level; `warnings` says
         how many units are incomplete. A balanced panel gives the same result either way.
+    min_comparison_clusters : leave out, as not identified, every ATT(g, t) whose comparison units
+        lie in fewer clusters than this (needs `cluster`; 0, the default, keeps all as ``did``).
+        A clustered SE learns the comparison side's variance from its clusters, so cells compared
+        with the one or two RAAs not yet live get intervals far too narrow; the aggregations then
+        average the cells that remain (a different estimand: say so when reporting it).
 
     Examples
     --------
@@ -98,6 +104,7 @@ def att_gt(
         "anticipation": _count("anticipation", anticipation),
         "bed_in": _count("bed_in", bed_in),
         "allow_unbalanced": _flag("allow_unbalanced_panel", allow_unbalanced_panel),
+        "min_comparison_clusters": _count("min_comparison_clusters", min_comparison_clusters, "clusters"),
         "alpha": float(alpha),
         "bootstrap": _bootstrap(bootstrap, seed, bootstrap_weights, alpha),
     }
@@ -120,9 +127,9 @@ def _pick(name: str, value: str, choices: Dict[str, str]) -> str:
     return choices[value]
 
 
-def _count(name: str, value: int) -> int:
+def _count(name: str, value: int, what: str = "periods") -> int:
     if int(value) != value or value < 0:
-        raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected a whole number of periods >= 0")
+        raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected a whole number of {what} >= 0")
     return int(value)
 
 
@@ -226,7 +233,9 @@ class AttGtResult:
         lines = [f"Group-time average treatment effects (Callaway and Sant'Anna 2021): {self.meta['outcome']}",
                  f"  control group: {o['control_group']}; estimator: {o['est_method']}; base period: "
                  f"{o['base_period']}; anticipation {o['anticipation']}; bed-in {o['bed_in']}"
-                 + ("; unbalanced panel allowed" if o.get("allow_unbalanced") else ""),
+                 + ("; unbalanced panel allowed" if o.get("allow_unbalanced") else "")
+                 + (f"; cells with comparisons in fewer than {o['min_comparison_clusters']} clusters left out"
+                    if o.get("min_comparison_clusters") else ""),
                  f"  {self._raw['n_units']} units; intervals: {band}", "",
                  t[["group", "time", "att", "se", "ci_low", "ci_high", "n_treated", "n_control"]]
                  .to_string(index=False, float_format=lambda v: f"{v:.4f}")]

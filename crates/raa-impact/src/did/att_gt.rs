@@ -226,8 +226,29 @@ pub(crate) fn cell_clusters(
     Some((count(1), count(2)))
 }
 
-/// Estimate one cell into its record and its influence column (length n, zero on entry).
+/// Estimate one cell into its record and its influence column (length n, zero on entry), then
+/// leave it out if its comparisons span too few clusters (`min_comparison_clusters`).
 fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mut [f64]) -> GtCell {
+    let mut record = estimate_cell(panel, opts, plan, column);
+    let min = opts.min_comparison_clusters as usize;
+    if let (CellStatus::Estimated, Some((_, k))) = (&record.status, record.clusters) {
+        if k < min {
+            record.att = None;
+            record.status = CellStatus::NotIdentified(format!(
+                "comparison units in {k} clusters, fewer than min_comparison_clusters = {min}"
+            ));
+            column.iter_mut().for_each(|v| *v = 0.0);
+        }
+    }
+    record
+}
+
+fn estimate_cell(
+    panel: &Panel,
+    opts: &AttGtOptions,
+    plan: &CellPlan,
+    column: &mut [f64],
+) -> GtCell {
     let (n, p) = (panel.n(), panel.p);
     let mut record = empty_record(panel, plan);
     if plan.reference {
@@ -361,7 +382,7 @@ fn compute_cell(panel: &Panel, opts: &AttGtOptions, plan: &CellPlan, column: &mu
 /// assert!((cell.att.unwrap() - 1.0).abs() < 0.05);
 /// ```
 pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
-    check_options(opts)?;
+    check_options(input, opts)?;
     let panel = build_panel(input, opts)?;
     let plans = plan_cells(&panel, opts);
     if plans.is_empty() {
@@ -411,7 +432,13 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
     Ok(res)
 }
 
-fn check_options(opts: &AttGtOptions) -> Result<()> {
+fn check_options(input: &PanelInput, opts: &AttGtOptions) -> Result<()> {
+    if opts.min_comparison_clusters > 0 && input.cluster.is_none() {
+        return Err(Error::argument(
+            "min_comparison_clusters",
+            "counts clusters of comparison units, but no cluster column was given",
+        ));
+    }
     if !(opts.alpha > 0.0 && opts.alpha < 1.0) {
         return Err(Error::argument(
             "alpha",

@@ -65,6 +65,13 @@ pub struct AttGtOptions {
     /// are dropped (counted in `warnings`).
     #[serde(default)]
     pub allow_unbalanced: bool,
+    /// Leave out (as not identified) every cell whose comparison units lie in fewer clusters
+    /// than this; 0 (default) keeps all, as R `did`. Needs clusters. A cluster-robust variance
+    /// estimates the comparison side's variance from its clusters, so with one or two of them
+    /// (late cohorts compared with the few units not yet treated) the interval is far too
+    /// narrow; dropping such cells changes the estimand to the cells with enough comparisons.
+    #[serde(default)]
+    pub min_comparison_clusters: u32,
     /// Level of the confidence intervals (0.05 for 95%).
     pub alpha: f64,
     /// Multiplier bootstrap for standard errors and a uniform band; analytic SEs when `None`.
@@ -81,6 +88,7 @@ impl Default for AttGtOptions {
             anticipation: 0,
             bed_in: 0,
             allow_unbalanced: false,
+            min_comparison_clusters: 0,
             alpha: 0.05,
             bootstrap: None,
         }

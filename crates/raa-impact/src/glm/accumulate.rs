@@ -6,6 +6,7 @@
 //! design of at most one chunk (every interrupted time series) is summed on the calling thread,
 //! with no rayon task: the same arithmetic, without the scheduling overhead.
 
+use super::crossprod::{Column, CrossProducts, MAX_BLOCK};
 use super::design::Design;
 use super::family::Dist;
 use super::link::{Link, LinkEval};
@@ -13,9 +14,9 @@ use rayon::prelude::*;
 
 /// Rows per parallel task. Fixed (not derived from the thread count) for reproducibility.
 pub(crate) const CHUNK: usize = 16_384;
-/// Rows per inner block, small enough for the block buffers to stay in L1/L2 cache.
-const BLOCK: usize = 256;
-static ONES: [f64; BLOCK] = [1.0; BLOCK];
+/// Rows per inner block: the block's columns and weighted columns stay in L1 cache while the
+/// cross-product tiles run over them.
+const BLOCK: usize = MAX_BLOCK;
 
 /// A link and a distribution: what a pass needs to form the working weights.
 #[derive(Debug, Clone)]
@@ -89,83 +90,123 @@ impl PassSums {
     }
 }
 
-/// Dot product with four independent accumulators (lets the compiler vectorise; the order is fixed).
-#[inline]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    let mut acc = [0.0f64; 4];
-    let (a4, ar) = a.split_at(a.len() - a.len() % 4);
-    let (b4, br) = b.split_at(a4.len());
-    for (x, y) in a4.chunks_exact(4).zip(b4.chunks_exact(4)) {
-        for l in 0..4 {
-            acc[l] += x[l] * y[l];
-        }
-    }
-    let mut s = (acc[0] + acc[1]) + (acc[2] + acc[3]);
-    for (x, y) in ar.iter().zip(br) {
-        s += x * y;
-    }
-    s
-}
-
-/// Column `j` of the design (intercept first) restricted to rows `start..start+len`.
-#[inline]
-fn column<'a>(d: &'a Design<'_>, j: usize, start: usize, len: usize) -> &'a [f64] {
-    match (d.intercept, j) {
-        (true, 0) => &ONES[..len],
-        (true, j) => &d.cols[j - 1][start..start + len],
-        (false, j) => &d.cols[j][start..start + len],
-    }
-}
-
 /// Block buffers reused across the blocks of one chunk.
 struct Scratch {
+    /// Rows per block.
+    stride: usize,
     /// `eta - offset - X beta` of the current coefficients (0 when `eta = X beta + offset`).
     xb: Vec<f64>,
+    /// Working weights.
     ww: Vec<f64>,
-    wr: Vec<f64>,
-    wx: Vec<f64>,
+    /// Working residuals `z - X beta` (0 for rows left out).
+    r: Vec<f64>,
+    /// `X'WX` and `X'Wr` summed over the chunk's blocks.
+    cp: CrossProducts,
 }
 
-/// Add `sum_i ww_i x_ij x_ik` and `sum_i wr_i x_ij` over one block to `sums`.
-fn add_cross_products(
-    d: &Design<'_>,
-    start: usize,
-    len: usize,
-    s: &mut Scratch,
-    sums: &mut PassSums,
-) {
-    let p = d.p();
-    let stride = s.ww.len();
-    for j in 0..p {
-        let xj = column(d, j, start, len);
-        let wxj = &mut s.wx[j * stride..j * stride + len];
-        for ((o, w), x) in wxj.iter_mut().zip(&s.ww[..len]).zip(xj) {
-            *o = w * x;
+impl Scratch {
+    /// Buffers for blocks of at most `rows` rows (a short series does not pay for a full block).
+    fn new(rows: usize, d: &Design<'_>) -> Self {
+        let stride = rows.clamp(1, BLOCK);
+        Scratch {
+            stride,
+            xb: vec![0.0; stride],
+            ww: vec![0.0; stride],
+            r: vec![0.0; stride],
+            cp: CrossProducts::new(d.p()),
         }
-        sums.xtwr[j] += dot(&s.wr[..len], xj);
     }
-    for j in 0..p {
-        let wxj = &s.wx[j * stride..j * stride + len];
-        for k in j..p {
-            sums.xtwx[j * p + k] += dot(wxj, column(d, k, start, len));
-        }
+
+    /// Move the chunk's sums into `sums` (upper triangle of `X'WX`, and `X'Wr`).
+    fn drain_into(&self, sums: &mut PassSums) {
+        self.cp.totals(&mut sums.xtwx, &mut sums.xtwr);
     }
 }
 
-/// `X beta + offset` over one block into `out`.
-pub(crate) fn linear_predictor(d: &Design<'_>, beta: &[f64], start: usize, out: &mut [f64]) {
-    let len = out.len();
+/// The design columns (intercept first) of rows `start..start + len`.
+fn columns<'a>(d: &'a Design<'_>, start: usize, len: usize) -> Vec<Column<'a>> {
+    let intercept = d.intercept.then_some(Column::Ones);
+    intercept
+        .into_iter()
+        .chain(
+            d.cols
+                .iter()
+                .map(|c| Column::Values(&c[start..start + len])),
+        )
+        .collect()
+}
+
+/// `X beta + offset` over one block into `out`, column by column (vectorised across rows) in R's
+/// order: from 0, intercept first, offset last.
+fn linear_predictor(d: &Design<'_>, beta: &[f64], x: &[Column<'_>], start: usize, out: &mut [f64]) {
     out.fill(0.0);
-    for (j, b) in beta.iter().enumerate() {
-        let xj = column(d, j, start, len);
-        for (o, x) in out.iter_mut().zip(xj) {
-            *o += b * x;
+    for (c, b) in x.iter().zip(beta) {
+        match c {
+            Column::Values(v) => out.iter_mut().zip(*v).for_each(|(o, x)| *o += b * x),
+            Column::Ones => out.iter_mut().for_each(|o| *o += b * 1.0),
         }
     }
     if let Some(off) = d.offset {
-        for (o, f) in out.iter_mut().zip(&off[start..start + len]) {
-            *o += f;
+        let off = &off[start..start + out.len()];
+        out.iter_mut().zip(off).for_each(|(o, f)| *o += f);
+    }
+}
+
+/// What IRLS takes from one row at its linear predictor.
+#[derive(Debug, Clone, Copy)]
+struct RowValues {
+    /// Deviance residual.
+    dev: f64,
+    /// Whether the row enters the least-squares step (R drops rows with zero prior weight or
+    /// zero derivative).
+    kept: bool,
+    /// Working weight `wt mu.eta^2 / V(mu)`.
+    ww: f64,
+    /// `(y - mu) / mu.eta`, the working response minus the linear predictor.
+    resid: f64,
+}
+
+impl RowValues {
+    fn at(m: &Model, y: f64, wt: f64, eta: f64) -> Self {
+        let (mu, me) = m.le.inverse_and_derivative(eta);
+        let dev = m.dist.deviance_residual(y, mu, wt);
+        let kept = wt > 0.0 && me != 0.0;
+        let (ww, resid) = if kept {
+            (wt * me * me / m.dist.variance(mu), (y - mu) / me)
+        } else {
+            (0.0, 0.0)
+        };
+        RowValues {
+            dev,
+            kept,
+            ww,
+            resid,
         }
+    }
+}
+
+/// R's starting values of a unit-weight row with outcome 0 and with outcome 1 (every row of a
+/// propensity model): its linear predictor and what IRLS takes from it, computed once per chunk
+/// instead of with a logarithm, an exponential and a logarithm (or normal quantiles) per row.
+#[derive(Debug, Clone, Copy)]
+struct UnitStart {
+    eta: [f64; 2],
+    values: [RowValues; 2],
+}
+
+impl UnitStart {
+    fn new(m: &Model) -> Self {
+        let eta = [0.0, 1.0].map(|y| m.link.link(m.dist.start_mu(m.dist.outcome(y, 1.0), 1.0)));
+        UnitStart {
+            eta,
+            values: [0, 1].map(|c| RowValues::at(m, c as f64, 1.0, eta[c])),
+        }
+    }
+
+    /// The class (outcome) of a row that starts from these values, if it is one.
+    #[inline]
+    fn class(y: f64, wt: f64) -> Option<usize> {
+        (wt == 1.0 && (y == 0.0 || y == 1.0)).then_some(usize::from(y == 1.0))
     }
 }
 
@@ -174,6 +215,7 @@ fn start_eta(
     d: &Design<'_>,
     m: &Model,
     given: Option<&[f64]>,
+    unit: &UnitStart,
     start: usize,
     s: &mut Scratch,
     eta: &mut [f64],
@@ -183,47 +225,41 @@ fn start_eta(
         *e = match given {
             Some(g) => g[i],
             None => {
-                let w = d.weight(i);
-                m.link.link(m.dist.start_mu(m.dist.outcome(d.y[i], w), w))
+                let (y, w) = (d.y[i], d.weight(i));
+                match UnitStart::class(y, w) {
+                    Some(c) => unit.eta[c],
+                    None => m.link.link(m.dist.start_mu(m.dist.outcome(y, w), w)),
+                }
             }
         };
         s.xb[k] = *e - d.offset(i);
     }
 }
 
-/// Working weights and weighted working residuals of one block; returns its deviance.
-fn working_values(d: &Design<'_>, m: &Model, start: usize, eta: &[f64], s: &mut Scratch) -> f64 {
+/// Working weights (into `ww`) and working residuals (into `r`) of one block; returns its
+/// deviance. `unit`: the rows start from R's starting values.
+fn working_values(
+    d: &Design<'_>,
+    m: &Model,
+    start: usize,
+    eta: &[f64],
+    unit: Option<&UnitStart>,
+    s: &mut Scratch,
+) -> f64 {
     let mut dev = 0.0;
     for (k, &e) in eta.iter().enumerate() {
         let i = start + k;
         let wt = d.weight(i);
         let y = m.dist.outcome(d.y[i], wt);
-        let (mu, me) = m.le.inverse_and_derivative(e);
-        dev += m.dist.deviance_residual(y, mu, wt);
-        // R drops rows with zero prior weight or zero derivative from the least-squares step.
-        if wt > 0.0 && me != 0.0 {
-            let ww = wt * me * me / m.dist.variance(mu);
-            s.ww[k] = ww;
-            s.wr[k] = ww * (s.xb[k] + (y - mu) / me);
-        } else {
-            s.ww[k] = 0.0;
-            s.wr[k] = 0.0;
-        }
+        let v = match unit.zip(UnitStart::class(y, wt)) {
+            Some((u, c)) => u.values[c],
+            None => RowValues::at(m, y, wt, e),
+        };
+        dev += v.dev;
+        s.ww[k] = v.ww;
+        s.r[k] = if v.kept { s.xb[k] + v.resid } else { 0.0 };
     }
     dev
-}
-
-impl Scratch {
-    /// Buffers for blocks of at most `rows` rows (a short series does not pay for a full block).
-    fn new(rows: usize, p: usize) -> Self {
-        let len = rows.clamp(1, BLOCK);
-        Scratch {
-            xb: vec![0.0; len],
-            ww: vec![0.0; len],
-            wr: vec![0.0; len],
-            wx: vec![0.0; len * p],
-        }
-    }
 }
 
 /// One chunk: fills `eta_out` and returns the chunk's sums.
@@ -236,22 +272,26 @@ fn chunk_pass(
 ) -> PassSums {
     let p = d.p();
     let mut sums = PassSums::zeros(p);
-    let mut s = Scratch::new(eta_out.len(), p);
-    let block = s.ww.len();
+    let mut s = Scratch::new(eta_out.len(), d);
+    let block = s.stride;
+    let unit = UnitStart::new(m);
+    let from_start = matches!(source, EtaSource::Start).then_some(&unit);
     for (b, eta) in eta_out.chunks_mut(block).enumerate() {
         let bstart = start + b * block;
         let len = eta.len();
+        let x = columns(d, bstart, len);
         match source {
-            EtaSource::Start => start_eta(d, m, None, bstart, &mut s, eta),
-            EtaSource::Eta(given) => start_eta(d, m, Some(given), bstart, &mut s, eta),
+            EtaSource::Start => start_eta(d, m, None, &unit, bstart, &mut s, eta),
+            EtaSource::Eta(given) => start_eta(d, m, Some(given), &unit, bstart, &mut s, eta),
             EtaSource::Beta(beta) => {
-                linear_predictor(d, beta, bstart, eta);
+                linear_predictor(d, beta, &x, bstart, eta);
                 s.xb[..len].fill(0.0);
             }
         }
-        sums.deviance += working_values(d, m, bstart, eta, &mut s);
-        add_cross_products(d, bstart, len, &mut s, &mut sums);
+        sums.deviance += working_values(d, m, bstart, eta, from_start, &mut s);
+        s.cp.add(&s.ww[..len], &x, Some(&s.r[..len]));
     }
+    s.drain_into(&mut sums);
     sums
 }
 
@@ -287,15 +327,16 @@ pub(crate) fn gram(d: &Design<'_>) -> Vec<f64> {
         let start = c * CHUNK;
         let end = (start + CHUNK).min(d.n);
         let mut sums = PassSums::zeros(p);
-        let mut s = Scratch::new(end - start, p);
-        let block = s.ww.len();
+        let mut s = Scratch::new(end - start, d);
+        let block = s.stride;
         for bstart in (start..end).step_by(block) {
             let len = block.min(end - bstart);
             for k in 0..len {
                 s.ww[k] = d.weight(bstart + k);
             }
-            add_cross_products(d, bstart, len, &mut s, &mut sums);
+            s.cp.add(&s.ww[..len], &columns(d, bstart, len), None);
         }
+        s.drain_into(&mut sums);
         sums
     };
     let mut total = PassSums::zeros(p);

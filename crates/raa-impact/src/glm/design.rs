@@ -2,6 +2,7 @@
 
 use super::Family;
 use crate::{Error, Result};
+use rayon::prelude::*;
 
 /// Name R gives the intercept column.
 pub(crate) const INTERCEPT: &str = "(Intercept)";
@@ -78,9 +79,7 @@ impl<'a> Design<'a> {
                 "the outcome is empty; expected at least one row",
             ));
         }
-        for (c, name) in columns.iter().zip(names) {
-            check_column(c, name, n)?;
-        }
+        check_columns(columns, names, n)?;
         if let Some(w) = weights {
             check_weights(w, n)?;
         }
@@ -106,9 +105,17 @@ impl<'a> Design<'a> {
         Ok(design)
     }
 
+    /// Rows with positive prior weight.
+    pub fn used_rows(&self) -> usize {
+        match self.weights {
+            None => self.n,
+            Some(w) => w.iter().filter(|&&v| v > 0.0).count(),
+        }
+    }
+
     /// Rows with positive weight must outnumber the coefficients.
     fn check_size(&self) -> Result<()> {
-        let used = (0..self.n).filter(|&i| self.weight(i) > 0.0).count();
+        let used = self.used_rows();
         if used <= self.p() {
             return Err(Error::argument(
                 "y",
@@ -123,6 +130,25 @@ impl<'a> Design<'a> {
     }
 }
 
+/// Whether every value is finite, with no early exit inside a block so the test vectorises (a
+/// scan of 11 million rows × 10 columns took a quarter of a second one value at a time).
+fn all_finite(v: &[f64]) -> bool {
+    v.chunks(1024)
+        .all(|b| b.iter().fold(true, |ok, x| ok & x.is_finite()))
+}
+
+/// [`check_column`] for every covariate: in parallel over the columns when they are long, and the
+/// error of the first bad column in order, as a sequential check would give.
+fn check_columns(columns: &[&[f64]], names: &[String], n: usize) -> Result<()> {
+    let check = |(c, name): (&&[f64], &String)| check_column(c, name, n);
+    let results: Vec<Result<()>> = if n <= super::accumulate::CHUNK {
+        columns.iter().zip(names).map(check).collect()
+    } else {
+        columns.par_iter().zip(names).map(check).collect()
+    };
+    results.into_iter().collect()
+}
+
 /// Error unless column `name` has `n` rows, all finite (shared by fitting and prediction).
 pub(super) fn check_column(c: &[f64], name: &str, n: usize) -> Result<()> {
     if c.len() != n {
@@ -133,6 +159,9 @@ pub(super) fn check_column(c: &[f64], name: &str, n: usize) -> Result<()> {
                 c.len()
             ),
         ));
+    }
+    if all_finite(c) {
+        return Ok(());
     }
     if let Some(i) = c.iter().position(|v| !v.is_finite()) {
         return Err(Error::argument(
@@ -178,6 +207,9 @@ fn check_offset(o: &[f64], n: usize) -> Result<()> {
             ),
         ));
     }
+    if all_finite(o) {
+        return Ok(());
+    }
     if let Some(i) = o.iter().position(|v| !v.is_finite()) {
         return Err(Error::argument(
             "offset",
@@ -209,7 +241,10 @@ fn check_outcome(y: &[f64], weights: Option<&[f64]>, family: Family) -> Result<(
             return Ok(());
         }
         Family::Binomial | Family::QuasiBinomial => {
-            let binary = y.iter().all(|v| *v == 0.0 || *v == 1.0);
+            let binary = y.chunks(1024).all(|b| {
+                b.iter()
+                    .fold(true, |ok, v| ok & ((*v == 0.0) | (*v == 1.0)))
+            });
             if !binary && weights.is_none() {
                 if let Some(i) = found(&|v| v != 0.0 && v != 1.0) {
                     return Err(bad_outcome(
@@ -219,8 +254,11 @@ fn check_outcome(y: &[f64], weights: Option<&[f64]>, family: Family) -> Result<(
                     ));
                 }
             }
-            if let Some(i) = found(&|v| !(0.0..=1.0).contains(&v)) {
-                return Err(bad_outcome(i, y[i], "a proportion in [0, 1]"));
+            // A 0/1 outcome is in [0, 1]: only proportions need the range scan.
+            if !binary {
+                if let Some(i) = found(&|v| !(0.0..=1.0).contains(&v)) {
+                    return Err(bad_outcome(i, y[i], "a proportion in [0, 1]"));
+                }
             }
         }
         Family::Poisson | Family::NegativeBinomial { .. } => {
@@ -236,10 +274,14 @@ fn check_outcome(y: &[f64], weights: Option<&[f64]>, family: Family) -> Result<(
             return check_not_all_zero(y, &w);
         }
     }
-    let used = || (0..y.len()).filter(|&i| w(i) > 0.0);
-    let ones = used().filter(|&i| y[i] == 1.0).count();
-    let zeros = used().filter(|&i| y[i] == 0.0).count();
-    let total = used().count();
+    // One branch-free pass (the outcome is close to random, so branches on it mispredict).
+    let (mut ones, mut zeros, mut total) = (0usize, 0usize, 0usize);
+    for (i, v) in y.iter().enumerate() {
+        let used = w(i) > 0.0;
+        ones += usize::from(used & (*v == 1.0));
+        zeros += usize::from(used & (*v == 0.0));
+        total += usize::from(used);
+    }
     if zeros == total || ones == total {
         return Err(Error::argument(
             "y",

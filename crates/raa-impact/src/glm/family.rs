@@ -155,6 +155,13 @@ impl Dist {
     pub(crate) fn deviance_residual(self, y: f64, mu: f64, wt: f64) -> f64 {
         match self {
             Dist::Gaussian => wt * (y - mu) * (y - mu),
+            // A 0/1 outcome has one non-zero term, `log(1 / mu)` or `log(1 / (1 - mu))`: its
+            // argument is selected without a branch on the outcome (close to random, so a branch
+            // is mispredicted about half the time), with the same value as the general formula.
+            Dist::Binomial if y == 0.0 || y == 1.0 => {
+                let q = if y == 1.0 { mu } else { 1.0 - mu };
+                2.0 * wt * (1.0 / q).ln()
+            }
             Dist::Binomial => 2.0 * wt * (y_log_y(y, mu) + y_log_y(1.0 - y, 1.0 - mu)),
             Dist::Poisson => {
                 if y > 0.0 {
@@ -255,6 +262,12 @@ fn ln_dbinom(k: f64, n: f64, p: f64) -> f64 {
 /// prior weights are rounded exactly as R does (ties to even).
 #[inline]
 fn binomial_aic_term(y: f64, mu: f64, wt: f64) -> f64 {
+    if wt == 1.0 && (y == 0.0 || y == 1.0) {
+        // One Bernoulli trial: `log(mu)` or `log(1 - mu)`, selected without a branch on the
+        // outcome; the same value as `ln_dbinom(y, 1, mu)` (whose `lchoose` is 0).
+        let q = if y == 1.0 { mu } else { 1.0 - mu };
+        return -2.0 * (0.0 + q.ln());
+    }
     if wt <= 0.0 {
         return 0.0;
     }
@@ -272,6 +285,18 @@ mod tests {
         let b = Dist::Binomial;
         assert!((b.deviance_residual(1.0, 0.25, 1.0) - 2.0 * 4f64.ln()).abs() < 1e-14);
         assert!((b.deviance_residual(0.0, 0.25, 2.0) - 4.0 * (1.0 / 0.75f64).ln()).abs() < 1e-14);
+    }
+
+    #[test]
+    fn bernoulli_shortcuts_equal_the_general_formulas() {
+        for mu in [1e-300, 2.2e-16, 0.013, 0.25, 0.5, 0.731, 1.0 - 1e-12] {
+            for y in [0.0, 1.0] {
+                let general = 2.0 * (y_log_y(y, mu) + y_log_y(1.0 - y, 1.0 - mu));
+                assert_eq!(Dist::Binomial.deviance_residual(y, mu, 1.0), general);
+                let (k, n) = (y, 1.0);
+                assert_eq!(binomial_aic_term(y, mu, 1.0), -2.0 * ln_dbinom(k, n, mu));
+            }
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@
 
 mod accumulate;
 mod collinearity;
+mod crossprod;
 mod design;
 mod entry;
 mod family;
