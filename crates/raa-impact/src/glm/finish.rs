@@ -8,7 +8,7 @@ use super::family::{gaussian_aic, Dist};
 use super::fit::{GlmFit, ThetaConvergence};
 use super::irls::{irls, Irls};
 use super::options::GlmOptions;
-use super::separation;
+use super::separation::{self, Ranges};
 use super::warning::GlmWarning;
 use super::Family;
 use crate::Result;
@@ -47,7 +47,8 @@ pub(crate) fn map_rows(n: usize, f: impl Fn(usize) -> f64 + Sync) -> Vec<f64> {
     }
 }
 
-/// Assemble the fit.
+/// Assemble the fit; `covariate_ranges` are the covariates' ranges by outcome when the design
+/// scan formed them (binomial fits), else the separation check reads the columns itself.
 pub(crate) fn finish(
     d: &Design<'_>,
     options: &GlmOptions,
@@ -55,6 +56,7 @@ pub(crate) fn finish(
     mut r: Irls,
     null_start: NullStart,
     theta: Option<ThetaResult>,
+    covariate_ranges: Option<&[Ranges]>,
 ) -> Result<GlmFit> {
     let p = d.p();
     let family = options.family;
@@ -90,7 +92,7 @@ pub(crate) fn finish(
         warnings.push(GlmWarning::StepHalved { iteration });
     }
     if m.dist == Dist::Binomial {
-        warnings.extend(binomial_warnings(d, &r, &fitted, &sums));
+        warnings.extend(binomial_warnings(d, &r, &fitted, &sums, covariate_ranges));
     }
     let (null_deviance, null_converged) =
         null_deviance(d, options, m, &fitted, null_start, sums.null)?;
@@ -332,7 +334,13 @@ fn row_pass(d: &Design<'_>, m: &Model, r: &mut Irls, needs: Needs) -> (Rows, Row
 }
 
 /// Boundary probabilities and separation (binomial families).
-fn binomial_warnings(d: &Design<'_>, r: &Irls, fitted: &[f64], sums: &RowSums) -> Vec<GlmWarning> {
+fn binomial_warnings(
+    d: &Design<'_>,
+    r: &Irls,
+    fitted: &[f64],
+    sums: &RowSums,
+    covariate_ranges: Option<&[Ranges]>,
+) -> Vec<GlmWarning> {
     let mut warnings = Vec::new();
     if sums.at_boundary > 0 {
         warnings.push(GlmWarning::FittedAtBoundary {
@@ -346,6 +354,7 @@ fn binomial_warnings(d: &Design<'_>, r: &Irls, fitted: &[f64], sums: &RowSums) -
     // R's own "fitted probabilities numerically 0 or 1" threshold triggers the deeper diagnostic.
     warnings.extend(separation::diagnose(
         d,
+        covariate_ranges,
         &r.beta,
         &r.eta,
         fitted,
