@@ -10,6 +10,7 @@ use super::crossprod::{Column, CrossProducts, MAX_BLOCK};
 use super::design::Design;
 use super::family::Dist;
 use super::link::{Link, LinkEval};
+use super::separation::{merge as merge_ranges, OutcomeRanges, Ranges};
 use rayon::prelude::*;
 
 /// Rows per parallel task. Fixed (not derived from the thread count) for reproducibility.
@@ -320,14 +321,28 @@ pub(crate) fn pass(
     total
 }
 
-/// `X'WX` with the prior weights only (for the collinearity check), p×p row-major, symmetric.
-pub(crate) fn gram(d: &Design<'_>) -> Vec<f64> {
+/// One pass over the design before IRLS.
+#[derive(Debug, Clone)]
+pub(crate) struct DesignScan {
+    /// `X'WX` with the prior weights only (for the collinearity check), p×p row-major,
+    /// symmetric.
+    pub gram: Vec<f64>,
+    /// Each covariate's ranges by outcome (for the separation check of a binary outcome), when
+    /// asked for.
+    pub ranges: Option<Vec<Ranges>>,
+}
+
+/// The prior-weight Gram matrix and, with `outcome_ranges`, the covariates' ranges by outcome:
+/// both read every covariate, so one pass over the columns serves both checks (the ranges are
+/// formed while a block's columns are in cache from the product).
+pub(crate) fn scan(d: &Design<'_>, outcome_ranges: bool) -> DesignScan {
     let p = d.p();
     let chunk = |c: usize| {
         let start = c * CHUNK;
         let end = (start + CHUNK).min(d.n);
         let mut sums = PassSums::zeros(p);
         let mut s = Scratch::new(end - start, d);
+        let mut ranges = outcome_ranges.then(|| OutcomeRanges::new(d.cols.len()));
         let block = s.stride;
         for bstart in (start..end).step_by(block) {
             let len = block.min(end - bstart);
@@ -335,24 +350,35 @@ pub(crate) fn gram(d: &Design<'_>) -> Vec<f64> {
                 s.ww[k] = d.weight(bstart + k);
             }
             s.cp.add(&s.ww[..len], &columns(d, bstart, len), None);
+            if let Some(r) = ranges.as_mut() {
+                r.add(d, &d.cols, bstart, len);
+            }
         }
         s.drain_into(&mut sums);
-        sums
+        (sums, ranges.map(|r| r.ranges()))
     };
-    let mut total = PassSums::zeros(p);
-    if d.n <= CHUNK {
-        total.add(&chunk(0));
+    let parts: Vec<(PassSums, Option<Vec<Ranges>>)> = if d.n <= CHUNK {
+        vec![chunk(0)]
     } else {
-        let parts: Vec<PassSums> = (0..d.n.div_ceil(CHUNK))
+        (0..d.n.div_ceil(CHUNK))
             .into_par_iter()
             .map(chunk)
-            .collect();
-        for part in &parts {
-            total.add(part);
-        }
+            .collect()
+    };
+    let mut total = PassSums::zeros(p);
+    let mut ranges: Option<Vec<Ranges>> = None;
+    for (sums, r) in parts {
+        total.add(&sums);
+        ranges = match (ranges, r) {
+            (Some(a), Some(b)) => Some(merge_ranges(a, b)),
+            (a, b) => a.or(b),
+        };
     }
     total.symmetrise(p);
-    total.xtwx
+    DesignScan {
+        gram: total.xtwx,
+        ranges,
+    }
 }
 
 /// `sum_i f(i)` over `0..n`, in parallel with the fixed chunking (bit-identical for any thread

@@ -1,7 +1,7 @@
 //! Constant covariates and exact collinearity, where R's `glm` would report `NA` coefficients.
 //! We refuse the fit instead, naming the aliased column and what it is a combination of.
 
-use super::accumulate::{gram, CHUNK};
+use super::accumulate::CHUNK;
 use super::design::Design;
 use crate::{Error, Result};
 use nalgebra::{DMatrix, DVector};
@@ -40,11 +40,12 @@ fn check_constant(d: &Design<'_>) -> Result<()> {
     ))
 }
 
-/// Error naming every column that is an exact linear combination of earlier columns.
-pub(crate) fn check(d: &Design<'_>) -> Result<()> {
+/// Error naming every column that is an exact linear combination of earlier columns, from the
+/// prior-weight Gram matrix `gram` (p×p row-major).
+pub(crate) fn check(d: &Design<'_>, gram: &[f64]) -> Result<()> {
     check_constant(d)?;
     let p = d.p();
-    let g = DMatrix::from_row_slice(p, p, &gram(d));
+    let g = DMatrix::from_row_slice(p, p, gram);
     let mut kept: Vec<usize> = Vec::new();
     let mut aliased = Vec::new();
     for j in 0..p {

@@ -1,7 +1,7 @@
 //! The public fitting functions: [`fit`] for every family and [`fit_binomial`] for propensity
 //! scores.
 
-use super::accumulate::{EtaSource, Model};
+use super::accumulate::{scan, EtaSource, Model};
 use super::collinearity;
 use super::design::Design;
 use super::finish::{finish, NullStart};
@@ -66,13 +66,17 @@ pub fn fit(
         options.offset.as_deref(),
         options.family,
     )?;
-    collinearity::check(&d)?;
+    // The covariates' ranges by outcome are only used by the separation check of binomial fits.
+    let binomial = family_is_binomial(options.family);
+    let scan = scan(&d, binomial);
+    collinearity::check(&d, &scan.gram)?;
     match options.family {
         Family::NegativeBinomial { theta: None } => negbin::fit_ml(&d, options),
         family => {
             let m = Model::new(options.link, family.dist(f64::NAN));
             let r = irls(&d, &m, EtaSource::Start, options.max_iter, options.epsilon)?;
-            finish(&d, options, &m, r, NullStart::Fitted, None)
+            let ranges = scan.ranges.as_deref();
+            finish(&d, options, &m, r, NullStart::Fitted, None, ranges)
         }
     }
 }
@@ -126,6 +130,10 @@ pub fn fit_binomial(
         ));
     }
     fit(columns, names, y, options)
+}
+
+fn family_is_binomial(family: Family) -> bool {
+    matches!(family, Family::Binomial | Family::QuasiBinomial)
 }
 
 fn check_options(o: &GlmOptions) -> Result<()> {

@@ -8,7 +8,7 @@ use super::family::{gaussian_aic, Dist};
 use super::fit::{GlmFit, ThetaConvergence};
 use super::irls::{irls, Irls};
 use super::options::GlmOptions;
-use super::separation;
+use super::separation::{self, Ranges};
 use super::warning::GlmWarning;
 use super::Family;
 use crate::Result;
@@ -47,14 +47,16 @@ pub(crate) fn map_rows(n: usize, f: impl Fn(usize) -> f64 + Sync) -> Vec<f64> {
     }
 }
 
-/// Assemble the fit.
+/// Assemble the fit; `covariate_ranges` are the covariates' ranges by outcome when the design
+/// scan formed them (binomial fits), else the separation check reads the columns itself.
 pub(crate) fn finish(
     d: &Design<'_>,
     options: &GlmOptions,
     m: &Model,
-    r: Irls,
+    mut r: Irls,
     null_start: NullStart,
     theta: Option<ThetaResult>,
+    covariate_ranges: Option<&[Ranges]>,
 ) -> Result<GlmFit> {
     let p = d.p();
     let family = options.family;
@@ -63,7 +65,7 @@ pub(crate) fn finish(
         aic: theta.is_none() && m.dist != Dist::Gaussian,
         null: null_mean,
     };
-    let (rows, sums) = row_pass(d, m, &r, needs);
+    let (rows, sums) = row_pass(d, m, &mut r, needs);
     let covariance_unscaled = inverse(&r, p);
     let used = d.used_rows();
     let df_residual = used - p;
@@ -90,7 +92,7 @@ pub(crate) fn finish(
         warnings.push(GlmWarning::StepHalved { iteration });
     }
     if m.dist == Dist::Binomial {
-        warnings.extend(binomial_warnings(d, &r, &fitted, &sums));
+        warnings.extend(binomial_warnings(d, &r, &fitted, &sums, covariate_ranges));
     }
     let (null_deviance, null_converged) =
         null_deviance(d, options, m, &fitted, null_start, sums.null)?;
@@ -222,7 +224,8 @@ impl RowSums {
 }
 
 /// The rows of one chunk starting at row `start`: fitted means, R's `fit$weights` (from the last
-/// step's linear predictor), working residuals (at the fit), and the chunk's sums.
+/// step's linear predictor, which `out.1` holds on entry), working residuals (at the fit), and
+/// the chunk's sums.
 ///
 /// One pass instead of one per quantity: on 11 million rows each pass re-read the linear
 /// predictors and recomputed `exp`; here the fit's `exp` gives both the mean and its derivative,
@@ -259,7 +262,8 @@ fn row_chunk(
         let (mu, me) = m.le.inverse_and_derivative(r.eta[i]);
         *f = mu;
         *res = (y - mu) / me;
-        let (mu_prev, me_prev) = m.le.inverse_and_derivative(r.eta_prev[i]);
+        // `ww` holds the last step's linear predictor on entry (see `row_pass`).
+        let (mu_prev, me_prev) = m.le.inverse_and_derivative(*ww);
         *ww = if wt > 0.0 && me_prev != 0.0 {
             wt * me_prev * me_prev / m.dist.variance(mu_prev)
         } else {
@@ -294,10 +298,14 @@ fn row_chunk(
 }
 
 /// [`row_chunk`] over all rows, in parallel over the fixed chunks above one chunk.
-fn row_pass(d: &Design<'_>, m: &Model, r: &Irls, needs: Needs) -> (Rows, RowSums) {
+///
+/// The working weights are written over the last step's linear predictor, which only they need:
+/// one allocation of `n` values fewer (on 11 million rows, 88 MB of fresh pages to fault in).
+fn row_pass(d: &Design<'_>, m: &Model, r: &mut Irls, needs: Needs) -> (Rows, RowSums) {
     let mut fitted = vec![0.0; d.n];
-    let mut weights = vec![0.0; d.n];
+    let mut weights = std::mem::take(&mut r.eta_prev);
     let mut residuals = vec![0.0; d.n];
+    let r = &*r;
     let sums = if d.n <= CHUNK {
         RowSums::default().add(&row_chunk(
             d,
@@ -326,7 +334,13 @@ fn row_pass(d: &Design<'_>, m: &Model, r: &Irls, needs: Needs) -> (Rows, RowSums
 }
 
 /// Boundary probabilities and separation (binomial families).
-fn binomial_warnings(d: &Design<'_>, r: &Irls, fitted: &[f64], sums: &RowSums) -> Vec<GlmWarning> {
+fn binomial_warnings(
+    d: &Design<'_>,
+    r: &Irls,
+    fitted: &[f64],
+    sums: &RowSums,
+    covariate_ranges: Option<&[Ranges]>,
+) -> Vec<GlmWarning> {
     let mut warnings = Vec::new();
     if sums.at_boundary > 0 {
         warnings.push(GlmWarning::FittedAtBoundary {
@@ -340,6 +354,7 @@ fn binomial_warnings(d: &Design<'_>, r: &Irls, fitted: &[f64], sums: &RowSums) -
     // R's own "fitted probabilities numerically 0 or 1" threshold triggers the deeper diagnostic.
     warnings.extend(separation::diagnose(
         d,
+        covariate_ranges,
         &r.beta,
         &r.eta,
         fitted,

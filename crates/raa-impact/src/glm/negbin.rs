@@ -93,6 +93,7 @@ pub(crate) fn fit_ml(d: &Design<'_>, options: &GlmOptions) -> Result<GlmFit> {
         r,
         NullStart::Family(model),
         Some(theta),
+        None,
     )
 }
 

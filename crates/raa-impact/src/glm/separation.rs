@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 /// Value ranges of one covariate by outcome (rows with positive weight).
 #[derive(Debug, Clone, Copy)]
-struct Ranges {
+pub(crate) struct Ranges {
     min0: f64,
     max0: f64,
     min1: f64,
@@ -22,7 +22,7 @@ struct Ranges {
 }
 
 impl Ranges {
-    const EMPTY: Ranges = Ranges {
+    pub const EMPTY: Ranges = Ranges {
         min0: f64::INFINITY,
         max0: f64::NEG_INFINITY,
         min1: f64::INFINITY,
@@ -117,24 +117,58 @@ impl Lanes {
     }
 }
 
+/// Ranges by outcome of several per-row quantities, added block by block.
+#[derive(Debug, Clone)]
+pub(crate) struct OutcomeRanges {
+    lanes: Vec<Lanes>,
+    /// Group penalties of the current block (see [`Lanes::add`]).
+    pen0: Vec<f64>,
+    pen1: Vec<f64>,
+}
+
+impl OutcomeRanges {
+    pub fn new(quantities: usize) -> Self {
+        OutcomeRanges {
+            lanes: vec![Lanes::EMPTY; quantities],
+            pen0: Vec::new(),
+            pen1: Vec::new(),
+        }
+    }
+
+    /// Add the rows `start..start + len` (with positive weight) of each column in `values`.
+    pub fn add(&mut self, d: &Design<'_>, values: &[&[f64]], start: usize, len: usize) {
+        for b in (start..start + len).step_by(BLOCK) {
+            let rows = BLOCK.min(start + len - b);
+            self.pen0.resize(rows, 0.0);
+            self.pen1.resize(rows, 0.0);
+            for (k, (p0, p1)) in self.pen0.iter_mut().zip(&mut self.pen1).enumerate() {
+                let used = d.weight(b + k) > 0.0;
+                let one = d.y[b + k] == 1.0;
+                *p0 = if used && !one { 0.0 } else { f64::INFINITY };
+                *p1 = if used && one { 0.0 } else { f64::INFINITY };
+            }
+            for (l, v) in self.lanes.iter_mut().zip(values) {
+                l.add(&v[b..b + rows], &self.pen0, &self.pen1);
+            }
+        }
+    }
+
+    pub fn ranges(&self) -> Vec<Ranges> {
+        self.lanes.iter().map(Lanes::ranges).collect()
+    }
+}
+
 /// Ranges by outcome of each quantity in `values` (each a per-row column) over the rows
 /// `start..start + len` with positive weight.
 fn chunk_ranges(d: &Design<'_>, values: &[&[f64]], start: usize, len: usize) -> Vec<Ranges> {
-    let mut lanes = vec![Lanes::EMPTY; values.len()];
-    let (mut pen0, mut pen1) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
-    for b in (start..start + len).step_by(BLOCK) {
-        let rows = BLOCK.min(start + len - b);
-        for (k, (p0, p1)) in pen0[..rows].iter_mut().zip(&mut pen1[..rows]).enumerate() {
-            let used = d.weight(b + k) > 0.0;
-            let one = d.y[b + k] == 1.0;
-            *p0 = if used && !one { 0.0 } else { f64::INFINITY };
-            *p1 = if used && one { 0.0 } else { f64::INFINITY };
-        }
-        for (l, v) in lanes.iter_mut().zip(values) {
-            l.add(&v[b..b + rows], &pen0[..rows], &pen1[..rows]);
-        }
-    }
-    lanes.iter().map(Lanes::ranges).collect()
+    let mut r = OutcomeRanges::new(values.len());
+    r.add(d, values, start, len);
+    r.ranges()
+}
+
+/// Merge per-chunk ranges (minima and maxima do not depend on the order).
+pub(crate) fn merge(a: Vec<Ranges>, b: Vec<Ranges>) -> Vec<Ranges> {
+    a.iter().zip(&b).map(|(a, b)| a.merge(*b)).collect()
 }
 
 /// Value ranges by outcome of each per-row quantity in `values` (rows with positive weight), in
@@ -143,8 +177,6 @@ fn ranges(d: &Design<'_>, values: &[&[f64]]) -> Vec<Ranges> {
     if d.n <= CHUNK {
         return chunk_ranges(d, values, 0, d.n);
     }
-    let merge =
-        |a: Vec<Ranges>, b: Vec<Ranges>| a.iter().zip(&b).map(|(a, b)| a.merge(*b)).collect();
     (0..d.n.div_ceil(CHUNK))
         .into_par_iter()
         .map(|c| chunk_ranges(d, values, c * CHUNK, CHUNK.min(d.n - c * CHUNK)))
@@ -161,12 +193,17 @@ fn kind_of(r: Ranges) -> Option<SeparationKind> {
     }
 }
 
-/// Covariates that separate the outcome on their own, grouped by kind.
-fn univariate(d: &Design<'_>) -> Vec<GlmWarning> {
+/// Covariates that separate the outcome on their own, grouped by kind, from their ranges by
+/// outcome when already known.
+fn univariate(d: &Design<'_>, known: Option<&[Ranges]>) -> Vec<GlmWarning> {
     let offset = usize::from(d.intercept);
     let mut complete = Vec::new();
     let mut quasi = Vec::new();
-    let kinds: Vec<Option<SeparationKind>> = ranges(d, &d.cols).into_iter().map(kind_of).collect();
+    let ranges = match known {
+        Some(r) => r.to_vec(),
+        None => ranges(d, &d.cols),
+    };
+    let kinds: Vec<Option<SeparationKind>> = ranges.into_iter().map(kind_of).collect();
     for (j, kind) in kinds.into_iter().enumerate() {
         match kind {
             Some(SeparationKind::Complete) => complete.push(d.names[j + offset].clone()),
@@ -251,13 +288,14 @@ fn combined(
 /// All separation warnings for a fit.
 pub(crate) fn diagnose(
     d: &Design<'_>,
+    covariate_ranges: Option<&[Ranges]>,
     beta: &[f64],
     eta: &[f64],
     mu: &[f64],
     converged: bool,
     at_zero_or_one: bool,
 ) -> Vec<GlmWarning> {
-    let found = univariate(d);
+    let found = univariate(d, covariate_ranges);
     if !found.is_empty() || (converged && !at_zero_or_one) {
         return found;
     }
