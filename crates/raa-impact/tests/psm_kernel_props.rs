@@ -7,8 +7,8 @@ mod psm_kernel_support;
 use proptest::prelude::*;
 use psm_kernel_support::reference;
 use raa_impact::psm::kernel::{
-    match_nearest, match_nearest_covariates, CovariateScaling, KernelInput, KernelOptions, Matches,
-    Order, Ties,
+    match_nearest, match_nearest_covariates, match_nearest_sorted, CovariateScaling, DistanceScale,
+    KernelInput, KernelOptions, Matches, Order, Ties,
 };
 use std::collections::BTreeMap;
 
@@ -27,6 +27,7 @@ impl Case {
     fn input(&self) -> KernelInput<'_> {
         KernelInput {
             distance: &self.d,
+            scale: DistanceScale::AsGiven,
             treated: &self.treated,
             stratum: self.stratum.as_deref(),
             key: self.key.as_deref(),
@@ -202,6 +203,24 @@ proptest! {
         prop_assert_eq!(ca, cb);
         prop_assert_eq!(ua, ub);
         prop_assert_eq!(oa, ob);
+    }
+
+    /// Reading probabilities on the logit scale matches exactly as matching on their logits
+    /// computed beforehand: the same matches and the same sorted groups, whatever the options.
+    #[test]
+    fn logit_scale_equals_given_logits(case in case_strategy()) {
+        let ps: Vec<f64> = case.d.iter().map(|d| 1.0 / (1.0 + (-d).exp())).collect();
+        let logits: Vec<f64> = ps.iter().map(|&p| DistanceScale::LogitOfProbability.of(p)).collect();
+        let given = KernelInput { distance: &logits, ..case.input() };
+        let read = KernelInput { distance: &ps, scale: DistanceScale::LogitOfProbability, ..case.input() };
+        let (a, sa) = match_nearest_sorted(&given, &case.opts, true).expect("valid");
+        let (b, sb) = match_nearest_sorted(&read, &case.opts, true).expect("valid");
+        prop_assert_eq!(a, b);
+        let keys = |s: Option<raa_impact::psm::kernel::SortedGroups>| s.map(|s| {
+            let k = |v: &[raa_impact::float_order::KeyedRow]| v.iter().map(|e| (e.key, e.row)).collect::<Vec<_>>();
+            (k(&s.focal), k(&s.others))
+        });
+        prop_assert_eq!(keys(sa), keys(sb));
     }
 
     /// With one covariate and unit weight, covariate matching is 1-D matching on that covariate

@@ -7,5 +7,6 @@ pub mod moments;
 pub mod table;
 
 pub use table::{
-    balance_rows, balance_table, Adjusted, BalanceColumn, BalanceRow, BalanceStats, SdBasis,
+    balance_rows, balance_table, ecdf_differences, Adjusted, BalanceColumn, BalanceRow,
+    BalanceStats, SdBasis,
 };

@@ -89,8 +89,14 @@ pub struct BalanceColumn<'a> {
     /// Its moments under unit weights (`two_groups(values, None, treated)`), when known; used only
     /// when no base weights are given.
     pub unit_moments: Option<TwoGroups>,
+    /// Its moments under the adjusted weights, when known.
+    pub adjusted_moments: Option<TwoGroups>,
     /// The column sorted within each group, when known (a matching kernel sorts the distance).
     pub sorted: Option<ecdf::SortedColumn>,
+    /// Its eCDF differences under the base and the adjusted weights ([`ecdf_differences`]), when
+    /// already taken: a caller that sorted the column can take them and free the sorted copy
+    /// before the column itself is materialised.
+    pub ecdf: Option<Vec<(f64, f64)>>,
 }
 
 impl<'a> BalanceColumn<'a> {
@@ -100,7 +106,9 @@ impl<'a> BalanceColumn<'a> {
             name,
             values,
             unit_moments: None,
+            adjusted_moments: None,
             sorted: None,
+            ecdf: None,
         }
     }
 }
@@ -157,25 +165,25 @@ pub fn balance_rows(
                 _ => moments::two_groups(x, base, treated),
             };
             let sd = scale(&base_moments, binary, basis);
-            let after_moments = adjusted.map(|a| match a {
-                Adjusted::Dense(w) => moments::two_groups(x, Some(w), treated),
-                Adjusted::Sparse { rows, values } => {
+            let after_moments = adjusted.map(|a| match (column.adjusted_moments, a) {
+                (Some(m), _) => m,
+                (None, Adjusted::Dense(w)) => moments::two_groups(x, Some(w), treated),
+                (None, Adjusted::Sparse { rows, values }) => {
                     moments::two_groups_sparse(x, rows, values, treated)
                 }
             });
             // For a binary covariate both eCDF statistics are the difference in proportions
             // (MatchIt's convention): the eCDFs differ at 0 only; nothing is sorted.
-            let ecdf = (!binary).then(|| {
-                let sorted = column
-                    .sorted
-                    .unwrap_or_else(|| ecdf::SortedColumn::new(x, treated));
-                let mut sets = vec![base.map_or(EcdfWeights::Unit, EcdfWeights::Dense)];
-                sets.extend(adjusted.map(|a| match a {
-                    Adjusted::Dense(w) => EcdfWeights::Dense(w),
-                    Adjusted::Sparse { rows, values } => EcdfWeights::Sparse { rows, values },
-                }));
-                sorted.differences_of(&sets)
-            });
+            let ecdf = match (binary, column.ecdf) {
+                (true, _) => None,
+                (false, Some(e)) => Some(e),
+                (false, None) => {
+                    let sorted = column
+                        .sorted
+                        .unwrap_or_else(|| ecdf::SortedColumn::new(x, treated));
+                    Some(ecdf_differences(&sorted, base, adjusted))
+                }
+            };
             let before = stats(&base_moments, binary, sd, ecdf.as_ref().map(|e| e[0]));
             let after = after_moments.map(|m| stats(&m, binary, sd, ecdf.as_ref().map(|e| e[1])));
             Ok(BalanceRow {
@@ -186,6 +194,21 @@ pub fn balance_rows(
             })
         })
         .collect()
+}
+
+/// The eCDF differences of a sorted column under the base weights (unit weights when `None`)
+/// and then, when given, the adjusted weights: one (mean, max) pair per set.
+pub fn ecdf_differences(
+    sorted: &ecdf::SortedColumn,
+    base: Option<&[f64]>,
+    adjusted: Option<Adjusted>,
+) -> Vec<(f64, f64)> {
+    let mut sets = vec![base.map_or(EcdfWeights::Unit, EcdfWeights::Dense)];
+    sets.extend(adjusted.map(|a| match a {
+        Adjusted::Dense(w) => EcdfWeights::Dense(w),
+        Adjusted::Sparse { rows, values } => EcdfWeights::Sparse { rows, values },
+    }));
+    sorted.differences_of(&sets)
 }
 
 /// [`check::finite`], scanned in parallel; a bad column is reported by `check::finite` itself

@@ -7,16 +7,20 @@ use serde::Serialize;
 
 use super::caliper::{raw_width, sd};
 use super::input::MatchInput;
-use super::kernel::{self, KernelInput, KernelOptions, Matches, SortedGroups, Unmatched};
+use super::kernel::{
+    self, DistanceScale, KernelInput, KernelOptions, Matches, SortedGroups, Unmatched,
+};
 use super::options::{Distance, Estimand, MatchOptions, Ties};
 use super::sample_sizes::{sample_sizes, SampleSizes};
-use super::score::{distance_values, propensity, Score};
+use super::score::{distance_values, logit, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
 use super::weights::{both_directions, from_matches, subclasses, MatchWeights};
 use crate::balance::ecdf::SortedColumn;
-use crate::balance::moments::two_groups;
-use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
+use crate::balance::moments::{two_groups, TwoGroups};
+use crate::balance::{
+    balance_rows, ecdf_differences, Adjusted, BalanceColumn, BalanceRow, SdBasis,
+};
 use crate::{Error, Result};
 
 /// The result of [`match_units`].
@@ -95,7 +99,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         warnings.extend(model.warnings.iter().map(|w| format!("score model: {w}")));
     }
     let mut score = score;
-    let distance = match (&mut score, options.distance.uses_score()) {
+    let mut distance = match (&mut score, options.distance.uses_score()) {
         (Some(s), true) => distance_values(s, options.distance, input.score),
         _ => Vec::new(),
     };
@@ -122,6 +126,16 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         )
     });
     let covariate_calipers = covariate_calipers(input, options)?;
+    let tolerance = kernel_tolerance(options, &distance);
+    // The distance of a supplied score (its logit, or the score itself) is not held while the
+    // kernel runs: the kernel reads the score and computes the logit as it reads it, and its sorted
+    // copy holds the distances, so a second column as long as the data is never held beside that
+    // copy. The distance is materialised again (the same bits) once the copy is gone.
+    let lean = lean_score(input, options);
+    if lean.is_some() {
+        distance = Vec::new();
+    }
+    let (kernel_distance, scale) = lean.unwrap_or((distance.as_slice(), DistanceScale::AsGiven));
     // `keep`: also return the groups as the kernel sorted them, for the balance of the distance.
     let run = |focal_is_treated: bool, keep: bool| -> Result<(Matches, Option<SortedGroups>)> {
         // The treated are the focal group for ATT: borrowed, not copied.
@@ -130,7 +144,8 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             false => input.treated.iter().map(|t| !*t).collect(),
         };
         let kernel_input = KernelInput {
-            distance: &distance,
+            distance: kernel_distance,
+            scale,
             treated: &focal,
             stratum: input.exact,
             key: input.id,
@@ -144,7 +159,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             caliper: caliper_width,
             order: options.order,
             ties: options.ties,
-            tolerance: kernel_tolerance(options, &distance),
+            tolerance,
         };
         if options.distance.uses_score() {
             let (m, sorted) = kernel::match_nearest_sorted(&kernel_input, &kernel_options, keep)?;
@@ -185,12 +200,32 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         warnings
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
-    let distance_column = (!distance.is_empty()).then(|| BalanceColumn {
+    let sorted = sorted.map(|s| SortedColumn::from_sorted_groups(s.others, s.focal));
+    let mut distance_column = BalanceColumn {
         name: "distance",
-        values: &distance,
+        values: &[],
         unit_moments: distance_moments,
-        sorted: sorted.map(|s| SortedColumn::from_sorted_groups(s.others, s.focal)),
-    });
+        adjusted_moments: None,
+        sorted: None,
+        ecdf: None,
+    };
+    match lean {
+        Some((ps, scale)) => {
+            // What the balance table needs from the sorted copy and the matched rows is taken
+            // first; the copy is freed before the distance is held again.
+            let after = matched_weights(&weights);
+            distance_column.adjusted_moments =
+                after.map(|_| matched_moments(ps, scale, input.treated, &weights));
+            distance_column.ecdf = sorted.map(|s| ecdf_differences(&s, None, after));
+            distance = match scale {
+                DistanceScale::AsGiven => ps.to_vec(),
+                DistanceScale::LogitOfProbability => logit(ps),
+            };
+        }
+        None => distance_column.sorted = sorted,
+    }
+    distance_column.values = &distance;
+    let distance_column = (!distance.is_empty()).then_some(distance_column);
     let balance = balance_of(input, options, distance_column, &weights)?;
     Ok(MatchSet {
         options: options.clone(),
@@ -275,9 +310,48 @@ fn balance_of<'a>(
         Estimand::Atc => SdBasis::Control,
         Estimand::Ate => SdBasis::Pooled,
     };
-    let after = (!weights.is_empty()).then(|| Adjusted::Sparse {
+    balance_rows(
+        columns,
+        input.treated,
+        None,
+        matched_weights(weights),
+        basis,
+    )
+}
+
+/// The matching weights as the balance table's adjusted weights (`None` when nobody matched).
+fn matched_weights(weights: &MatchWeights) -> Option<Adjusted<'_>> {
+    (!weights.is_empty()).then(|| Adjusted::Sparse {
         rows: weights.rows(),
         values: weights.values(),
-    });
-    balance_rows(columns, input.treated, None, after, basis)
+    })
+}
+
+/// The supplied score and how the distance is read from it, when the distance is the score or
+/// its logit: the kernel then reads the score itself.
+fn lean_score<'a>(
+    input: &MatchInput<'a>,
+    options: &MatchOptions,
+) -> Option<(&'a [f64], DistanceScale)> {
+    let scale = match options.distance {
+        Distance::Logit => DistanceScale::LogitOfProbability,
+        Distance::Ps => DistanceScale::AsGiven,
+        _ => return None,
+    };
+    input.score.map(|ps| (ps, scale))
+}
+
+/// The moments of the distance (`ps` read on `scale`) under the matching weights, read at the
+/// matched rows only: the same terms in the same order as `two_groups_sparse` on the
+/// materialised distance, so the same bits.
+fn matched_moments(
+    ps: &[f64],
+    scale: DistanceScale,
+    treated: &[bool],
+    weights: &MatchWeights,
+) -> TwoGroups {
+    let rows = weights.rows();
+    let x: Vec<f64> = rows.iter().map(|&r| scale.of(ps[r as usize])).collect();
+    let t: Vec<bool> = rows.iter().map(|&r| treated[r as usize]).collect();
+    two_groups(&x, Some(weights.values()), &t)
 }

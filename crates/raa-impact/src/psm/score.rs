@@ -4,6 +4,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::input::MatchInput;
+use super::kernel::DistanceScale;
 use super::options::{Distance, MatchOptions};
 use crate::glm::{fit_binomial, GlmFit, GlmOptions};
 use crate::inference::check;
@@ -41,7 +42,7 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
         .zip(ps.par_chunks(1 << 14))
         .map(|(out, p)| {
             out.iter_mut().zip(p).fold(true, |ok, (o, p)| {
-                *o = (p / (1.0 - p)).ln();
+                *o = DistanceScale::LogitOfProbability.of(*p);
                 ok & o.is_finite()
             })
         })
@@ -54,6 +55,20 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
         linear,
         model: None,
     })
+}
+
+/// The logit of every probability (of a score already checked), in parallel: element-wise, so
+/// the same bits as [`supplied`]'s and as the kernel's `DistanceScale::LogitOfProbability`.
+pub fn logit(ps: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; ps.len()];
+    out.par_chunks_mut(1 << 14)
+        .zip(ps.par_chunks(1 << 14))
+        .for_each(|(out, p)| {
+            for (o, p) in out.iter_mut().zip(p) {
+                *o = DistanceScale::LogitOfProbability.of(*p);
+            }
+        });
+    out
 }
 
 /// The error of a score that is not a probability strictly between 0 and 1 everywhere: the first

@@ -3,7 +3,9 @@
 
 use super::greedy::Out;
 use super::prepare::{is_eligible, key_of};
-use super::types::{KernelInput, KernelOptions, Matches, Order, Ties, UnmatchedReason};
+use super::types::{
+    DistanceScale, KernelInput, KernelOptions, Matches, Order, Ties, UnmatchedReason,
+};
 use crate::{Error, Result};
 use nalgebra::DMatrix;
 use rand::seq::SliceRandom;
@@ -109,6 +111,10 @@ fn check(x: &[&[f64]], s: &CovariateScaling, input: &KernelInput, o: &KernelOpti
     };
     let probe = KernelInput {
         distance,
+        scale: match dist_given {
+            true => input.scale,
+            false => DistanceScale::AsGiven,
+        },
         covariate_calipers: input.covariate_calipers.clone(),
         ..*input
     };
@@ -204,7 +210,7 @@ impl Cov<'_> {
     fn sort_order(&self, t: &mut [u32]) {
         let key = |r: u32| (key_of(self.input, r), r);
         // + 0.0 folds -0.0 onto 0.0, as the 1-D kernel does.
-        let d = |r: u32| self.input.distance[r as usize] + 0.0;
+        let d = |r: u32| self.input.dist(r as usize) + 0.0;
         match self.opts.order {
             Order::Largest => t.sort_by(|a, b| d(*b).total_cmp(&d(*a)).then(key(*a).cmp(&key(*b)))),
             Order::Smallest => {
@@ -227,7 +233,7 @@ impl Cov<'_> {
             }
         }
         if let Some(cal) = self.opts.caliper {
-            if (self.input.distance[t] - self.input.distance[c]).abs() > cal {
+            if (self.input.dist(t) - self.input.dist(c)).abs() > cal {
                 return None;
             }
         }

@@ -47,7 +47,9 @@ mod search;
 mod types;
 
 pub use covariates::{match_nearest_covariates, CovariateScaling};
-pub use types::{KernelInput, KernelOptions, Matches, Order, Ties, Unmatched, UnmatchedReason};
+pub use types::{
+    DistanceScale, KernelInput, KernelOptions, Matches, Order, Ties, Unmatched, UnmatchedReason,
+};
 
 use crate::float_order::{ordered_bits, rows_in_order_within_ties, KeyedRow};
 use crate::row_set::RowSet;

@@ -1,6 +1,6 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
-use super::types::{KernelInput, KernelOptions, Order};
+use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
 use crate::float_order::{ordered_bits, KeyedRow};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
@@ -117,7 +117,7 @@ const SCAN: usize = 1 << 16;
 
 fn first_bad(input: &KernelInput, a: usize, b: usize) -> Option<(usize, String)> {
     let el = |i: usize| is_eligible(input, i);
-    if let Some(i) = (a..b).find(|&i| !input.distance[i].is_finite() && el(i)) {
+    if let Some(i) = (a..b).find(|&i| !distance_finite(input, i) && el(i)) {
         return Some((i, "distance".into()));
     }
     for (j, (c, _)) in input.covariate_calipers.iter().enumerate() {
@@ -126,6 +126,16 @@ fn first_bad(input: &KernelInput, a: usize, b: usize) -> Option<(usize, String)>
         }
     }
     None
+}
+
+/// Whether row `i`'s distance is finite; the logit of `p` is finite exactly when `0 < p < 1`
+/// (read without the logarithm).
+fn distance_finite(input: &KernelInput, i: usize) -> bool {
+    let v = input.distance[i];
+    match input.scale {
+        DistanceScale::AsGiven => v.is_finite(),
+        DistanceScale::LogitOfProbability => v > 0.0 && v < 1.0,
+    }
 }
 
 pub(crate) fn is_eligible(input: &KernelInput, i: usize) -> bool {
@@ -193,10 +203,45 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
         }
     });
     drop(slices);
+    // Buckets are ranges of the column as given. On a scale, values in neighbouring buckets can
+    // share a distance (the logit rounds distinct probabilities to the same double; were its
+    // rounding not monotone, they could even be inverted): mend the order across boundaries.
+    if input.scale != DistanceScale::AsGiven {
+        for (pairs, starts) in &mut groups {
+            if keyless {
+                mend_boundaries(pairs, starts, KeyedRow::cmp);
+            } else {
+                mend_boundaries(pairs, starts, tie);
+            }
+        }
+    }
     groups.map(|(pairs, _)| Sorted {
         pairs,
         stratum: Vec::new(),
     })
+}
+
+/// Put `v`, sorted within each bucket (`starts`: bucket starts), in order across the buckets'
+/// boundaries, by insertion: each bucket's entries are moved left while they are out of order,
+/// and once one is in place the rest of its bucket is too. Linear when nothing is out of order.
+fn mend_boundaries(
+    v: &mut [KeyedRow],
+    starts: &[usize],
+    cmp: impl Fn(&KeyedRow, &KeyedRow) -> std::cmp::Ordering,
+) {
+    let out_of_order = |v: &[KeyedRow], j: usize| cmp(&v[j - 1], &v[j]).is_gt();
+    for &s in starts.iter().filter(|&&s| s > 0) {
+        for j in s..v.len() {
+            if !out_of_order(v, j) {
+                break;
+            }
+            let mut k = j;
+            while k > 0 && out_of_order(v, k) {
+                v.swap(k - 1, k);
+                k -= 1;
+            }
+        }
+    }
 }
 
 /// One group sorted by (stratum, distance, key, row) with a parallel comparison sort.
@@ -207,7 +252,7 @@ fn sorted_by_stratum(input: &KernelInput, focal: bool) -> Sorted {
         .into_par_iter()
         .with_min_len(SCAN)
         .filter(|&i| in_group(input, focal, i))
-        .map(|i| (st[i], ordered_bits(input.distance[i]), i as u32))
+        .map(|i| (st[i], ordered_bits(input.dist(i)), i as u32))
         .collect();
     v.par_sort_unstable_by(|a, b| {
         a.0.cmp(&b.0)
@@ -266,6 +311,8 @@ fn bucket_scatter(input: &KernelInput) -> [(Vec<KeyedRow>, Vec<usize>); 2] {
         .into_par_iter()
         .map(|k| {
             let mut r = [empty; 2];
+            // Buckets are ranges of the column as given (no logarithm per row for a logit
+            // scale); `sorted_groups` mends the order across their boundaries.
             for i in range(k).filter(|&i| is_eligible(input, i)) {
                 let x = input.distance[i];
                 let g = usize::from(input.treated[i]);
@@ -323,7 +370,7 @@ fn bucket_scatter(input: &KernelInput) -> [(Vec<KeyedRow>, Vec<usize>); 2] {
                 let g = usize::from(input.treated[i]);
                 let b = buckets[g].of(x);
                 seg[g][b][fill[g][b]] = KeyedRow {
-                    key: ordered_bits(x),
+                    key: ordered_bits(input.scale.of(x)),
                     row: i as u32,
                 };
                 fill[g][b] += 1;

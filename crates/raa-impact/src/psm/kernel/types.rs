@@ -84,11 +84,38 @@ impl Default for KernelOptions {
     }
 }
 
+/// How the kernel reads `KernelInput::distance`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DistanceScale {
+    /// `distance` holds the distances.
+    #[default]
+    AsGiven,
+    /// `distance` holds probabilities strictly between 0 and 1 and the distance is their logit
+    /// `ln(p / (1 − p))`, computed each time it is read. The kernel's sorted copy holds the logits,
+    /// so a caller matching on the logit of a supplied score need not hold a second column as long
+    /// as the data beside it (at 11M rows, 88 MB of a peak that would otherwise be 2.3× the input).
+    LogitOfProbability,
+}
+
+impl DistanceScale {
+    /// The distance of a value of the column.
+    #[inline]
+    pub fn of(self, v: f64) -> f64 {
+        match self {
+            DistanceScale::AsGiven => v,
+            DistanceScale::LogitOfProbability => (v / (1.0 - v)).ln(),
+        }
+    }
+}
+
 /// The numbers the kernel matches on. All slices have one entry per row.
 #[derive(Debug, Clone, Default)]
 pub struct KernelInput<'a> {
-    /// The one-dimensional distance (score or its logit). Must be finite for eligible rows.
+    /// The one-dimensional distance (score or its logit), or what it is computed from (see
+    /// `scale`). Must be finite for eligible rows.
     pub distance: &'a [f64],
+    /// How `distance` is read.
+    pub scale: DistanceScale,
     /// `true` for the focal group (treated for ATT).
     pub treated: &'a [bool],
     /// Exact matching: a focal unit only takes controls of the same stratum.
@@ -101,6 +128,14 @@ pub struct KernelInput<'a> {
     /// `false` for units discarded before matching (common support); they neither match nor are
     /// matched.
     pub eligible: Option<&'a [bool]>,
+}
+
+impl KernelInput<'_> {
+    /// The distance of row `i`.
+    #[inline]
+    pub fn dist(&self, i: usize) -> f64 {
+        self.scale.of(self.distance[i])
+    }
 }
 
 /// Why a focal unit got no control.

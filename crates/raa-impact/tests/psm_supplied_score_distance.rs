@@ -1,0 +1,172 @@
+//! A supplied score's distance (its logit, or the score itself) is read by the kernel from the
+//! score and materialised only after the kernel's sorted copy is freed. What the match reports
+//! must be what it would be with the distance held throughout: the distance column itself, and
+//! the balance of the distance, bit for bit equal to the balance table computed afresh on it.
+
+use raa_impact::balance::{balance_table, SdBasis};
+use raa_impact::psm::kernel::DistanceScale;
+use raa_impact::psm::{match_units, Discard, Distance, Estimand, MatchInput, MatchOptions};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+fn data(n: usize) -> (Vec<bool>, Vec<f64>, Vec<u32>) {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let treated: Vec<bool> = (0..n).map(|_| rng.random::<f64>() < 0.3).collect();
+    let score = treated
+        .iter()
+        .map(|&t| {
+            // Coarse values (ties) for some rows, continuous for the rest.
+            let z = if rng.random::<f64>() < 0.2 {
+                f64::from(rng.random_range(-8..8_i32)) / 4.0
+            } else {
+                rng.random::<f64>() * 4.0 - 2.0
+            };
+            1.0 / (1.0 + (-(z + if t { 0.6 } else { 0.0 })).exp())
+        })
+        .collect();
+    let stratum = (0..n).map(|_| rng.random_range(0..4_u32)).collect();
+    (treated, score, stratum)
+}
+
+#[test]
+fn distance_and_its_balance_as_if_held_throughout() {
+    let (treated, score, stratum) = data(4000);
+    let mut cases = 0;
+    for distance in [Distance::Logit, Distance::Ps] {
+        for (replace, ratio) in [(false, 1), (false, 2), (true, 1), (true, 3)] {
+            for estimand in [Estimand::Att, Estimand::Ate] {
+                for (discard, exact) in [
+                    (Discard::None, false),
+                    (Discard::Both, false),
+                    (Discard::None, true),
+                ] {
+                    if estimand == Estimand::Ate && !replace {
+                        continue; // ATE matches with replacement only
+                    }
+                    let input = MatchInput {
+                        treated: &treated,
+                        score: Some(&score),
+                        exact: exact.then_some(stratum.as_slice()),
+                        ..Default::default()
+                    };
+                    let options = MatchOptions {
+                        distance,
+                        estimand,
+                        replace,
+                        ratio,
+                        caliper: Some(0.25),
+                        discard,
+                        ..Default::default()
+                    };
+                    let m = match_units(&input, &options).expect("valid match");
+                    let scale = match distance {
+                        Distance::Logit => DistanceScale::LogitOfProbability,
+                        _ => DistanceScale::AsGiven,
+                    };
+                    let want: Vec<u64> = score.iter().map(|&p| scale.of(p).to_bits()).collect();
+                    let got: Vec<u64> = m.distance.iter().map(|d| d.to_bits()).collect();
+                    assert_eq!(got, want, "{distance:?} {estimand:?} replace={replace}");
+                    let basis = match estimand {
+                        Estimand::Att => SdBasis::Treated,
+                        _ => SdBasis::Pooled,
+                    };
+                    let dense = m.weights.dense();
+                    let fresh = balance_table(
+                        &[("distance", m.distance.as_slice())],
+                        &treated,
+                        None,
+                        Some(&dense),
+                        basis,
+                    )
+                    .expect("balance");
+                    assert_eq!(
+                        m.balance[0], fresh[0],
+                        "{distance:?} {estimand:?} replace={replace} ratio={ratio} {discard:?}"
+                    );
+                    assert!(m.n_matched() > 500);
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 36);
+}
+
+#[test]
+fn kernel_rejects_a_probability_without_a_finite_logit() {
+    use raa_impact::psm::kernel::{match_nearest, KernelInput, KernelOptions};
+    let treated = [true, false, false, true];
+    for bad in [0.0, 1.0, 1.5, f64::NAN] {
+        let ps = [0.4, 0.3, bad, 0.6];
+        let input = KernelInput {
+            distance: &ps,
+            scale: DistanceScale::LogitOfProbability,
+            treated: &treated,
+            ..Default::default()
+        };
+        let e = match_nearest(&input, &KernelOptions::default()).expect_err("no finite logit");
+        let msg = e.to_string();
+        assert!(msg.contains("distance") && msg.contains("row 2"), "{msg}");
+    }
+}
+
+/// Consecutive doubles near 0.01 share their logit in runs of about five, so the kernel's buckets
+/// (ranges of the probabilities) cut through runs of equal distances: the order mended across
+/// the boundaries must be the order of the logits computed beforehand, ties by key or row.
+#[test]
+fn kernel_on_the_logit_scale_orders_ties_across_buckets() {
+    use raa_impact::psm::kernel::{match_nearest_sorted, KernelInput, KernelOptions, SortedGroups};
+    let n = 40_000;
+    let mut rng = ChaCha8Rng::seed_from_u64(5);
+    let mut p = 0.01_f64;
+    let ps: Vec<f64> = (0..n)
+        .map(|_| {
+            p = p.next_up();
+            p
+        })
+        .collect();
+    let logits: Vec<f64> = ps
+        .iter()
+        .map(|&p| DistanceScale::LogitOfProbability.of(p))
+        .collect();
+    let distinct = logits.windows(2).filter(|w| w[0] != w[1]).count();
+    assert!(
+        distinct < n / 3,
+        "the logits must tie often ({distinct} changes)"
+    );
+    let treated: Vec<bool> = (0..n).map(|_| rng.random::<f64>() < 0.3).collect();
+    let key: Vec<u64> = (0..n as u64).map(|i| (i * 7919) % 1_000_003).collect();
+    let entries = |s: Option<SortedGroups>| {
+        let s = s.expect("sorted groups");
+        let k = |v: &[raa_impact::float_order::KeyedRow]| {
+            v.iter().map(|e| (e.key, e.row)).collect::<Vec<_>>()
+        };
+        (k(&s.focal), k(&s.others))
+    };
+    for keyed in [false, true] {
+        for replace in [false, true] {
+            let base = KernelInput {
+                treated: &treated,
+                key: keyed.then_some(key.as_slice()),
+                ..Default::default()
+            };
+            let given = KernelInput {
+                distance: &logits,
+                ..base.clone()
+            };
+            let read = KernelInput {
+                distance: &ps,
+                scale: DistanceScale::LogitOfProbability,
+                ..base
+            };
+            let options = KernelOptions {
+                replace,
+                ..Default::default()
+            };
+            let (a, sa) = match_nearest_sorted(&given, &options, true).expect("valid");
+            let (b, sb) = match_nearest_sorted(&read, &options, true).expect("valid");
+            assert_eq!(a, b, "keyed={keyed} replace={replace}");
+            assert_eq!(entries(sa), entries(sb), "keyed={keyed} replace={replace}");
+        }
+    }
+}
