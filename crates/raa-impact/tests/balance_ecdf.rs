@@ -79,3 +79,32 @@ fn bit_identical_for_any_thread_count() {
     assert_eq!(one, run(2));
     assert_eq!(one, run(3));
 }
+
+/// Columns are summarised in parallel; with several bad columns the error names the first one
+/// in order, on any thread count.
+#[test]
+fn first_bad_column_is_reported_whatever_the_threads() {
+    use raa_impact::balance::{balance_table, SdBasis};
+    let n = 50_000;
+    let treated: Vec<bool> = (0..n).map(|i| i % 3 == 0).collect();
+    let good: Vec<f64> = (0..n).map(|i| (i % 97) as f64).collect();
+    let mut bad_a = good.clone();
+    bad_a[40_000] = f64::NAN;
+    let mut bad_b = good.clone();
+    bad_b[10] = f64::INFINITY;
+    let columns: Vec<(&str, &[f64])> = vec![("good", &good), ("bad_a", &bad_a), ("bad_b", &bad_b)];
+    for threads in [1, 2, 3] {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        let e = pool
+            .install(|| balance_table(&columns, &treated, None, None, SdBasis::Treated))
+            .expect_err("a column is not finite");
+        let msg = e.to_string();
+        assert!(
+            msg.contains("bad_a") && msg.contains("40000"),
+            "{threads} threads: {msg}"
+        );
+    }
+}

@@ -153,9 +153,11 @@ pub fn balance_rows(
         Some(Adjusted::Sparse { rows, values }) => sparse_weights(rows, values, n)?,
         None => {}
     }
-    // No weights given means unit weights, which are never materialised.
-    columns
-        .into_iter()
+    // No weights given means unit weights, which are never materialised. Columns are summarised
+    // in parallel (each is internally parallel only in its sort): the sequential sums of one
+    // overlap another's. The first bad column in order is reported, whatever the thread count.
+    let rows: Vec<Result<BalanceRow>> = columns
+        .into_par_iter()
         .map(|column| {
             let (name, x) = (column.name, column.values);
             finite(name, x, n)?;
@@ -193,7 +195,8 @@ pub fn balance_rows(
                 after,
             })
         })
-        .collect()
+        .collect();
+    rows.into_iter().collect()
 }
 
 /// The eCDF differences of a sorted column under the base weights (unit weights when `None`)

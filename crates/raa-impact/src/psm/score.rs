@@ -19,7 +19,8 @@ pub struct Score {
     /// Linear predictor `logit(ps)` (or the probit index for a probit model). Empty once it has
     /// become the match's distance (`MatchSet::distance`), so that it is held once.
     pub linear: Vec<f64>,
-    /// The fitted model, when the score was estimated.
+    /// The fitted model, when the score was estimated. Its `fitted` and `linear_predictor` are
+    /// moved into `ps` and `linear` (left empty here), so that each is held once.
     pub model: Option<GlmFit>,
 }
 
@@ -109,10 +110,10 @@ fn fitted(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
         link: options.link,
         ..GlmOptions::default()
     };
-    let model = fit_binomial(&columns, &names, &y, &glm_options)?;
+    let mut model = fit_binomial(&columns, &names, &y, &glm_options)?;
     Ok(Score {
-        ps: model.fitted.clone(),
-        linear: model.linear_predictor.clone(),
+        ps: std::mem::take(&mut model.fitted),
+        linear: std::mem::take(&mut model.linear_predictor),
         model: Some(model),
     })
 }
