@@ -118,3 +118,29 @@ def test_cs_statistic_equals_att_gt_on_every_assignment():
     with pytest.raises(ValueError, match="cs options"):
         ri.randomization_test(d, outcome="y", unit="la", time="q", start="go", scheme="wampold_worsham",
                               statistic="cs", colour="red")
+
+
+def test_cs_statistic_leaves_out_cells_with_few_comparison_clusters_on_every_assignment():
+    starts = [5, 6, 8, 9, 11]
+    d = _panel(starts, effect=1.5, seed=3, periods=16)
+    d["raa"] = d["la"].map({"u0": "a", "u1": "a", "u2": "b", "u3": "c", "u4": "c"})
+    fit = dict(outcome="y", unit="la", time="q", cluster="raa")
+    r = ri.randomization_test(d, start="go", scheme="marascuilo_busk", window=(1, 1), statistic="cs",
+                              min_comparison_clusters=2, **fit)
+    assert r.enumerated and r.n_assignments == 3 ** 5
+
+    def cs(go, m):
+        return ri.att_gt(d.assign(go=go), group="go", min_comparison_clusters=m, **fit).aggregate("simple").overall.estimate
+
+    assert r.observed == pytest.approx(cs(d["go"], 2), rel=1e-12)
+    assert r.observed != pytest.approx(cs(d["go"], 0), rel=1e-6)  # the option changes the statistic
+    units = sorted(d["la"].unique())
+    values = []
+    for shift in itertools.product((-1, 0, 1), repeat=5):
+        go = d["la"].map({u: s + k for u, s, k in zip(units, starts, shift)})
+        values.append(cs(go, 2))
+    assert sorted(r.distribution) == pytest.approx(sorted(values), rel=1e-5, abs=1e-6)
+    assert r.p_value == pytest.approx(_p(values, r.observed, "two-sided"), abs=1e-12)
+    with pytest.raises(ValueError, match="min_comparison_clusters"):
+        ri.randomization_test(d, start="go", scheme="marascuilo_busk", window=(1, 1), statistic="cs",
+                              min_comparison_clusters=-1, **fit)

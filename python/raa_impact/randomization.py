@@ -62,8 +62,10 @@ def randomization_test(
         `bed_in` periods after each start left out of both phases; or "cs": the Callaway–Sant'Anna
         `aggregation` ("simple", the default, or "dynamic"/"group"/"calendar" overall effect)
         re-estimated by :func:`ri.att_gt` for every assignment, with `cs_options`
-        (``control_group``, ``est_method``, ``base_period``, ``anticipation``; `bed_in` too) and
-        `cluster`.
+        (``control_group``, ``est_method``, ``base_period``, ``anticipation``,
+        ``min_comparison_clusters``; `bed_in` too) and `cluster`. With ``min_comparison_clusters``
+        each assignment's cells compared with units in fewer clusters are left out, as in
+        :func:`ri.att_gt`; an assignment that leaves no cell is an error naming its starts.
     alternative : "two-sided" (|T*| ≥ |T|), "greater" or "less".
     draws, max_enumerate, seed : Monte Carlo draws when the design has more than `max_enumerate`
         assignments (p = (1 + #{T* ≥ T}) / (1 + B)), and their seed.
@@ -114,7 +116,7 @@ def _cs_test(data: pd.DataFrame, codes: np.ndarray, times: np.ndarray, y: np.nda
              aggregation: str, bed_in: int, cs_options: Dict[str, Any]) -> str:
     from .staggered import _BASES, _CONTROLS, _METHODS, _count, _pick
 
-    known = {"control_group", "est_method", "base_period", "anticipation"}
+    known = {"control_group", "est_method", "base_period", "anticipation", "min_comparison_clusters"}
     if set(cs_options) - known:
         raise ArgumentError(f"invalid argument: {sorted(set(cs_options) - known)}; cs options are {sorted(known)}")
     cs = {
@@ -122,6 +124,8 @@ def _cs_test(data: pd.DataFrame, codes: np.ndarray, times: np.ndarray, y: np.nda
         "est_method": _pick("est_method", cs_options.get("est_method", "dr"), _METHODS),
         "base_period": _pick("base_period", cs_options.get("base_period", "varying"), _BASES),
         "anticipation": _count("anticipation", cs_options.get("anticipation", 0)),
+        "min_comparison_clusters": _count("min_comparison_clusters", cs_options.get("min_comparison_clusters", 0),
+                                          "clusters"),
         "bed_in": _count("bed_in", bed_in), "alpha": 0.05, "bootstrap": None,
     }
     hows = {"simple": "Simple", "group": "Group", "calendar": "Calendar",
