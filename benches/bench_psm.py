@@ -1,7 +1,7 @@
 """Time propensity score matching through the Python front, on the issue's workload.
 
     .venv/bin/python benches/bench_psm.py [--treated 1000000] [--controls 10000000] [--repeat 3]
-                                          [--logit-rows 11000000] [--write-csv DIR]
+                                          [--logit-rows 11000000] [--write-csv DIR] [--fresh]
 
 Workload: N treated and M controls with a supplied score (logit scores drawn from two normals),
 1:1 nearest neighbour without replacement, caliper 0.2 SD (pooled) of the logit, largest first,
@@ -10,7 +10,9 @@ with replacement; then a logistic score model on `--logit-rows` rows × 10 covar
 Prints the best of `--repeat` runs (wall and CPU time) and the peak resident memory of the calls
 over the resident memory just before them (Linux: the peak is reset through /proc/self/clear_refs
 and each run's result is dropped before the next, so only one match is alive at a time), against
-the size of the input arrays.
+the size of the input arrays. With `--fresh` each matching mode runs in its own process: in one
+process the second mode starts with the pages the allocator kept from the first, which makes its
+peak over "before" look smaller than a fresh caller's.
 `--write-csv DIR` also writes the data for `benches/matchit_peer.R` (the MatchIt side by side).
 """
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -72,8 +76,12 @@ def main() -> None:
     ap.add_argument("--logit-rows", type=int, default=11_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--write-csv", default=None)
+    ap.add_argument("--fresh", action="store_true",
+                    help="run each matching mode in a fresh process (an honest peak for each)")
+    ap.add_argument("--mode", choices=["no_replace", "replace"], default=None, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"raa-impact {ri.__version__}, {os.cpu_count()} CPUs")
+    if args.mode is None:
+        print(f"raa-impact {ri.__version__}, {os.cpu_count()} CPUs")
     rng = np.random.default_rng(0)
     n1, n0 = args.treated, args.controls
     logit = np.concatenate([rng.normal(0.5, 1.0, n1), rng.normal(-0.5, 1.0, n0)])
@@ -85,8 +93,19 @@ def main() -> None:
         pd.DataFrame({"treat": treated.astype(int), "ps": score}).to_csv(os.path.join(args.write_csv, "psm_workload.csv"), index=False)
     base = reset_peak()
     print(f"{n1:,} treated x {n0:,} controls; input arrays {input_mib:.0f} MiB; RSS before matching {base:.0f} MiB")
-    for label, replace in [("1:1 without replacement, caliper 0.2 SD logit, largest first", False),
-                           ("1:1 with replacement, caliper 0.2 SD logit", True)]:
+    modes = [("1:1 without replacement, caliper 0.2 SD logit, largest first", False),
+             ("1:1 with replacement, caliper 0.2 SD logit", True)]
+    if args.mode is not None:
+        modes = [modes[args.mode == "replace"]]
+    elif args.fresh:
+        # Each mode in its own process: a mode run after another would start with the pages the
+        # allocator kept from the first, and its peak over "before" would look smaller than it is.
+        for mode in ("no_replace", "replace"):
+            cmd = [sys.executable, __file__, "--treated", str(n1), "--controls", str(n0),
+                   "--repeat", str(args.repeat), "--logit-rows", "0", "--mode", mode]
+            subprocess.run(cmd, check=True)
+        modes = []
+    for label, replace in modes:
         base = reset_peak()
         m = best(label, lambda: ri.match_arrays(treated, score, caliper=0.2, replace=replace), args.repeat)
         _ = m.balance().loc["distance"]
