@@ -59,7 +59,8 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
 }
 
 /// The logit of every probability (of a score already checked), in parallel: element-wise, so
-/// the same bits as [`supplied`]'s and as the kernel's `DistanceScale::LogitOfProbability`.
+/// the same bits as the supplied score's checked logit and as the kernel's
+/// [`DistanceScale::LogitOfProbability`].
 pub fn logit(ps: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; ps.len()];
     out.par_chunks_mut(1 << 14)
