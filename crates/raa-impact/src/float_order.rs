@@ -65,3 +65,24 @@ impl KeyedRow {
         from_ordered_bits(self.key)
     }
 }
+
+/// The smaller of two finite values by a plain comparison: no `f64::min` NaN rules, so a loop of
+/// them compiles to branch-free minimum instructions (`a` when they are equal).
+#[inline]
+pub fn lower(a: f64, b: f64) -> f64 {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+/// The larger of two finite values by a plain comparison (see [`lower`]).
+#[inline]
+pub fn upper(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}

@@ -10,6 +10,7 @@
 use super::accumulate::CHUNK;
 use super::design::Design;
 use super::warning::{GlmWarning, SeparationKind};
+use crate::float_order::{lower, upper};
 use rayon::prelude::*;
 
 /// Value ranges of one covariate by outcome (rows with positive weight).
@@ -74,26 +75,10 @@ impl Lanes {
         for ((v, p0), p1) in lanes {
             for l in 0..LANES {
                 let (lo0, hi0, lo1, hi1) = (v[l] + p0[l], v[l] - p0[l], v[l] + p1[l], v[l] - p1[l]);
-                self.min0[l] = if lo0 < self.min0[l] {
-                    lo0
-                } else {
-                    self.min0[l]
-                };
-                self.max0[l] = if hi0 > self.max0[l] {
-                    hi0
-                } else {
-                    self.max0[l]
-                };
-                self.min1[l] = if lo1 < self.min1[l] {
-                    lo1
-                } else {
-                    self.min1[l]
-                };
-                self.max1[l] = if hi1 > self.max1[l] {
-                    hi1
-                } else {
-                    self.max1[l]
-                };
+                self.min0[l] = lower(self.min0[l], lo0);
+                self.max0[l] = upper(self.max0[l], hi0);
+                self.min1[l] = lower(self.min1[l], lo1);
+                self.max1[l] = upper(self.max1[l], hi1);
             }
         }
         let whole = v.len() - v.len() % LANES;

@@ -34,20 +34,9 @@ pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
 
 fn supplied(ps: &[f64], n: usize) -> Result<Score> {
     check::same_length("score", ps.len(), n)?;
-    // One parallel pass computes the logit and checks the score: the logit is finite exactly
-    // when the score is strictly between 0 and 1 (0 and 1 give infinities; NaN, infinities and
-    // numbers outside [0, 1] give NaN). Element-wise, so the same bits on any thread count.
-    let mut linear = vec![0.0; n];
-    let valid = linear
-        .par_chunks_mut(1 << 14)
-        .zip(ps.par_chunks(1 << 14))
-        .map(|(out, p)| {
-            out.iter_mut().zip(p).fold(true, |ok, (o, p)| {
-                *o = DistanceScale::LogitOfProbability.of(*p);
-                ok & o.is_finite()
-            })
-        })
-        .reduce(|| true, |a, b| a && b);
+    // The logit is finite exactly when the score is strictly between 0 and 1 (0 and 1 give
+    // infinities; NaN, infinities and numbers outside [0, 1] give NaN): one pass does both.
+    let (linear, valid) = logit_checked(ps);
     if !valid {
         return Err(invalid_score(ps));
     }
@@ -58,19 +47,28 @@ fn supplied(ps: &[f64], n: usize) -> Result<Score> {
     })
 }
 
-/// The logit of every probability (of a score already checked), in parallel: element-wise, so
-/// the same bits as the supplied score's checked logit and as the kernel's
+/// The logit of every probability (of a score already checked), in parallel, by the same pass as
+/// the supplied score's check: the same bits, and those of the kernel's
 /// [`DistanceScale::LogitOfProbability`].
 pub fn logit(ps: &[f64]) -> Vec<f64> {
+    logit_checked(ps).0
+}
+
+/// The logit of every probability, and whether all are finite, in one parallel pass
+/// (element-wise, so the same bits on any thread count).
+fn logit_checked(ps: &[f64]) -> (Vec<f64>, bool) {
     let mut out = vec![0.0; ps.len()];
-    out.par_chunks_mut(1 << 14)
+    let finite = out
+        .par_chunks_mut(1 << 14)
         .zip(ps.par_chunks(1 << 14))
-        .for_each(|(out, p)| {
-            for (o, p) in out.iter_mut().zip(p) {
+        .map(|(out, p)| {
+            out.iter_mut().zip(p).fold(true, |ok, (o, p)| {
                 *o = DistanceScale::LogitOfProbability.of(*p);
-            }
-        });
-    out
+                ok & o.is_finite()
+            })
+        })
+        .reduce(|| true, |a, b| a && b);
+    (out, finite)
 }
 
 /// The error of a score that is not a probability strictly between 0 and 1 everywhere: the first

@@ -1,7 +1,7 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
-use crate::float_order::{ordered_bits, KeyedRow};
+use crate::float_order::{lower, ordered_bits, upper, KeyedRow};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -303,9 +303,7 @@ fn bucket_scatter(input: &KernelInput) -> [(Vec<KeyedRow>, Vec<usize>); 2] {
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
     type Range3 = (f64, f64, usize);
     let empty: Range3 = (f64::INFINITY, f64::NEG_INFINITY, 0);
-    // Plain comparisons (the values are finite): cheaper than `f64::min`'s NaN rules.
-    let lower = |a: f64, b: f64| if b < a { b } else { a };
-    let upper = |a: f64, b: f64| if b > a { b } else { a };
+    // `lower`/`upper`: plain comparisons (the values are finite), cheaper than `f64::min`.
     let join = |a: Range3, b: Range3| (lower(a.0, b.0), upper(a.1, b.1), a.2 + b.2);
     let ranges = (0..chunks)
         .into_par_iter()
