@@ -22,6 +22,11 @@ mod weighting;
 
 use pyo3::prelude::*;
 
+// Large blocks are mapped one by one and returned at once (see `raa_impact_alloc`): the resident
+// peak of a large match stays near its live heap.
+#[global_allocator]
+static ALLOCATOR: raa_impact_alloc::Allocator = raa_impact_alloc::Allocator;
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -5,17 +5,17 @@
 //!     cargo bench -p raa-impact --bench psm_memory
 //!
 //! Phases: the whole `match_units` call; then its parts, each with what the previous ones left
-//! alive: the kernel (sorted groups kept), the weights, the sorted column with its eCDF
-//! differences, and the distance materialised again.
+//! alive: the kernel (sorted groups kept), the eCDF of the distance before matching with the
+//! sorted copy thinned to the matched units (and freed), the weights, the eCDF after matching,
+//! and the distance materialised again.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use raa_impact::balance::ecdf::SortedColumn;
-use raa_impact::balance::{ecdf_differences, Adjusted};
+use raa_impact::balance::ecdf::{EcdfWeights, SortedColumn};
 use raa_impact::psm::kernel::{match_nearest_sorted, DistanceScale, KernelInput, KernelOptions};
 use raa_impact::psm::score::logit;
-use raa_impact::psm::weights::from_matches;
+use raa_impact::psm::weights::{from_matches, matched_rows};
 use raa_impact::psm::{match_units, MatchInput, MatchOptions};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -143,18 +143,28 @@ fn main() {
     let (matches, sorted) = phase("  kernel (sorted groups kept)", input_bytes, || {
         match_nearest_sorted(&kernel_input, &kernel_options, true).expect("kernel")
     });
+    let (before, thin) = phase(
+        "  eCDF before matching, sorted copy thinned and freed",
+        input_bytes,
+        || {
+            let s = sorted.expect("sorted groups");
+            let keep = matched_rows(&[&matches], treated.len());
+            SortedColumn::from_sorted_groups(s.others, s.focal)
+                .differences_and_thin(&[EcdfWeights::Unit], &keep)
+        },
+    );
     let weights = phase("  weights", input_bytes, || {
         from_matches(&matches, treated.len())
     });
-    let differences = phase("  sorted column and eCDF differences", input_bytes, || {
-        let s = sorted.expect("sorted groups");
-        let column = SortedColumn::from_sorted_groups(s.others, s.focal);
-        let adjusted = Adjusted::Sparse {
-            rows: weights.rows(),
-            values: weights.values(),
-        };
-        ecdf_differences(&column, None, Some(adjusted))
-    });
+    let after = phase(
+        "  eCDF after matching, from the thinned copy",
+        input_bytes,
+        || {
+            thin.differences(weights.rows(), weights.values())
+                .expect("kept rows")
+        },
+    );
+    let differences = (before[0], after);
     let distance = phase("  distance materialised again", input_bytes, || {
         logit(&score)
     });

@@ -5,6 +5,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 use voracious_radix_sort::{RadixSort, Radixable};
 
+use super::thin::GridEntry;
+pub use super::thin::ThinColumn;
 use crate::float_order::{ordered_bits, rows_in_order_within_ties, KeyedRow};
 use crate::row_set::RowSet;
 
@@ -119,6 +121,44 @@ impl SortedColumn {
     /// cumulative weights at its start, and the differences are then added in sorted order, as
     /// a single walk would.
     pub fn differences_of(&self, sets: &[EcdfWeights]) -> Vec<(f64, f64)> {
+        self.walk(sets, None).0
+    }
+
+    /// [`SortedColumn::differences_of`], and the column thinned to the rows of `keep`: the rows
+    /// that later weights may reach (a matched set), each with its place on the whole column's
+    /// grid of distinct values. The sorted column is consumed: a caller that holds 12 bytes for
+    /// every row frees them here and keeps 8 for each kept row, yet the eCDF statistics of those
+    /// later weights ([`ThinColumn::differences`]) are the same, bit for bit, as
+    /// [`SortedColumn::differences_of`] would give.
+    ///
+    /// ```
+    /// use raa_impact::balance::ecdf::{EcdfWeights, SortedColumn};
+    /// use raa_impact::row_set::RowSet;
+    /// let x = [1.0, 2.0, 2.0, 3.0, 4.0, 5.0];
+    /// let treated = [true, false, true, false, true, false];
+    /// let (rows, w) = ([0u32, 1, 4, 5], [1.0, 2.0, 1.0, 0.5]);
+    /// let sorted = SortedColumn::new(&x, &treated);
+    /// let full = sorted.differences_of(&[EcdfWeights::Sparse { rows: &rows, values: &w }]);
+    /// let keep = RowSet::from_rows(x.len(), rows.iter().copied());
+    /// let (before, thin) = sorted.differences_and_thin(&[EcdfWeights::Unit], &keep);
+    /// assert_eq!(before.len(), 1);
+    /// assert_eq!(thin.differences(&rows, &w).unwrap(), full[0]);
+    /// ```
+    pub fn differences_and_thin(
+        self,
+        sets: &[EcdfWeights],
+        keep: &RowSet,
+    ) -> (Vec<(f64, f64)>, ThinColumn) {
+        let (d, thin) = self.walk(sets, Some(keep));
+        (d, thin.expect("a walk with rows to keep returns them"))
+    }
+
+    /// The walk of both: the differences of `sets`, and the entries whose rows are in `keep`.
+    fn walk(
+        &self,
+        sets: &[EcdfWeights],
+        keep: Option<&RowSet>,
+    ) -> (Vec<(f64, f64)>, Option<ThinColumn>) {
         let n = self.groups[0].len() + self.groups[1].len();
         let spans = self.spans();
         let weights: Vec<[GroupWeights; 2]> = sets
@@ -141,12 +181,22 @@ impl SortedColumn {
         let totals: Vec<[f64; 2]> = weights.iter().map(|w| [w[0].total, w[1].total]).collect();
         let mut sums = vec![(0.0_f64, 0.0_f64); sets.len()];
         let mut count = 0usize;
+        let mut kept: [Vec<GridEntry>; 2] = Default::default();
         // The differences of each span, one row of `sets.len()` per distinct value, added in
         // sorted order (independent sums side by side) while the next wave is computed.
-        let mut add = |ds: Vec<Vec<f64>>| {
-            for d in &ds {
-                count += d.len() / sets.len().max(1);
+        let mut add = |walks: Vec<SpanWalk>| {
+            for w in walks {
+                // Kept entries are placed on the span's grid; the spans before it come first.
+                for (all, span) in kept.iter_mut().zip(&w.kept) {
+                    all.extend(span.iter().map(|e| GridEntry {
+                        row: e.row,
+                        at: e.at + count as u32,
+                    }));
+                }
+                count += w.distinct;
+                let d = &w.d;
                 match sums.as_mut_slice() {
+                    [] => {}
                     [a] => add_all(d.iter().copied(), a),
                     [a, b] => {
                         for pair in d.chunks_exact(2) {
@@ -166,12 +216,14 @@ impl SortedColumn {
                 }
             }
         };
-        let mut pending: Vec<Vec<f64>> = Vec::new();
+        let mut pending: Vec<SpanWalk> = Vec::new();
         for (w0, wave) in spans.chunks(WAVE).enumerate() {
             let compute = || {
                 wave.par_iter()
                     .enumerate()
-                    .map(|(k, span)| self.span_differences(span, w0 * WAVE + k, &weights, &totals))
+                    .map(|(k, span)| {
+                        self.span_differences(span, w0 * WAVE + k, &weights, &totals, keep)
+                    })
                     .collect::<Vec<_>>()
             };
             let previous = std::mem::take(&mut pending);
@@ -179,19 +231,13 @@ impl SortedColumn {
             pending = ds;
         }
         add(pending);
-        totals
+        let thin = keep.map(|_| ThinColumn::new(kept, count, n));
+        let stats = totals
             .iter()
             .zip(&sums)
-            .map(|(&[tc, tt], &(sum, max))| {
-                if tt <= 0.0 || tc <= 0.0 {
-                    (f64::NAN, f64::NAN)
-                } else if count == 0 {
-                    (f64::NAN, 0.0)
-                } else {
-                    (sum / count as f64, max)
-                }
-            })
-            .collect()
+            .map(|(&[tc, tt], &(sum, max))| statistics(tc, tt, sum, max, count))
+            .collect();
+        (stats, thin)
     }
 
     /// Spans of both groups cut at value boundaries (a run of tied values never straddles two),
@@ -227,7 +273,8 @@ impl SortedColumn {
         k: usize,
         weights: &[[GroupWeights; 2]],
         totals: &[[f64; 2]],
-    ) -> Vec<f64> {
+        keep: Option<&RowSet>,
+    ) -> SpanWalk {
         let [control, treated] = &self.groups;
         let mut walks: Vec<[SpanCursor; 2]> = weights
             .iter()
@@ -235,6 +282,8 @@ impl SortedColumn {
             .collect();
         let mut last: Vec<Option<([f64; 2], f64)>> = vec![None; weights.len()];
         let mut out = Vec::with_capacity((span[0].len() + span[1].len()) * weights.len());
+        let mut kept: [Vec<GridEntry>; 2] = Default::default();
+        let mut distinct = 0u32;
         let (mut i0, mut i1) = (span[0].start, span[1].start);
         let (end0, end1) = (span[0].end, span[1].end);
         loop {
@@ -246,6 +295,17 @@ impl SortedColumn {
             };
             let e0 = run_end(&control[..end0], i0, key);
             let e1 = run_end(&treated[..end1], i1, key);
+            if let Some(keep) = keep {
+                for (g, run) in [(0, &control[i0..e0]), (1, &treated[i1..e1])] {
+                    kept[g].extend(run.iter().filter(|e| keep.contains(e.row)).map(|e| {
+                        GridEntry {
+                            row: e.row,
+                            at: distinct,
+                        }
+                    }));
+                }
+            }
+            distinct += 1;
             for ((w, last), &[tc, tt]) in walks.iter_mut().zip(&mut last).zip(totals) {
                 let cum = [w[0].advance(e0), w[1].advance(e1)];
                 // The eCDFs are compared after the last row of each run of equal values;
@@ -262,7 +322,30 @@ impl SortedColumn {
             }
             (i0, i1) = (e0, e1);
         }
-        out
+        SpanWalk {
+            d: out,
+            distinct: distinct as usize,
+            kept,
+        }
+    }
+}
+
+/// What the walk of one span gives: the differences (`sets` per distinct value), the number of
+/// distinct values, and the kept entries of each group, placed on the span's own grid.
+struct SpanWalk {
+    d: Vec<f64>,
+    distinct: usize,
+    kept: [Vec<GridEntry>; 2],
+}
+
+/// The eCDF mean and max from the sums over `count` distinct values and the group totals.
+pub(super) fn statistics(tc: f64, tt: f64, sum: f64, max: f64, count: usize) -> (f64, f64) {
+    if tt <= 0.0 || tc <= 0.0 {
+        (f64::NAN, f64::NAN)
+    } else if count == 0 {
+        (f64::NAN, 0.0)
+    } else {
+        (sum / count as f64, max)
     }
 }
 

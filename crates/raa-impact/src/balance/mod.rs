@@ -5,6 +5,7 @@
 pub mod ecdf;
 pub mod moments;
 pub mod table;
+mod thin;
 
 pub use table::{
     balance_rows, balance_table, ecdf_differences, Adjusted, BalanceColumn, BalanceRow,

@@ -15,12 +15,10 @@ use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, logit, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
-use super::weights::{both_directions, from_matches, subclasses, MatchWeights};
-use crate::balance::ecdf::SortedColumn;
+use super::weights::{both_directions, from_matches, matched_rows, subclasses, MatchWeights};
+use crate::balance::ecdf::{EcdfWeights, SortedColumn};
 use crate::balance::moments::{two_groups, TwoGroups};
-use crate::balance::{
-    balance_rows, ecdf_differences, Adjusted, BalanceColumn, BalanceRow, SdBasis,
-};
+use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
 /// The result of [`match_units`].
@@ -183,24 +181,36 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
             Ok((m, None))
         }
     };
-    let (matches, reverse_matches, weights, sorted) = match options.estimand {
+    let (matches, reverse_matches, sorted) = match options.estimand {
         Estimand::Att | Estimand::Atc => {
             let (m, sorted) = run(options.estimand == Estimand::Att, true)?;
-            let weights = from_matches(&m, input.n());
-            (m, None, weights, sorted)
+            (m, None, sorted)
         }
         Estimand::Ate => {
             let (a, sorted) = run(true, true)?;
             let (b, _) = run(false, false)?;
-            let weights = both_directions(&a, &b, input.n());
-            (a, Some(b), weights, sorted)
+            (a, Some(b), sorted)
         }
+    };
+    // The kernel's sorted copy (12 bytes a unit) is the largest thing held: the eCDF of the
+    // distance before matching is taken from it, and it is thinned to the matched units and freed
+    // before the weights are built. The eCDF after matching is read from the thinned copy.
+    let thinned = sorted.map(|s| {
+        let directions: Vec<&Matches> = std::iter::once(&matches)
+            .chain(reverse_matches.as_ref())
+            .collect();
+        let keep = matched_rows(&directions, input.n());
+        SortedColumn::from_sorted_groups(s.others, s.focal)
+            .differences_and_thin(&[EcdfWeights::Unit], &keep)
+    });
+    let weights = match &reverse_matches {
+        None => from_matches(&matches, input.n()),
+        Some(b) => both_directions(&matches, b, input.n()),
     };
     if weights.is_empty() {
         warnings
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());
     }
-    let sorted = sorted.map(|s| SortedColumn::from_sorted_groups(s.others, s.focal));
     let mut distance_column = BalanceColumn {
         name: "distance",
         values: &[],
@@ -209,20 +219,22 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         sorted: None,
         ecdf: None,
     };
-    match lean {
-        Some((ps, scale)) => {
-            // What the balance table needs from the sorted copy and the matched rows is taken
-            // first; the copy is freed before the distance is held again.
-            let after = matched_weights(&weights);
-            distance_column.adjusted_moments =
-                after.map(|_| matched_moments(ps, scale, input.treated, &weights));
-            distance_column.ecdf = sorted.map(|s| ecdf_differences(&s, None, after));
-            distance = match scale {
-                DistanceScale::AsGiven => ps.to_vec(),
-                DistanceScale::LogitOfProbability => logit(ps),
-            };
-        }
-        None => distance_column.sorted = sorted,
+    if let Some((before, thin)) = thinned {
+        let after = match weights.is_empty() {
+            true => None,
+            false => Some(thin.differences(weights.rows(), weights.values())?),
+        };
+        distance_column.ecdf = Some(before.into_iter().chain(after).collect());
+    }
+    if let Some((ps, scale)) = lean {
+        // The distance is held again only now, once the sorted copy is gone; its moments under
+        // the matching weights are read from the score at the matched rows.
+        distance_column.adjusted_moments =
+            matched_weights(&weights).map(|_| matched_moments(ps, scale, input.treated, &weights));
+        distance = match scale {
+            DistanceScale::AsGiven => ps.to_vec(),
+            DistanceScale::LogitOfProbability => logit(ps),
+        };
     }
     distance_column.values = &distance;
     let distance_column = (!distance.is_empty()).then_some(distance_column);

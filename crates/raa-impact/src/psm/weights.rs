@@ -124,6 +124,16 @@ pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) ->
     })
 }
 
+/// The rows that [`from_matches`] (one direction) or [`both_directions`] (two) give a positive
+/// weight, without their weights: a bit per row.
+pub fn matched_rows(directions: &[&Matches], n: usize) -> RowSet {
+    RowSet::build(n, |insert| {
+        for m in directions {
+            contributions(m, &mut |r, _| insert(r));
+        }
+    })
+}
+
 /// Call `f(focal row, its controls)` for every focal unit with at least one match.
 fn for_each_match(matches: &Matches, mut f: impl FnMut(usize, &[u32])) {
     for (i, &focal) in matches.focal.iter().enumerate() {
@@ -175,6 +185,7 @@ mod tests {
         }
         let w = from_matches(&m, 10);
         assert_eq!(w.rows(), &[0, 2, 5, 7, 9]);
+        assert_eq!(matched_rows(&[&m], 10).members(), w.rows());
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&w.dense()), bits(&dense));
         assert_eq!(subclasses(&m, 10), vec![1, 0, 1, 0, 0, 2, 0, 2, 0, 2]);

@@ -1,0 +1,127 @@
+//! A sorted column thinned to the rows later weights may reach: the eCDF statistics of those
+//! weights on the whole column's grid, without the whole column.
+
+use rayon::prelude::*;
+
+use super::ecdf::statistics;
+use crate::row_set::RowSet;
+use crate::{Error, Result};
+
+/// A kept entry: its row and its place on the whole column's grid (the number of distinct values
+/// of the whole column below its value; entries with one value share it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct GridEntry {
+    pub(super) row: u32,
+    pub(super) at: u32,
+}
+
+/// The entries of a sorted column whose rows were kept, each group in sorted order, with the size
+/// of the whole column's grid: made by
+/// [`SortedColumn::differences_and_thin`](super::ecdf::SortedColumn::differences_and_thin).
+///
+/// The eCDF mean is an average over every distinct value of the whole column, rows of zero
+/// weight included (MatchIt's grid). Between two kept values the weighted eCDFs do not move, so
+/// each kept value's difference stands for the grid values up to the next kept one; it is added
+/// once for each of them, in order, as the walk of the whole column adds it, so the sums have the
+/// same bits.
+#[derive(Debug, Clone)]
+pub struct ThinColumn {
+    /// Controls (`[0]`) and treated (`[1]`).
+    groups: [Vec<GridEntry>; 2],
+    /// Distinct values of the whole column.
+    grid: usize,
+    /// Rows of the whole column.
+    n: usize,
+}
+
+impl ThinColumn {
+    pub(super) fn new(mut groups: [Vec<GridEntry>; 2], grid: usize, n: usize) -> Self {
+        groups.iter_mut().for_each(Vec::shrink_to_fit);
+        ThinColumn { groups, grid, n }
+    }
+
+    /// Number of kept entries.
+    pub fn len(&self) -> usize {
+        self.groups[0].len() + self.groups[1].len()
+    }
+
+    /// True when no entry was kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// eCDF mean and max under the weights `values` of `rows` (ascending, no repeats; every
+    /// other row weighs zero). Errors when a row with a weight was not kept.
+    pub fn differences(&self, rows: &[u32], values: &[f64]) -> Result<(f64, f64)> {
+        if let Some(&r) = rows.iter().find(|&&r| r as usize >= self.n) {
+            return Err(Error::argument(
+                "adjusted weights",
+                format!("row {r} is beyond the column's {} rows", self.n),
+            ));
+        }
+        let set = RowSet::from_rows(self.n, rows.iter().copied());
+        let found: usize = self
+            .groups
+            .par_iter()
+            .map(|g| g.par_iter().filter(|e| set.contains(e.row)).count())
+            .sum();
+        if found != set.len() {
+            return Err(Error::argument(
+                "adjusted weights",
+                format!(
+                    "{} weighted rows were not kept when the column was thinned",
+                    set.len() - found
+                ),
+            ));
+        }
+        // The weights are read in sorted order, which is random in the rows: gathered in
+        // parallel first, the reads overlap; inside the walk each would wait for memory.
+        let [wc, wt] = [0, 1].map(|g| weights_in_order(&self.groups[g], &set, values));
+        // Totals in sorted order, as the whole walk adds them (a zero changes no sum).
+        let [tc, tt] = [&wc, &wt].map(|w| w.iter().fold(0.0, |a, x| a + x));
+        let [control, treated] = &self.groups;
+        let (mut i, mut j) = (0, 0);
+        let mut cum = [0.0_f64; 2];
+        let mut acc = (0.0_f64, 0.0_f64);
+        // Grid values below the first kept one add zero differences, which change no sum.
+        while let Some(at) = next_at(control, i, treated, j) {
+            while control.get(i).is_some_and(|e| e.at == at) {
+                cum[0] += wc[i];
+                i += 1;
+            }
+            while treated.get(j).is_some_and(|e| e.at == at) {
+                cum[1] += wt[j];
+                j += 1;
+            }
+            let until = next_at(control, i, treated, j).unwrap_or(self.grid as u32);
+            let d = (cum[1] / tt - cum[0] / tc).abs();
+            // The same difference at every grid value up to the next kept one: added once for
+            // each, in order, as the whole walk adds them.
+            for _ in at..until {
+                acc.0 += d;
+            }
+            acc.1 = acc.1.max(d);
+        }
+        Ok(statistics(tc, tt, acc.0, acc.1, self.grid))
+    }
+}
+
+/// The weight of each entry, in order (zero for a kept row without weight).
+fn weights_in_order(group: &[GridEntry], set: &RowSet, values: &[f64]) -> Vec<f64> {
+    group
+        .par_iter()
+        .with_min_len(1 << 12)
+        .map(|e| match set.contains(e.row) {
+            true => values[set.rank(e.row)],
+            false => 0.0,
+        })
+        .collect()
+}
+
+/// The smaller grid place of the next entries of the two groups.
+fn next_at(a: &[GridEntry], i: usize, b: &[GridEntry], j: usize) -> Option<u32> {
+    match (a.get(i), b.get(j)) {
+        (Some(x), Some(y)) => Some(x.at.min(y.at)),
+        (x, y) => x.or(y).map(|e| e.at),
+    }
+}
