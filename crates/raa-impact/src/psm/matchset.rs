@@ -15,7 +15,7 @@ use super::sample_sizes::{sample_sizes, SampleSizes};
 use super::score::{distance_values, logit, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
-use super::weights::{both_directions, from_matches, matched_rows, subclasses, MatchWeights};
+use super::weights::{match_weights, matched_rows, subclasses, MatchWeights};
 use crate::balance::ecdf::{EcdfWeights, SortedColumn};
 use crate::balance::moments::{two_groups, TwoGroups};
 use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
@@ -195,18 +195,16 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     // The kernel's sorted copy (12 bytes a unit) is the largest thing held: the eCDF of the
     // distance before matching is taken from it, and it is thinned to the matched units and freed
     // before the weights are built. The eCDF after matching is read from the thinned copy.
+    let directions: Vec<&Matches> = std::iter::once(&matches)
+        .chain(reverse_matches.as_ref())
+        .collect();
+    let keep = matched_rows(&directions, input.n());
     let thinned = sorted.map(|s| {
-        let directions: Vec<&Matches> = std::iter::once(&matches)
-            .chain(reverse_matches.as_ref())
-            .collect();
-        let keep = matched_rows(&directions, input.n());
         SortedColumn::from_sorted_groups(s.others, s.focal)
             .differences_and_thin(&[EcdfWeights::Unit], &keep)
     });
-    let weights = match &reverse_matches {
-        None => from_matches(&matches, input.n()),
-        Some(b) => both_directions(&matches, b, input.n()),
-    };
+    let weights = match_weights(&directions, &keep, input.n());
+    drop(keep);
     if weights.is_empty() {
         warnings
             .push("no unit was matched: the matched set is empty (see `unmatched` for why)".into());

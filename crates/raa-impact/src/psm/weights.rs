@@ -48,13 +48,16 @@ impl MatchWeights {
         w
     }
 
-    /// Sum the `(row, amount)` contributions that `replay` lists (it is called twice and must list
-    /// the same ones in the same order). Each row's amounts are added in the order listed, from
-    /// zero, as into a dense vector, so every sum has the same bits; the rows are addressed
-    /// through a [`RowSet`] of the contributing rows instead of a vector as long as the data.
-    /// Every amount is positive, so every row listed has a positive weight.
-    fn from_contributions(n: usize, replay: impl Fn(&mut dyn FnMut(u32, f64))) -> Self {
-        let set = RowSet::build(n, |insert| replay(&mut |r, _| insert(r)));
+    /// Sum the `(row, amount)` contributions that `replay` lists over the rows of `set` (the rows
+    /// it lists, [`matched_rows`]). Each row's amounts are added in the order listed, from zero,
+    /// as into a dense vector, so every sum has the same bits; the rows are addressed through the
+    /// [`RowSet`] instead of a vector as long as the data. Every amount is positive, so every row
+    /// listed has a positive weight.
+    fn from_contributions(
+        n: usize,
+        set: &RowSet,
+        replay: impl Fn(&mut dyn FnMut(u32, f64)),
+    ) -> Self {
         let mut values = vec![0.0; set.len()];
         replay(&mut |r, a| values[set.rank(r)] += a);
         MatchWeights {
@@ -65,13 +68,29 @@ impl MatchWeights {
     }
 }
 
+/// The weights of one direction ([`from_matches`]) or of both ([`both_directions`]) among `n`
+/// units, over the rows [`matched_rows`] gave for the same `directions` (a caller that already holds them need not
+/// list the matches once more).
+pub fn match_weights(directions: &[&Matches], rows: &RowSet, n: usize) -> MatchWeights {
+    match directions {
+        [m] => {
+            let mut w = MatchWeights::from_contributions(n, rows, |f| contributions(m, f));
+            normalise_others(&mut w, &m.focal);
+            w
+        }
+        _ => MatchWeights::from_contributions(n, rows, |f| {
+            for m in directions {
+                contributions(m, &mut *f);
+            }
+        }),
+    }
+}
+
 /// Focal units weigh 1; each of a focal unit's `k` controls receives `1/k` (so with ties or `k:1`
 /// the focal unit's weight is shared), summed over its uses; the other group's weights are then
 /// scaled to sum to the number of its units in the matched set (MatchIt's rule).
 pub fn from_matches(matches: &Matches, n: usize) -> MatchWeights {
-    let mut w = MatchWeights::from_contributions(n, |f| contributions(matches, f));
-    normalise_others(&mut w, &matches.focal);
-    w
+    match_weights(&[matches], &matched_rows(&[matches], n), n)
 }
 
 /// 1-based subclass of every unit (a focal unit with a match and its controls, numbered in focal
@@ -118,10 +137,8 @@ fn normalise_others(w: &mut MatchWeights, focal: &[u32]) {
 /// every unit weighs one for itself plus the shares it receives as a match, the Abadie–Imbens
 /// `1 + K_M(i)/M`. Units left unmatched in their own direction keep only what they receive.
 pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) -> MatchWeights {
-    MatchWeights::from_contributions(n, |f| {
-        contributions(to_controls, &mut *f);
-        contributions(to_treated, f);
-    })
+    let directions = [to_controls, to_treated];
+    match_weights(&directions, &matched_rows(&directions, n), n)
 }
 
 /// The rows that [`from_matches`] (one direction) or [`both_directions`] (two) give a positive
