@@ -336,7 +336,9 @@ mod tests {
         let (k, q) = (9, 3);
         let mut seed = 7u64;
         let mut next = || {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let x = ((seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5) * 4.0;
             // Some exact (signed) zeros, as design columns give.
             if seed % 7 == 0 {
