@@ -110,7 +110,7 @@ impl Model<'_> {
                 t[ai * k + c] = col[ai];
             }
         }
-        subtract_gram(a, t, k, q, &mut work.s);
+        subtract_gram(a, t, k, &mut work.s);
         Some(log_r + log_m)
     }
 
@@ -270,11 +270,11 @@ impl Model<'_> {
 /// `a −= U'U` on the lower triangle of the `k × k` block `a` (`u`: `q × k`, row-major). Each
 /// entry subtracts `Σ_a u[a][i]·u[a][j]` summed over `a` from zero in order, as a plain loop
 /// would, but a row's sums are built side by side (`s`, at least `k` long) so that they vectorise.
-fn subtract_gram(a: &mut [f64], u: &[f64], k: usize, q: usize, s: &mut [f64]) {
+fn subtract_gram(a: &mut [f64], u: &[f64], k: usize, s: &mut [f64]) {
     for r in 0..k {
         let s = &mut s[..=r];
         s.fill(-0.0); // where f64 sums start, so an all-zero sum keeps its sign
-        for w in u.chunks_exact(k).take(q) {
+        for w in u.chunks_exact(k) {
             let wr = w[r];
             s.iter_mut().zip(&w[..=r]).for_each(|(x, wc)| *x += wr * wc);
         }
@@ -297,7 +297,7 @@ fn add_lower(g: &mut [f64], a: &[f64], k: usize) {
 }
 
 /// Copy the lower triangle of the `k × k` block `a` onto its upper triangle.
-pub(crate) fn mirror_lower(a: &mut [f64], k: usize) {
+fn mirror_lower(a: &mut [f64], k: usize) {
     for i in 0..k {
         for j in 0..i {
             a[j * k + i] = a[i * k + j];
@@ -357,7 +357,7 @@ mod tests {
             }
         }
         let mut fast = c.clone();
-        subtract_gram(&mut fast, &u, k, q, &mut vec![0.0; k]);
+        subtract_gram(&mut fast, &u, k, &mut vec![0.0; k]);
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&fast), bits(&plain));
         mirror_lower(&mut fast, k);

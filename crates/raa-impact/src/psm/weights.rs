@@ -69,8 +69,8 @@ impl MatchWeights {
 }
 
 /// The weights of one direction ([`from_matches`]) or of both ([`both_directions`]) among `n`
-/// units, over the rows [`matched_rows`] gave for the same `directions` (a caller that already holds them need not
-/// list the matches once more).
+/// units, over the rows [`matched_rows`] gave for the same `directions` (a caller that already
+/// holds them need not list the matches once more).
 pub fn match_weights(directions: &[&Matches], rows: &RowSet, n: usize) -> MatchWeights {
     match directions {
         [m] => {
