@@ -10,14 +10,14 @@ use super::input::MatchInput;
 use super::kernel::{
     self, DistanceScale, KernelInput, KernelOptions, Matches, SortedGroups, Unmatched,
 };
-use super::options::{Distance, Estimand, MatchOptions, Ties};
+use super::options::{Discard, Distance, Estimand, MatchOptions, Ties};
 use super::sample_sizes::{sample_sizes, SampleSizes};
-use super::score::{distance_values, logit, propensity, Score};
+use super::score::{check_supplied, distance_values, logit, propensity, Score};
 use super::support::eligible;
 use super::validate::validate;
 use super::weights::{match_weights, matched_rows, subclasses, MatchWeights};
 use crate::balance::ecdf::{EcdfWeights, SortedColumn};
-use crate::balance::moments::{two_groups, TwoGroups};
+use crate::balance::moments::{two_groups, two_groups_with, TwoGroups};
 use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
@@ -88,48 +88,38 @@ impl MatchSet {
 pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSet> {
     validate(input, options)?;
     let mut warnings = Vec::new();
-    let score = if options.distance.uses_score() || input.score.is_some() {
-        Some(propensity(input, options)?)
-    } else {
-        None
+    // The distance of a supplied score (its logit, or the score itself) is not held while the
+    // kernel runs: the kernel reads the score and computes the logit as it reads it, and its sorted
+    // copy holds the distances, so a second column as long as the data is never held beside that
+    // copy. The distance is materialised (the same bits) once the copy is gone.
+    let lean = lean_score(input, options);
+    let Start {
+        score,
+        mut distance,
+        eligible,
+        moments: distance_moments,
+    } = match lean {
+        Some((ps, scale)) if !needs_distance_column(options) => lean_start(input, ps, scale)?,
+        _ => full_start(input, options)?,
     };
     if let Some(model) = score.as_ref().and_then(|s| s.model.as_ref()) {
         warnings.extend(model.warnings.iter().map(|w| format!("score model: {w}")));
     }
-    let mut score = score;
-    let mut distance = match (&mut score, options.distance.uses_score()) {
-        (Some(s), true) => distance_values(s, options.distance, input.score),
-        _ => Vec::new(),
+    let column = match (distance.is_empty(), lean) {
+        (true, Some(lean)) => lean,
+        _ => (distance.as_slice(), DistanceScale::AsGiven),
     };
-    let eligible = match options.distance.uses_score() {
-        true => eligible(
-            &distance,
-            input.score.or(score.as_ref().map(|s| s.ps.as_slice())),
-            input.treated,
-            options.discard,
-            options.crump_alpha,
-        ),
-        false => None,
-    };
-    // The distance's moments serve the caliper (pooled SD) and the balance table alike.
-    let distance_moments =
-        (!distance.is_empty()).then(|| two_groups(&distance, None, input.treated));
     let caliper_width = options.caliper.map(|c| {
         raw_width(
             c,
             options.caliper_scale,
-            &distance,
+            column,
             input.treated,
             distance_moments.as_ref(),
         )
     });
     let covariate_calipers = covariate_calipers(input, options)?;
     let tolerance = kernel_tolerance(options, &distance);
-    // The distance of a supplied score (its logit, or the score itself) is not held while the
-    // kernel runs: the kernel reads the score and computes the logit as it reads it, and its sorted
-    // copy holds the distances, so a second column as long as the data is never held beside that
-    // copy. The distance is materialised again (the same bits) once the copy is gone.
-    let lean = lean_score(input, options);
     if lean.is_some() {
         distance = Vec::new();
     }
@@ -251,6 +241,69 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         balance,
         warnings,
     })
+}
+
+/// What `match_units` starts from: the score, the distance as a column (empty when the kernel
+/// reads a supplied score), who may match (`None`: everyone), and the distance's moments under
+/// unit weights (they serve the caliper's pooled SD and the balance table alike).
+struct Start {
+    score: Option<Score>,
+    distance: Vec<f64>,
+    eligible: Option<Vec<bool>>,
+    moments: Option<TwoGroups>,
+}
+
+/// The score (fitted, or supplied and checked) and its distance as a column.
+fn full_start(input: &MatchInput, options: &MatchOptions) -> Result<Start> {
+    let mut score = match options.distance.uses_score() || input.score.is_some() {
+        true => Some(propensity(input, options)?),
+        false => None,
+    };
+    let distance = match (&mut score, options.distance.uses_score()) {
+        (Some(s), true) => distance_values(s, options.distance, input.score),
+        _ => Vec::new(),
+    };
+    let eligible = match options.distance.uses_score() {
+        true => eligible(
+            &distance,
+            input.score.or(score.as_ref().map(|s| s.ps.as_slice())),
+            input.treated,
+            options.discard,
+            options.crump_alpha,
+        ),
+        false => None,
+    };
+    let moments = (!distance.is_empty()).then(|| two_groups(&distance, None, input.treated));
+    Ok(Start {
+        score,
+        distance,
+        eligible,
+        moments,
+    })
+}
+
+/// A supplied score read on `scale`, checked without its logit, its moments summed from the
+/// score (the logit taken as each row is read): no column as long as the data is built.
+fn lean_start(input: &MatchInput, ps: &[f64], scale: DistanceScale) -> Result<Start> {
+    check_supplied(ps, input.n())?;
+    let t = input.treated;
+    let moments = two_groups_with(ps.len(), |i| (scale.of(ps[i]), t[i], 1.0));
+    Ok(Start {
+        score: Some(Score {
+            ps: Vec::new(),
+            linear: Vec::new(),
+            model: None,
+        }),
+        distance: Vec::new(),
+        eligible: None,
+        moments: Some(moments),
+    })
+}
+
+/// Whether the distance must be held as a column before matching: common support and Crump
+/// trimming read it row by row, and `Ties::All` scales its tolerance by its variance.
+fn needs_distance_column(options: &MatchOptions) -> bool {
+    options.discard != Discard::None || options.crump_alpha.is_some() || options.ties == Ties::All
 }
 
 /// The kernel's tolerance in raw units: for `Ties::All`, Matching's tolerance on squared

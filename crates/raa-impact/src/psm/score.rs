@@ -32,6 +32,21 @@ pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
     }
 }
 
+/// Check a supplied score without computing its logit: every value a probability strictly between
+/// 0 and 1, exactly the values whose logit is finite (for a `p` just below 1, `1 − p` is at least
+/// 2⁻⁵³, so `p / (1 − p)` stays finite; for the least positive `p` the ratio is still positive).
+pub fn check_supplied(ps: &[f64], n: usize) -> Result<()> {
+    check::same_length("score", ps.len(), n)?;
+    match ps
+        .par_iter()
+        .with_min_len(1 << 14)
+        .all(|p| *p > 0.0 && *p < 1.0)
+    {
+        true => Ok(()),
+        false => Err(invalid_score(ps)),
+    }
+}
+
 fn supplied(ps: &[f64], n: usize) -> Result<Score> {
     check::same_length("score", ps.len(), n)?;
     // The logit is finite exactly when the score is strictly between 0 and 1 (0 and 1 give
