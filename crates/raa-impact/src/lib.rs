@@ -38,6 +38,7 @@ pub mod sensitivity;
 pub mod survival;
 pub mod synthetic;
 pub mod twfe;
+mod value_buckets;
 pub mod weighting;
 
 pub use error::{Error, Result};

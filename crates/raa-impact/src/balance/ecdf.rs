@@ -3,12 +3,12 @@
 use std::ops::Range;
 
 use rayon::prelude::*;
-use voracious_radix_sort::{RadixSort, Radixable};
 
 use super::thin::GridEntry;
 pub use super::thin::ThinColumn;
-use crate::float_order::{ordered_bits, rows_in_order_within_ties, KeyedRow};
+use crate::float_order::{ordered_bits, KeyedRow};
 use crate::row_set::RowSet;
+use crate::value_buckets::{scatter_two_groups, Bucketed};
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
 /// evaluated at every distinct value (MatchIt's "eCDF Mean" and "eCDF Max"; the max is the
@@ -60,23 +60,48 @@ pub struct SortedColumn {
     groups: [Vec<KeyedRow>; 2],
 }
 
-impl Radixable<u64> for KeyedRow {
-    type Key = u64;
-    fn key(&self) -> u64 {
-        self.key
-    }
-}
-
 impl SortedColumn {
-    /// Sort `x` (finite values) within each group. Panics on 2^32 rows or more.
+    /// Sort `x` within each group. Panics on 2^32 rows or more.
     ///
-    /// Large samples spend most of this in the sort: a parallel radix sort on order-preserving bit
-    /// patterns is about twice as fast as a parallel comparison sort on 10M rows.
+    /// Large samples spend most of this in the sort: a bucket sort on the value (see
+    /// `value_buckets`: one scatter of the rows into buckets of about a thousand, then each
+    /// bucket sorted in cache) is about three times as fast as the parallel radix sort it
+    /// replaced on 11M rows, and leaves ties in row order without a second pass. A column with
+    /// non-finite values (which the balance table rejects first) is sorted whole instead.
     pub fn new(x: &[f64], treated: &[bool]) -> Self {
         assert!(
             x.len() <= u32::MAX as usize,
             "a balance column of 2^32 rows or more"
         );
+        if !x.par_iter().with_min_len(1 << 14).all(|v| v.is_finite()) {
+            return Self::sorted_whole(x, treated);
+        }
+        let mut groups = scatter_two_groups(
+            x.len(),
+            |i| Some(usize::from(treated[i])),
+            |i| x[i],
+            ordered_bits,
+        );
+        let mut buckets: Vec<&mut [KeyedRow]> =
+            groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
+        // A bucket holds about a thousand rows, unless the column is skewed or discrete: a large
+        // one is sorted in parallel itself (a run of one value is already in row order, which
+        // the sort sees in one pass).
+        buckets
+            .par_iter_mut()
+            .with_min_len(64)
+            .for_each(|b| match b.len() > LARGE_BUCKET {
+                true => b.par_sort_unstable(),
+                false => b.sort_unstable(),
+            });
+        drop(buckets);
+        SortedColumn {
+            groups: groups.map(|g| g.pairs),
+        }
+    }
+
+    /// Each group sorted by a parallel comparison sort of the whole group.
+    fn sorted_whole(x: &[f64], treated: &[bool]) -> Self {
         let group = |g: bool| {
             let mut v: Vec<KeyedRow> = (0..x.len())
                 .into_par_iter()
@@ -87,8 +112,7 @@ impl SortedColumn {
                     row: i as u32,
                 })
                 .collect();
-            v.voracious_mt_sort(rayon::current_num_threads().max(1));
-            rows_in_order_within_ties(&mut v);
+            v.par_sort_unstable();
             v
         };
         let (control, treated) = rayon::join(|| group(false), || group(true));
@@ -98,7 +122,7 @@ impl SortedColumn {
     }
 
     /// From both groups already sorted: `control` and `treated` must each be sorted by (key, row)
-    /// (rows tied on a value in row order, see [`rows_in_order_within_ties`]) and hold every row
+    /// (rows tied on a value in row order, see [`rows_in_order_within_ties`](crate::float_order::rows_in_order_within_ties)) and hold every row
     /// of their group once.
     pub fn from_sorted_groups(control: Vec<KeyedRow>, treated: Vec<KeyedRow>) -> Self {
         debug_assert!(control.windows(2).all(|p| p[0] < p[1]));
@@ -357,6 +381,9 @@ fn add_all(values: impl Iterator<Item = f64>, acc: &mut (f64, f64)) {
     }
 }
 
+/// Rows above which a bucket is sorted in parallel.
+const LARGE_BUCKET: usize = 1 << 16;
+
 /// Entries of the larger group per span of [`SortedColumn::differences_of`].
 const SPAN: usize = 1 << 15;
 /// Spans computed in parallel before their differences are added (bounds the buffers).
@@ -540,12 +567,15 @@ fn listed(
     members: &RowSet,
     values: &[f64],
 ) -> Vec<Member> {
-    let found: Vec<(u32, u32)> = group[range.clone()]
-        .iter()
-        .zip(range.start..)
-        .filter(|(e, _)| members.contains(e.row))
-        .map(|(e, i)| (i as u32, members.rank(e.row) as u32))
-        .collect();
+    // Written at every entry, the next slot taken only by a member: no branch on membership,
+    // which is random in sorted order and would be mispredicted about as often as not.
+    let mut found = vec![(0u32, 0u32); range.len()];
+    let mut k = 0;
+    for (e, i) in group[range.clone()].iter().zip(range.start..) {
+        found[k] = (i as u32, members.rank(e.row) as u32);
+        k += usize::from(members.contains(e.row));
+    }
+    found.truncate(k);
     found
         .into_iter()
         .map(|(pos, rank)| Member {
@@ -553,4 +583,64 @@ fn listed(
             w: values[rank as usize],
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// The bucket sort gives exactly the (key, row) order of a sort of the whole group, whatever
+    /// the shape of the column: continuous, heavy-tailed, discrete, constant, signed zeros,
+    /// subnormals, one group empty, and a skewed column whose first bucket is sorted in parallel.
+    #[test]
+    fn bucket_sort_equals_a_whole_sort() {
+        let mut rng = ChaCha8Rng::seed_from_u64(8);
+        let mut columns: Vec<(&str, Vec<f64>)> = Vec::new();
+        let n = 200_000;
+        let mut draw = |f: &mut dyn FnMut(&mut ChaCha8Rng) -> f64| -> Vec<f64> {
+            (0..n).map(|_| f(&mut rng)).collect()
+        };
+        columns.push(("uniform", draw(&mut |r| r.random::<f64>())));
+        columns.push((
+            "heavy tail",
+            draw(&mut |r| (r.random::<f64>() * 40.0 - 20.0).exp()),
+        ));
+        columns.push((
+            "discrete",
+            draw(&mut |r| f64::from(r.random_range(0..6_u8))),
+        ));
+        columns.push(("constant", vec![2.5; n]));
+        columns.push((
+            "signed zeros",
+            draw(&mut |r| match r.random_range(0..3_u8) {
+                0 => -0.0,
+                1 => 0.0,
+                _ => r.random::<f64>() - 0.5,
+            }),
+        ));
+        columns.push((
+            "subnormal",
+            draw(&mut |r| f64::from_bits(r.random_range(1..1000_u64)) * r.random::<f64>()),
+        ));
+        // 99% of the rows in a sliver of the range: one bucket above `LARGE_BUCKET`.
+        columns.push((
+            "skewed",
+            draw(&mut |r| match r.random::<f64>() < 0.99 {
+                true => r.random::<f64>(),
+                false => 1e6 * r.random::<f64>(),
+            }),
+        ));
+        columns.push(("tiny", vec![3.0, -1.0, 3.0]));
+        columns.push(("empty", Vec::new()));
+        for (name, x) in &columns {
+            for share in [0.3, 0.0, 1.0] {
+                let t: Vec<bool> = (0..x.len()).map(|_| rng.random::<f64>() < share).collect();
+                let fast = SortedColumn::new(x, &t);
+                let whole = SortedColumn::sorted_whole(x, &t);
+                assert_eq!(fast.groups, whole.groups, "{name}, share treated {share}");
+            }
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
-use crate::float_order::{lower, ordered_bits, upper, KeyedRow};
+use crate::float_order::{ordered_bits, KeyedRow};
+use crate::value_buckets::{scatter_two_groups, Bucketed};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -182,17 +183,17 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
             .then_with(|| key_of(input, a.row).cmp(&key_of(input, b.row)))
             .then({ a.row }.cmp(&{ b.row }))
     };
-    let mut groups = bucket_scatter(input);
+    let mut groups = scatter_two_groups(
+        input.treated.len(),
+        |i| is_eligible(input, i).then(|| usize::from(input.treated[i])),
+        // Buckets are ranges of the column as given (no logarithm per row for a logit scale to
+        // place a row); the order is mended across their boundaries below.
+        |i| input.distance[i],
+        |x| ordered_bits(input.scale.of(x)),
+    );
     // Bucket b holds the rows of that value range in row order; sort each fully.
-    let mut slices: Vec<&mut [KeyedRow]> = Vec::new();
-    for (pairs, starts) in &mut groups {
-        let mut rest: &mut [KeyedRow] = pairs;
-        for w in starts.windows(2) {
-            let (a, r) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
-            slices.push(a);
-            rest = r;
-        }
-    }
+    let mut slices: Vec<&mut [KeyedRow]> =
+        groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
     // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
     let keyless = input.key.is_none();
     slices.par_iter_mut().with_min_len(64).for_each(|sl| {
@@ -207,16 +208,16 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
     // share a distance (the logit rounds distinct probabilities to the same double; were its
     // rounding not monotone, they could even be inverted): mend the order across boundaries.
     if input.scale != DistanceScale::AsGiven {
-        for (pairs, starts) in &mut groups {
+        for g in &mut groups {
             if keyless {
-                mend_boundaries(pairs, starts, KeyedRow::cmp);
+                mend_boundaries(&mut g.pairs, &g.starts, KeyedRow::cmp);
             } else {
-                mend_boundaries(pairs, starts, tie);
+                mend_boundaries(&mut g.pairs, &g.starts, tie);
             }
         }
     }
-    groups.map(|(pairs, _)| Sorted {
-        pairs,
+    groups.map(|g| Sorted {
+        pairs: g.pairs,
         stratum: Vec::new(),
     })
 }
@@ -265,120 +266,6 @@ fn sorted_by_stratum(input: &KernelInput, focal: bool) -> Sorted {
         stratum: v.iter().map(|e| e.0).collect(),
     }
 }
-
-/// Value buckets of one group: `count` buckets of equal width from `lo`, monotone in the value.
-#[derive(Clone, Copy)]
-struct Buckets {
-    lo: f64,
-    scale: f64,
-    count: usize,
-}
-
-impl Buckets {
-    /// Buckets for `m` values in `[lo, hi]`: about 1024 values each, at most 8192 buckets.
-    fn new(lo: f64, hi: f64, m: usize) -> Self {
-        let count = (m / 1024).clamp(1, 1 << 13);
-        let width = hi - lo;
-        let scale = if width > 0.0 && width.is_finite() {
-            count as f64 / width
-        } else {
-            0.0
-        };
-        Buckets { lo, scale, count }
-    }
-
-    fn of(&self, x: f64) -> usize {
-        (((x - self.lo) * self.scale) as usize).min(self.count - 1)
-    }
-}
-
-/// A counting sort of both groups' rows (`[others, focal]`) into value buckets, written straight
-/// into the results: one pass finds each group's range, a second counts each fixed row part's rows
-/// per bucket, a third writes every part's rows into its own segments of the results
-/// (bucket-major, then part), so no second copy of a group is ever held and every row is read
-/// three times for both groups. Returns each group's (order bits, row) pairs and bucket starts.
-fn bucket_scatter(input: &KernelInput) -> [(Vec<KeyedRow>, Vec<usize>); 2] {
-    let n = input.treated.len();
-    let chunks = n.div_ceil(SCAN);
-    let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
-    type Range3 = (f64, f64, usize);
-    let empty: Range3 = (f64::INFINITY, f64::NEG_INFINITY, 0);
-    // `lower`/`upper`: plain comparisons (the values are finite), cheaper than `f64::min`.
-    let join = |a: Range3, b: Range3| (lower(a.0, b.0), upper(a.1, b.1), a.2 + b.2);
-    let ranges = (0..chunks)
-        .into_par_iter()
-        .map(|k| {
-            let mut r = [empty; 2];
-            // Buckets are ranges of the column as given (no logarithm per row for a logit
-            // scale); `sorted_groups` mends the order across their boundaries.
-            for i in range(k).filter(|&i| is_eligible(input, i)) {
-                let x = input.distance[i];
-                let g = usize::from(input.treated[i]);
-                r[g] = join(r[g], (x, x, 1));
-            }
-            r
-        })
-        .reduce(|| [empty; 2], |a, b| [join(a[0], b[0]), join(a[1], b[1])]);
-    let buckets = ranges.map(|(lo, hi, m)| Buckets::new(lo, hi, m));
-    let per = n.div_ceil(PARTS).max(1);
-    let rows = |k: usize| (k * per..((k + 1) * per).min(n)).filter(|&i| is_eligible(input, i));
-    let counts: Vec<[Vec<usize>; 2]> = (0..PARTS)
-        .into_par_iter()
-        .map(|k| {
-            let mut c = buckets.map(|b| vec![0usize; b.count]);
-            for i in rows(k) {
-                let g = usize::from(input.treated[i]);
-                c[g][buckets[g].of(input.distance[i])] += 1;
-            }
-            c
-        })
-        .collect();
-    let mut out = [0, 1].map(|g| {
-        let nb = buckets[g].count;
-        let mut starts = vec![0usize; nb + 1];
-        for b in 0..nb {
-            starts[b + 1] = starts[b] + counts.iter().map(|c| c[g][b]).sum::<usize>();
-        }
-        // Filled in parallel: the fresh pages are touched (and zeroed by the system) by both
-        // threads rather than one.
-        let mut pairs = Vec::with_capacity(ranges[g].2);
-        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), ranges[g].2));
-        (pairs, starts)
-    });
-    let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
-        .map(|_| buckets.map(|b| Vec::with_capacity(b.count)))
-        .collect();
-    for (g, (pairs, _)) in out.iter_mut().enumerate() {
-        let mut rest: &mut [KeyedRow] = pairs;
-        for b in 0..buckets[g].count {
-            for (k, c) in counts.iter().enumerate() {
-                let (a, r) = std::mem::take(&mut rest).split_at_mut(c[g][b]);
-                segments[k][g].push(a);
-                rest = r;
-            }
-        }
-    }
-    segments
-        .into_par_iter()
-        .enumerate()
-        .for_each(|(k, mut seg)| {
-            let mut fill = buckets.map(|b| vec![0usize; b.count]);
-            for i in rows(k) {
-                let x = input.distance[i];
-                let g = usize::from(input.treated[i]);
-                let b = buckets[g].of(x);
-                seg[g][b][fill[g][b]] = KeyedRow {
-                    key: ordered_bits(input.scale.of(x)),
-                    row: i as u32,
-                };
-                fill[g][b] += 1;
-            }
-        });
-    out
-}
-
-/// Fixed number of row parts of the bucket sort (independent of the thread count).
-const PARTS: usize = 8;
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let [c, t] = sorted_groups(input);

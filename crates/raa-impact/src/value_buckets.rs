@@ -1,0 +1,152 @@
+//! A counting sort of rows into buckets of equal value width, the first step of sorting millions
+//! of values: once each bucket (about a thousand rows) is sorted on its own, the buckets in order
+//! are the whole column in order, with no comparison sort of the whole array and no radix passes
+//! over it. The matching kernel sorts its distances this way, and the balance table its columns.
+
+use rayon::prelude::*;
+
+use crate::float_order::{lower, upper, KeyedRow};
+
+/// Fixed number of row parts of the scatter (independent of the thread count).
+const PARTS: usize = 8;
+/// Rows per chunk of the range pass.
+const SCAN: usize = 1 << 16;
+
+/// One group's rows, bucket after bucket (each bucket's rows in row order until sorted).
+pub(crate) struct Bucketed {
+    /// `(key, row)` entries of the group's rows.
+    pub pairs: Vec<KeyedRow>,
+    /// Start of each bucket in `pairs`, and its length last.
+    pub starts: Vec<usize>,
+}
+
+impl Bucketed {
+    /// The buckets as separate slices, to be sorted in parallel.
+    pub fn buckets_mut(&mut self) -> Vec<&mut [KeyedRow]> {
+        let mut out = Vec::with_capacity(self.starts.len().saturating_sub(1));
+        let mut rest: &mut [KeyedRow] = &mut self.pairs;
+        for w in self.starts.windows(2) {
+            let (a, r) = std::mem::take(&mut rest).split_at_mut(w[1] - w[0]);
+            out.push(a);
+            rest = r;
+        }
+        out
+    }
+}
+
+/// Value buckets of one group: `count` buckets of equal width from `lo`, monotone in the value.
+#[derive(Clone, Copy)]
+struct Buckets {
+    lo: f64,
+    scale: f64,
+    count: usize,
+}
+
+impl Buckets {
+    /// Buckets for `m` values in `[lo, hi]`: about 1024 values each, at most 8192 buckets.
+    fn new(lo: f64, hi: f64, m: usize) -> Self {
+        let count = (m / 1024).clamp(1, 1 << 13);
+        let width = hi - lo;
+        let scale = if width > 0.0 && width.is_finite() {
+            count as f64 / width
+        } else {
+            0.0
+        };
+        Buckets { lo, scale, count }
+    }
+
+    fn of(&self, x: f64) -> usize {
+        (((x - self.lo) * self.scale) as usize).min(self.count - 1)
+    }
+}
+
+/// Scatter rows `0..n` into each group's value buckets: `group(i)` is row `i`'s group (0 or 1;
+/// `None` leaves it out), `value(i)` the finite number the buckets cut, `key(x)` the entry's key
+/// for that value. The buckets are monotone in the value, so a key that orders like the value
+/// (or nearly: see the matching kernel's mending) leaves the buckets in order.
+///
+/// One pass finds each group's range, a second counts each fixed row part's rows per bucket, a
+/// third writes every part's rows into its own segments of the results (bucket-major, then part),
+/// so no second copy of a group is ever held, every row is read three times for both groups, and
+/// the result does not depend on the thread count.
+pub(crate) fn scatter_two_groups(
+    n: usize,
+    group: impl Fn(usize) -> Option<usize> + Sync,
+    value: impl Fn(usize) -> f64 + Sync,
+    key: impl Fn(f64) -> u64 + Sync,
+) -> [Bucketed; 2] {
+    let chunks = n.div_ceil(SCAN);
+    let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
+    type Range3 = (f64, f64, usize);
+    let empty: Range3 = (f64::INFINITY, f64::NEG_INFINITY, 0);
+    // `lower`/`upper`: plain comparisons (the values are finite), cheaper than `f64::min`.
+    let join = |a: Range3, b: Range3| (lower(a.0, b.0), upper(a.1, b.1), a.2 + b.2);
+    let ranges = (0..chunks)
+        .into_par_iter()
+        .map(|k| {
+            let mut r = [empty; 2];
+            for i in range(k) {
+                if let Some(g) = group(i) {
+                    let x = value(i);
+                    r[g] = join(r[g], (x, x, 1));
+                }
+            }
+            r
+        })
+        .reduce(|| [empty; 2], |a, b| [join(a[0], b[0]), join(a[1], b[1])]);
+    let buckets = ranges.map(|(lo, hi, m)| Buckets::new(lo, hi, m));
+    let per = n.div_ceil(PARTS).max(1);
+    let rows =
+        |k: usize| (k * per..((k + 1) * per).min(n)).filter_map(|i| group(i).map(|g| (i, g)));
+    let counts: Vec<[Vec<usize>; 2]> = (0..PARTS)
+        .into_par_iter()
+        .map(|k| {
+            let mut c = buckets.map(|b| vec![0usize; b.count]);
+            for (i, g) in rows(k) {
+                c[g][buckets[g].of(value(i))] += 1;
+            }
+            c
+        })
+        .collect();
+    let mut out = [0, 1].map(|g| {
+        let nb = buckets[g].count;
+        let mut starts = vec![0usize; nb + 1];
+        for b in 0..nb {
+            starts[b + 1] = starts[b] + counts.iter().map(|c| c[g][b]).sum::<usize>();
+        }
+        // Filled in parallel: the fresh pages are touched (and zeroed by the system) by both
+        // threads rather than one.
+        let mut pairs = Vec::with_capacity(ranges[g].2);
+        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), ranges[g].2));
+        Bucketed { pairs, starts }
+    });
+    let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
+        .map(|_| buckets.map(|b| Vec::with_capacity(b.count)))
+        .collect();
+    for (g, bucketed) in out.iter_mut().enumerate() {
+        let mut rest: &mut [KeyedRow] = &mut bucketed.pairs;
+        for b in 0..buckets[g].count {
+            for (k, c) in counts.iter().enumerate() {
+                let (a, r) = std::mem::take(&mut rest).split_at_mut(c[g][b]);
+                segments[k][g].push(a);
+                rest = r;
+            }
+        }
+    }
+    segments
+        .into_par_iter()
+        .enumerate()
+        .for_each(|(k, mut seg)| {
+            let mut fill = buckets.map(|b| vec![0usize; b.count]);
+            for (i, g) in rows(k) {
+                let x = value(i);
+                let b = buckets[g].of(x);
+                seg[g][b][fill[g][b]] = KeyedRow {
+                    key: key(x),
+                    row: i as u32,
+                };
+                fill[g][b] += 1;
+            }
+        });
+    out
+}
