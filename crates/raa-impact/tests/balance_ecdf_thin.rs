@@ -106,6 +106,8 @@ fn a_weighted_row_that_was_not_kept_is_an_error() {
     );
     let e = thin.differences(&[5_000], &[1.0]).unwrap_err();
     assert!(e.to_string().contains("row 5000 is beyond"), "{e}");
+    let e = thin.differences(&c.rows, &c.values[1..]).unwrap_err();
+    assert!(e.to_string().contains("weights"), "{e}");
 }
 
 #[test]

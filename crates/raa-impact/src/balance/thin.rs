@@ -51,8 +51,15 @@ impl ThinColumn {
     }
 
     /// eCDF mean and max under the weights `values` of `rows` (ascending, no repeats; every
-    /// other row weighs zero). Errors when a row with a weight was not kept.
+    /// other row weighs zero). Errors when the two lengths differ or a row with a weight was not
+    /// kept.
     pub fn differences(&self, rows: &[u32], values: &[f64]) -> Result<(f64, f64)> {
+        if rows.len() != values.len() {
+            return Err(Error::argument(
+                "adjusted weights",
+                format!("{} rows but {} weights", rows.len(), values.len()),
+            ));
+        }
         if let Some(&r) = rows.iter().find(|&&r| r as usize >= self.n) {
             return Err(Error::argument(
                 "adjusted weights",
