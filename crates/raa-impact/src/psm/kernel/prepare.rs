@@ -271,7 +271,10 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let [c, t] = sorted_groups(input);
     let td: Vec<f64> = t.pairs.iter().map(KeyedRow::value).collect();
     let trow: Vec<u32> = t.pairs.iter().map(|e| e.row).collect();
-    let (blocks, tins, tblock) = split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper);
+    let (blocks, tins, tblock) = match c.stratum.is_empty() && t.stratum.is_empty() {
+        true => split_unstratified(&c.pairs, &td, o.caliper),
+        false => split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper),
+    };
     Prepared {
         c: c.pairs,
         td,
@@ -280,6 +283,99 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
         blocks,
         tblock,
     }
+}
+
+/// One piece's block starts (control, treated positions) and its treated units' insertion points.
+type Piece = (Vec<(usize, usize)>, Vec<u32>);
+
+/// Controls per piece of [`split_unstratified`] (fixed: the result does not depend on it anyway).
+const PIECE: usize = 1 << 16;
+
+/// [`split_blocks`] without strata, in parallel: the merged sequence (a treated unit before
+/// controls of equal distance) is cut into pieces at fixed control positions, each piece walked
+/// on its own from the value of the element before it, and the block starts (the elements
+/// farther than the caliper from the one before them) stitched in order. The same blocks,
+/// insertion points and block numbers as the sequential walk (a test compares them).
+fn split_unstratified(
+    cpairs: &[KeyedRow],
+    td: &[f64],
+    caliper: Option<f64>,
+) -> (Vec<Block>, Vec<u32>, Vec<u32>) {
+    let (nc, nt) = (cpairs.len(), td.len());
+    if nt == 0 {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    let cal = caliper.unwrap_or(f64::INFINITY);
+    let cd = |i: usize| cpairs[i].value();
+    // Piece k starts at control k·PIECE and at the first treated unit that does not come before
+    // it (a treated unit comes before every control of equal or greater distance).
+    let cuts: Vec<(usize, usize)> = (0..nc.div_ceil(PIECE).max(1))
+        .map(|k| {
+            let c = k * PIECE;
+            let t = match c {
+                0 => 0,
+                _ => td.partition_point(|&x| x <= cd(c)),
+            };
+            (c, t)
+        })
+        .chain(std::iter::once((nc, nt)))
+        .collect();
+    let pieces: Vec<Piece> = cuts
+        .par_windows(2)
+        .map(|w| {
+            let ((c0, t0), (c1, t1)) = (w[0], w[1]);
+            // The value of the element before the piece: the later of control c0 − 1 and treated
+            // t0 − 1 in the merged order, which is the larger (equal values: either).
+            let before = |c: usize, t: usize| match (c.checked_sub(1), t.checked_sub(1)) {
+                (Some(a), Some(b)) => cd(a).max(td[b]),
+                (Some(a), None) => cd(a),
+                (None, Some(b)) => td[b],
+                (None, None) => f64::NAN,
+            };
+            let mut last = before(c0, t0);
+            let (mut c, mut t) = (c0, t0);
+            let mut starts = Vec::new();
+            let mut tins = Vec::with_capacity(t1 - t0);
+            while c < c1 || t < t1 {
+                let treated_next = t < t1 && (c == c1 || td[t] <= cd(c));
+                let x = if treated_next { td[t] } else { cd(c) };
+                if x - last > cal {
+                    starts.push((c, t));
+                }
+                last = x;
+                if treated_next {
+                    tins.push(c as u32);
+                    t += 1;
+                } else {
+                    c += 1;
+                }
+            }
+            (starts, tins)
+        })
+        .collect();
+    let mut starts = vec![(0usize, 0usize)];
+    let mut tins = Vec::with_capacity(nt);
+    for (s, ti) in pieces {
+        starts.extend(s);
+        tins.extend(ti);
+    }
+    starts.push((nc, nt));
+    let blocks: Vec<Block> = starts
+        .windows(2)
+        .filter(|w| w[1].1 > w[0].1)
+        .map(|w| Block {
+            c0: w[0].0,
+            c1: w[1].0,
+            t0: w[0].1,
+            t1: w[1].1,
+            empty_stratum: nc == 0,
+        })
+        .collect();
+    let mut tblock = vec![0u32; nt];
+    for (k, b) in blocks.iter().enumerate() {
+        tblock[b.t0..b.t1].fill(k as u32);
+    }
+    (blocks, tins, tblock)
 }
 
 /// Walk the merged sorted sequences once: strata boundaries, and (with a caliper) gaps wider than
@@ -426,4 +522,70 @@ pub(crate) fn treated_order(input: &KernelInput, p: &Prepared, order: Order) -> 
         }
     }
     pos
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn sorted_pairs(values: &[f64]) -> Vec<KeyedRow> {
+        let mut v: Vec<KeyedRow> = values
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| KeyedRow {
+                key: ordered_bits(x),
+                row: i as u32,
+            })
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
+    fn same(a: &(Vec<Block>, Vec<u32>, Vec<u32>), b: &(Vec<Block>, Vec<u32>, Vec<u32>)) -> bool {
+        let key = |x: &Block| (x.c0, x.c1, x.t0, x.t1, x.empty_stratum);
+        a.0.iter().map(key).eq(b.0.iter().map(key)) && a.1 == b.1 && a.2 == b.2
+    }
+
+    /// The parallel split gives the sequential walk's blocks, insertion points and block numbers:
+    /// coarse values (ties within and across the groups), continuous values, several pieces,
+    /// calipers from none to zero, and groups that are empty or tiny.
+    #[test]
+    fn parallel_split_equals_the_sequential_walk() {
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let sizes = [
+            (0, 5),
+            (5, 0),
+            (1, 1),
+            (300, 40),
+            (200_000, 30_000),
+            (150_000, 3),
+        ];
+        for (nc, nt) in sizes {
+            for coarse in [true, false] {
+                let mut draw = |n: usize| -> Vec<f64> {
+                    (0..n)
+                        .map(|_| match coarse {
+                            true => f64::from(rng.random_range(0..400_u32)) / 8.0,
+                            false => rng.random::<f64>() * 50.0,
+                        })
+                        .collect()
+                };
+                let c = sorted_pairs(&draw(nc));
+                let mut td = draw(nt);
+                td.sort_by(f64::total_cmp);
+                for caliper in [None, Some(0.0), Some(0.01), Some(0.2), Some(5.0)] {
+                    let want = split_blocks(&c, &[], &td, &[], caliper);
+                    let got = split_unstratified(&c, &td, caliper);
+                    assert!(
+                        same(&got, &want),
+                        "nc={nc} nt={nt} coarse={coarse} caliper={caliper:?}: {} vs {} blocks",
+                        got.0.len(),
+                        want.0.len()
+                    );
+                }
+            }
+        }
+    }
 }
