@@ -9,6 +9,8 @@ use crate::float_order::{lower, upper, KeyedRow};
 
 /// Fixed number of row parts of the scatter (independent of the thread count).
 const PARTS: usize = 8;
+/// Rows above which a bucket (of a skewed column) is worth sorting in parallel.
+pub(crate) const LARGE_BUCKET: usize = 1 << 16;
 /// Rows per chunk of the range pass.
 const SCAN: usize = 1 << 16;
 

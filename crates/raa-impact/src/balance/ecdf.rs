@@ -8,7 +8,7 @@ use super::thin::GridEntry;
 pub use super::thin::ThinColumn;
 use crate::float_order::{ordered_bits, KeyedRow};
 use crate::row_set::RowSet;
-use crate::value_buckets::{scatter_two_groups, Bucketed};
+use crate::value_buckets::{scatter_two_groups, Bucketed, LARGE_BUCKET};
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
 /// evaluated at every distinct value (MatchIt's "eCDF Mean" and "eCDF Max"; the max is the
@@ -381,9 +381,6 @@ fn add_all(values: impl Iterator<Item = f64>, acc: &mut (f64, f64)) {
         acc.1 = acc.1.max(x);
     }
 }
-
-/// Rows above which a bucket is sorted in parallel.
-const LARGE_BUCKET: usize = 1 << 16;
 
 /// Entries of the larger group per span of [`SortedColumn::differences_of`].
 const SPAN: usize = 1 << 15;

@@ -2,7 +2,7 @@
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
 use crate::float_order::{ordered_bits, KeyedRow};
-use crate::value_buckets::{scatter_two_groups, Bucketed};
+use crate::value_buckets::{scatter_two_groups, Bucketed, LARGE_BUCKET};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -196,11 +196,14 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
         groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
     // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
     let keyless = input.key.is_none();
+    // A bucket holds about a thousand units unless the distance is skewed: a large one is
+    // sorted in parallel itself (the order is total, so the result is the same).
     slices.par_iter_mut().with_min_len(64).for_each(|sl| {
-        if keyless {
-            sl.sort_unstable();
-        } else {
-            sl.sort_unstable_by(tie);
+        match (keyless, sl.len() > LARGE_BUCKET) {
+            (true, false) => sl.sort_unstable(),
+            (true, true) => sl.par_sort_unstable(),
+            (false, false) => sl.sort_unstable_by(tie),
+            (false, true) => sl.par_sort_unstable_by(tie),
         }
     });
     drop(slices);
