@@ -6,10 +6,10 @@
 //! a mapped block it raises that threshold (up to 32 MiB) and the arena's trim threshold (up to 64
 //! MiB). The buffers that a large match builds in rayon's worker threads and then frees stay in
 //! those arenas: at 1M × 10M units the resident peak was 52 MiB above the live heap (2.4× the
-//! input arrays where the heap peaks at 1.85×; 1.9× with this allocator). Mapping large blocks ourselves gives them back at
-//! once. Installed by the extension, it serves the extension's own allocations only: the
-//! interpreter's allocator and its settings are left alone (`MALLOC_MMAP_THRESHOLD_` would have
-//! changed them for the whole process).
+//! input arrays where the heap peaks at 1.85×; 1.9× with this allocator). Mapping large blocks
+//! ourselves gives them back at once. Installed by the extension, it serves the extension's own
+//! allocations only: the interpreter's allocator and its settings are left alone
+//! (`MALLOC_MMAP_THRESHOLD_` would have changed them for the whole process).
 //!
 //! Fresh mappings are zero, so zeroed blocks cost no clearing. They are not advised as
 //! transparent huge pages: that made the 1M × 10M match about 7% faster but `ri.match` on an

@@ -5,12 +5,14 @@
 
 use rayon::prelude::*;
 
+use std::cmp::Ordering;
+
 use crate::float_order::{lower, upper, KeyedRow};
 
 /// Fixed number of row parts of the scatter (independent of the thread count).
 const PARTS: usize = 8;
 /// Rows above which a bucket (of a skewed column) is worth sorting in parallel.
-pub(crate) const LARGE_BUCKET: usize = 1 << 16;
+const LARGE_BUCKET: usize = 1 << 16;
 /// Rows per chunk of the range pass.
 const SCAN: usize = 1 << 16;
 
@@ -24,7 +26,7 @@ pub(crate) struct Bucketed {
 
 impl Bucketed {
     /// The buckets as separate slices, to be sorted in parallel.
-    pub fn buckets_mut(&mut self) -> Vec<&mut [KeyedRow]> {
+    fn buckets_mut(&mut self) -> Vec<&mut [KeyedRow]> {
         let mut out = Vec::with_capacity(self.starts.len().saturating_sub(1));
         let mut rest: &mut [KeyedRow] = &mut self.pairs;
         for w in self.starts.windows(2) {
@@ -34,6 +36,24 @@ impl Bucketed {
         }
         out
     }
+}
+
+/// Sort every bucket of both groups by `cmp`, in parallel. A bucket holds about a thousand rows
+/// unless the values are skewed or discrete: a large one is sorted in parallel itself (a run of
+/// one value is already in row order, which the sort sees in one pass).
+pub(crate) fn sort_buckets(
+    groups: &mut [Bucketed; 2],
+    cmp: impl Fn(&KeyedRow, &KeyedRow) -> Ordering + Sync,
+) {
+    let mut buckets: Vec<&mut [KeyedRow]> =
+        groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
+    buckets
+        .par_iter_mut()
+        .with_min_len(64)
+        .for_each(|b| match b.len() > LARGE_BUCKET {
+            true => b.par_sort_unstable_by(&cmp),
+            false => b.sort_unstable_by(&cmp),
+        });
 }
 
 /// Value buckets of one group: `count` buckets of equal width from `lo`, monotone in the value.

@@ -8,7 +8,7 @@ use super::thin::GridEntry;
 pub use super::thin::ThinColumn;
 use crate::float_order::{ordered_bits, KeyedRow};
 use crate::row_set::RowSet;
-use crate::value_buckets::{scatter_two_groups, Bucketed, LARGE_BUCKET};
+use crate::value_buckets::{scatter_two_groups, sort_buckets};
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
 /// evaluated at every distinct value (MatchIt's "eCDF Mean" and "eCDF Max"; the max is the
@@ -67,8 +67,8 @@ impl SortedColumn {
     /// `value_buckets`: one scatter of the rows into buckets of about a thousand, then each
     /// bucket sorted in cache), which makes fewer passes over memory than the parallel radix sort
     /// it replaced (eight passes over 64-bit keys) and leaves ties in row order without a second
-    /// pass. A column with
-    /// non-finite values (which the balance table rejects first) is sorted whole instead.
+    /// pass. A column with non-finite values (which the balance table rejects first) is sorted
+    /// whole instead.
     pub fn new(x: &[f64], treated: &[bool]) -> Self {
         assert!(
             x.len() <= u32::MAX as usize,
@@ -83,19 +83,7 @@ impl SortedColumn {
             |i| x[i],
             ordered_bits,
         );
-        let mut buckets: Vec<&mut [KeyedRow]> =
-            groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
-        // A bucket holds about a thousand rows, unless the column is skewed or discrete: a large
-        // one is sorted in parallel itself (a run of one value is already in row order, which
-        // the sort sees in one pass).
-        buckets
-            .par_iter_mut()
-            .with_min_len(64)
-            .for_each(|b| match b.len() > LARGE_BUCKET {
-                true => b.par_sort_unstable(),
-                false => b.sort_unstable(),
-            });
-        drop(buckets);
+        sort_buckets(&mut groups, KeyedRow::cmp);
         SortedColumn {
             groups: groups.map(|g| g.pairs),
         }
@@ -123,8 +111,9 @@ impl SortedColumn {
     }
 
     /// From both groups already sorted: `control` and `treated` must each be sorted by (key, row)
-    /// (rows tied on a value in row order, see [`rows_in_order_within_ties`](crate::float_order::rows_in_order_within_ties)) and hold every row
-    /// of their group once.
+    /// (rows tied on a value in row order, see
+    /// [`rows_in_order_within_ties`](crate::float_order::rows_in_order_within_ties)) and hold
+    /// every row of their group once.
     pub fn from_sorted_groups(control: Vec<KeyedRow>, treated: Vec<KeyedRow>) -> Self {
         debug_assert!(control.windows(2).all(|p| p[0] < p[1]));
         debug_assert!(treated.windows(2).all(|p| p[0] < p[1]));

@@ -88,36 +88,24 @@ pub fn two_groups(x: &[f64], w: Option<&[f64]>, treated: &[bool]) -> TwoGroups {
 /// ```
 pub fn two_groups_sparse(x: &[f64], rows: &[u32], values: &[f64], treated: &[bool]) -> TwoGroups {
     let n = rows.len().min(values.len());
-    if values[..n].iter().all(|v| *v != 0.0) {
-        return two_groups_with(n, |k| {
-            let r = rows[k] as usize;
-            (x[r], treated[r], values[k])
-        });
-    }
-    let nonzero: Vec<usize> = (0..n).filter(|&k| values[k] != 0.0).collect();
-    two_groups_with(nonzero.len(), |j| {
-        let k = nonzero[j];
-        let r = rows[k] as usize;
-        (x[r], treated[r], values[k])
-    })
+    let row = |k: usize| (x[rows[k] as usize], treated[rows[k] as usize]);
+    weighted(n, row, values)
 }
 
-/// [`two_groups_with`] under dense weights `w`, over the rows of nonzero weight only: a row that
-/// weighs nothing changes no sum, and leaving it out keeps the chunks those of the sparse form.
+/// [`two_groups_with`] over the entries `0..n` of nonzero weight `w[k]` only, `row(k)` giving the
+/// entry's value and group: an entry that weighs nothing changes no sum, and leaving it out makes
+/// the chunks of dense weights those of the sparse form, so both give the same bits.
 fn weighted(n: usize, row: impl Fn(usize) -> (f64, bool) + Sync, w: &[f64]) -> TwoGroups {
     let w = &w[..n];
+    let with_weight = |k: usize| {
+        let (x, t) = row(k);
+        (x, t, w[k])
+    };
     if w.par_iter().with_min_len(1 << 14).all(|v| *v != 0.0) {
-        return two_groups_with(n, |i| {
-            let (x, t) = row(i);
-            (x, t, w[i])
-        });
+        return two_groups_with(n, with_weight);
     }
-    let nonzero: Vec<u32> = (0..n as u32).filter(|&i| w[i as usize] != 0.0).collect();
-    two_groups_with(nonzero.len(), |k| {
-        let i = nonzero[k] as usize;
-        let (x, t) = row(i);
-        (x, t, w[i])
-    })
+    let kept: Vec<u32> = (0..n as u32).filter(|&k| w[k as usize] != 0.0).collect();
+    two_groups_with(kept.len(), |j| with_weight(kept[j] as usize))
 }
 
 /// Rows per chunk of the sums. Fixed, so that every figure is the same whatever the thread count.

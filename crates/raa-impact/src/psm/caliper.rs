@@ -17,8 +17,9 @@ fn sd_on(x: &[f64], scale: DistanceScale, keep: impl Fn(usize) -> bool + Sync) -
 }
 
 /// [`sd`] of the control (`[0]`) and treated (`[1]`) rows, from the groups' moments under unit
-/// weights ([`two_groups`](crate::balance::moments::two_groups)), which sum each group as `sd` does: the same bits, and the balance
-/// table reads the same moments, so the column is summed once.
+/// weights ([`two_groups`](crate::balance::moments::two_groups)), which sum each group as `sd`
+/// does: the same bits, and the balance table reads the same moments, so the column is summed
+/// once.
 fn group_sds(m: &TwoGroups) -> [f64; 2] {
     m.variance.map(|v| v.map_or(0.0, f64::sqrt))
 }

@@ -49,7 +49,8 @@ impl MatchWeights {
         w
     }
 
-    /// Sum the contributions of the matches of `directions`, in order (see [`contributions`]),
+    /// Sum the contributions of the matches of `directions`, in matching order (each focal unit
+    /// with a match weighs one, and each of its `k` controls receives `1/k` of that weight),
     /// over the rows of `set` (the rows they reach, [`matched_rows`]). Each row's amounts are
     /// added in the order listed, from zero, as into a dense vector, so every sum has the same
     /// bits; the rows are addressed through the [`RowSet`] instead of a vector as long as the
@@ -164,7 +165,10 @@ pub fn both_directions(to_controls: &Matches, to_treated: &Matches, n: usize) ->
 pub fn matched_rows(directions: &[&Matches], n: usize) -> RowSet {
     RowSet::build(n, |insert| {
         for m in directions {
-            contributions(m, &mut |r, _| insert(r));
+            for_each_match(m, |focal, controls| {
+                insert(focal as u32);
+                controls.iter().for_each(|&c| insert(c));
+            });
         }
     })
 }
@@ -179,21 +183,21 @@ fn for_each_match(matches: &Matches, mut f: impl FnMut(usize, &[u32])) {
     }
 }
 
-/// `f(row, amount)` in matching order: each focal unit with a match weighs one, and each of its
-/// `k` controls receives `1/k` of that weight.
-fn contributions(matches: &Matches, f: &mut dyn FnMut(u32, f64)) {
-    for_each_match(matches, |focal, controls| {
-        f(focal as u32, 1.0);
-        let share = 1.0 / controls.len() as f64;
-        for &c in controls {
-            f(c, share);
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `f(row, amount)` in matching order: each focal unit with a match weighs one, and each of its
+    /// `k` controls receives `1/k` of that weight.
+    fn contributions(matches: &Matches, f: &mut dyn FnMut(u32, f64)) {
+        for_each_match(matches, |focal, controls| {
+            f(focal as u32, 1.0);
+            let share = 1.0 / controls.len() as f64;
+            for &c in controls {
+                f(c, share);
+            }
+        });
+    }
 
     /// The sparse weights equal a dense vector filled in the same order, bit for bit.
     #[test]

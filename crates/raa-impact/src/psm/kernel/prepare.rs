@@ -2,7 +2,7 @@
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
 use crate::float_order::{ordered_bits, KeyedRow};
-use crate::value_buckets::{scatter_two_groups, Bucketed, LARGE_BUCKET};
+use crate::value_buckets::{scatter_two_groups, sort_buckets};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -191,22 +191,13 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
         |i| input.distance[i],
         |x| ordered_bits(input.scale.of(x)),
     );
-    // Bucket b holds the rows of that value range in row order; sort each fully.
-    let mut slices: Vec<&mut [KeyedRow]> =
-        groups.iter_mut().flat_map(Bucketed::buckets_mut).collect();
-    // Without keys, (bits, row) is the pairs' own order: a plain sort, no key lookups.
+    // Bucket b holds the rows of that value range in row order; sort each fully. Without keys,
+    // (bits, row) is the pairs' own order: no key lookups.
     let keyless = input.key.is_none();
-    // A bucket holds about a thousand units unless the distance is skewed: a large one is
-    // sorted in parallel itself (the order is total, so the result is the same).
-    slices.par_iter_mut().with_min_len(64).for_each(|sl| {
-        match (keyless, sl.len() > LARGE_BUCKET) {
-            (true, false) => sl.sort_unstable(),
-            (true, true) => sl.par_sort_unstable(),
-            (false, false) => sl.sort_unstable_by(tie),
-            (false, true) => sl.par_sort_unstable_by(tie),
-        }
-    });
-    drop(slices);
+    match keyless {
+        true => sort_buckets(&mut groups, KeyedRow::cmp),
+        false => sort_buckets(&mut groups, tie),
+    }
     // Buckets are ranges of the column as given. On a scale, values in neighbouring buckets can
     // share a distance (the logit rounds distinct probabilities to the same double; were its
     // rounding not monotone, they could even be inverted): mend the order across boundaries.
