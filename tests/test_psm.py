@@ -1,6 +1,8 @@
 """ri.match: MatchIt and Matching parity through the Python front door, the result object, bad input."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -68,6 +70,24 @@ def test_dehejia_wahba_abadie_imbens(nsw):
     assert abs(e.se - 0.825398) <= 1e-6
     # The kernel's own match (ties kept, fractional weights) gives the same estimate.
     assert abs(m.effect("re78", se="robust").estimate - 2.153306) <= 1e-6
+
+
+def test_a_supplied_score_defers_its_distance_and_still_meets_the_oracle(nsw):
+    # The same DW score handed over as an array: the match keeps the array, not a distance
+    # column; the distance is computed when read, and the Abadie–Imbens SE (which matches again
+    # on it) still meets R Matching's figures.
+    fitted = ri.match(nsw, covariates=DW, distance="ps", replace=True, ties="all")
+    ps = fitted.ps.to_numpy().copy()
+    y = nsw["re78"].to_numpy()
+    m = ri.match_arrays(nsw["t"].to_numpy() == 1, ps, distance="ps", replace=True, ties="all")
+    assert np.array_equal(m.distance.to_numpy(), ps)
+    e = m.effect(y, se="ai")
+    assert abs(e.estimate - 2.153306) <= 1e-6
+    assert abs(e.se - 0.825398) <= 1e-6
+    logit = ri.match_arrays(nsw["t"].to_numpy() == 1, ps, replace=True)
+    # R's qlogis, log(p / (1 - p)), with the C library's log (NumPy's own log may differ by an ulp).
+    assert logit.distance.tolist() == [math.log(p / (1 - p)) for p in ps]
+    assert logit.distance is logit.distance  # computed once, then kept
 
 
 def test_summary_tables_and_plots(lalonde):

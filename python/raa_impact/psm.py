@@ -169,6 +169,9 @@ def match_arrays(
 ) -> "MatchResult":
     """Match on NumPy arrays directly (the fast path for very large data): ``treated`` (bool) and a
     supplied ``score``; the other keyword arguments are those of :func:`match` (no covariates).
+    The result keeps ``score`` itself, not a copy: its ``ps`` is that array, and its ``distance``
+    is computed from it when first read (and by the Abadie–Imbens SEs), so do not change the array
+    in place while the result is in use.
 
     >>> import numpy as np, raa_impact as ri
     >>> m = ri.match_arrays(np.array([True, False, False]), np.array([0.6, 0.5, 0.1]))
@@ -288,9 +291,13 @@ class MatchResult:
 
     @property
     def distance(self) -> Optional[pd.Series]:
-        """The matching distance of every unit (None for covariate distances)."""
-        d = self._inner.distance()
-        return pd.Series(d, index=self._index, name="distance") if len(d) else None
+        """The matching distance of every unit (None for covariate distances). For a supplied
+        score it is computed from the score when first read, so a match that is never asked for
+        it does not hold a column as long as the data."""
+        if not hasattr(self, "_distance"):
+            d = self._inner.distance()
+            self._distance = pd.Series(d, index=self._index, name="distance") if len(d) else None
+        return self._distance
 
     @property
     def ps(self) -> Optional[pd.Series]:

@@ -58,6 +58,8 @@ pub fn match_units(
         score: score.as_ref().map(|s| s.as_slice()).transpose()?,
         exact: exact.as_ref().map(|s| s.as_slice()).transpose()?,
         id: id.as_ref().map(|s| s.as_slice()).transpose()?,
+        // This object keeps the supplied score, so the distance is computed from it when asked.
+        defer_distance: true,
     };
     let set = run(py, || core_match(&input, &options))?;
     Ok(PyMatchSet {
@@ -101,8 +103,13 @@ impl PyMatchSet {
         s.into_pyarray(py)
     }
 
-    fn distance<'py>(&self, py: Python<'py>) -> Bound<'py, PyArray1<f64>> {
-        self.inner.distance.clone().into_pyarray(py)
+    /// The matching distance (computed from the supplied score when the match deferred it).
+    fn distance<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyArray1<f64>>> {
+        let score = self.score.as_ref().map(|s| s.bind(py).readonly());
+        let score = score.as_ref().map(|s| s.as_slice()).transpose()?;
+        let set = self.inner.clone();
+        let d = run(py, move || set.distance_from(score).map(|d| d.into_owned()))?;
+        Ok(d.into_pyarray(py))
     }
 
     /// The score: the supplied array itself (not a copy), else the fitted one.
@@ -206,6 +213,7 @@ impl PyMatchSet {
     ) -> PyResult<String> {
         let se: SeMethod = serde_json::from_str(se_json).map_err(|e| arg("se", e.to_string()))?;
         let y = y.as_slice()?;
+        let score = self.score.as_ref().map(|s| s.bind(py).readonly());
         let options = EffectOptions {
             se,
             cluster: cluster.as_ref().map(|c| c.as_slice()).transpose()?,
@@ -213,6 +221,7 @@ impl PyMatchSet {
             level,
             bias_adjust,
             score_design: slices(&score_design)?.into_iter().map(|(_, c)| c).collect(),
+            score: score.as_ref().map(|s| s.as_slice()).transpose()?,
         };
         let set = self.inner.clone();
         let e = run(py, move || set.effect(y, &options))?;

@@ -4,6 +4,7 @@
 //! the balance of the distance, bit for bit equal to the balance table computed afresh on it.
 
 use raa_impact::balance::{balance_table, SdBasis};
+use raa_impact::psm::effect::{EffectOptions, SeMethod};
 use raa_impact::psm::kernel::DistanceScale;
 use raa_impact::psm::{match_units, Discard, Distance, Estimand, MatchInput, MatchOptions};
 use rand::{Rng, SeedableRng};
@@ -84,12 +85,118 @@ fn distance_and_its_balance_as_if_held_throughout() {
                         "{distance:?} {estimand:?} replace={replace} ratio={ratio} {discard:?}"
                     );
                     assert!(m.n_matched() > 500);
+                    // Deferred: the same match and balance, the distance computed on request.
+                    let deferred = MatchInput {
+                        defer_distance: true,
+                        ..input.clone()
+                    };
+                    let d = match_units(&deferred, &options).expect("valid match");
+                    assert_eq!(d.matches, m.matches);
+                    assert_eq!(d.balance, m.balance, "deferred {distance:?} {discard:?}");
+                    // A column is built anyway when support trimming needs it.
+                    assert_eq!(d.distance.is_empty(), discard == Discard::None && !exact);
+                    assert_eq!(d.deferred_distance.is_some(), d.distance.is_empty());
+                    let again: Vec<u64> = d
+                        .distance_from(Some(&score))
+                        .expect("the score is given")
+                        .iter()
+                        .map(|x| x.to_bits())
+                        .collect();
+                    assert_eq!(again, want);
+                    assert_eq!(d.distance_from(None).is_err(), d.distance.is_empty());
                     cases += 1;
                 }
             }
         }
     }
     assert_eq!(cases, 36);
+}
+
+/// The Abadie–Imbens estimators match again on the distance: with a deferred distance they
+/// read it from the score handed to them, and give the same effect; without it, a clear error.
+#[test]
+fn abadie_imbens_on_a_deferred_distance() {
+    let (treated, score, _) = data(3000);
+    let y: Vec<f64> = score
+        .iter()
+        .zip(&treated)
+        .map(|(p, &t)| 3.0 * p + if t { 1.0 } else { 0.0 })
+        .collect();
+    let options = MatchOptions {
+        replace: true,
+        ..Default::default()
+    };
+    let held = MatchInput {
+        treated: &treated,
+        score: Some(&score),
+        ..Default::default()
+    };
+    let deferred = MatchInput {
+        defer_distance: true,
+        ..held.clone()
+    };
+    let a = match_units(&held, &options).expect("valid match");
+    let b = match_units(&deferred, &options).expect("valid match");
+    for bias_adjust in [false, true] {
+        let ai = EffectOptions {
+            se: SeMethod::AbadieImbens,
+            bias_adjust,
+            ..Default::default()
+        };
+        let want = a.effect(&y, &ai).expect("AI effect");
+        let with_score = EffectOptions {
+            score: Some(&score),
+            ..ai.clone()
+        };
+        assert_eq!(b.effect(&y, &with_score).expect("AI effect"), want);
+        let msg = b.effect(&y, &ai).expect_err("no score").to_string();
+        assert!(msg.contains("score") && msg.contains("defer"), "{msg}");
+    }
+    // The other standard errors do not need the distance.
+    let plain = EffectOptions {
+        se: SeMethod::Robust,
+        ..Default::default()
+    };
+    assert_eq!(
+        b.effect(&y, &plain).expect("effect"),
+        a.effect(&y, &plain).expect("effect")
+    );
+}
+
+/// A deferred logit that takes only the values 0 and 1 is a binary column in the balance table,
+/// as the held one is (its statistics read without the column).
+#[test]
+fn deferred_binary_distance_is_balanced_as_binary() {
+    let scale = DistanceScale::LogitOfProbability;
+    // A probability whose logit is exactly 1 (searched around 1 / (1 + e^-1)).
+    let mut p1 = 1.0 / (1.0 + (-1.0_f64).exp());
+    for _ in 0..64 {
+        if scale.of(p1) == 1.0 {
+            break;
+        }
+        p1 = if scale.of(p1) < 1.0 {
+            p1.next_up()
+        } else {
+            p1.next_down()
+        };
+    }
+    assert_eq!(scale.of(p1), 1.0);
+    let treated: Vec<bool> = (0..200).map(|i| i % 3 == 0).collect();
+    let score: Vec<f64> = (0..200).map(|i| if i % 5 < 2 { p1 } else { 0.5 }).collect();
+    let held = MatchInput {
+        treated: &treated,
+        score: Some(&score),
+        ..Default::default()
+    };
+    let deferred = MatchInput {
+        defer_distance: true,
+        ..held.clone()
+    };
+    let options = MatchOptions::default();
+    let a = match_units(&held, &options).expect("valid match");
+    let b = match_units(&deferred, &options).expect("valid match");
+    assert!(a.balance[0].binary && b.distance.is_empty());
+    assert_eq!(a.balance, b.balance);
 }
 
 #[test]

@@ -97,6 +97,10 @@ pub struct BalanceColumn<'a> {
     /// already taken: a caller that sorted the column can take them and free the sorted copy
     /// before the column itself is materialised.
     pub ecdf: Option<Vec<(f64, f64)>>,
+    /// Whether every value is 0 or 1, when known. With it, the moments (and the eCDF differences
+    /// of a column that is not binary) given, `values` may be empty: a column the caller does not
+    /// hold, whose statistics it computed as it read its values (and found them finite).
+    pub binary: Option<bool>,
 }
 
 impl<'a> BalanceColumn<'a> {
@@ -109,7 +113,17 @@ impl<'a> BalanceColumn<'a> {
             adjusted_moments: None,
             sorted: None,
             ecdf: None,
+            binary: None,
         }
+    }
+
+    /// True when every statistic is given and `values` is empty: nothing is read from it.
+    fn given_without_values(&self, adjusted: bool) -> bool {
+        self.values.is_empty()
+            && self.binary.is_some()
+            && self.unit_moments.is_some()
+            && (!adjusted || self.adjusted_moments.is_some())
+            && (self.binary == Some(true) || self.ecdf.is_some())
     }
 }
 
@@ -160,8 +174,11 @@ pub fn balance_rows(
         .into_par_iter()
         .map(|column| {
             let (name, x) = (column.name, column.values);
-            finite(name, x, n)?;
-            let binary = moments::is_binary(x);
+            let given = base.is_none() && column.given_without_values(adjusted.is_some());
+            if !given {
+                finite(name, x, n)?;
+            }
+            let binary = column.binary.unwrap_or_else(|| moments::is_binary(x));
             let base_moments = match (base, column.unit_moments) {
                 (None, Some(m)) => m,
                 _ => moments::two_groups(x, base, treated),

@@ -58,6 +58,10 @@ pub struct EffectOptions<'a> {
     pub bias_adjust: bool,
     /// The score model's columns, without the intercept, for `AbadieImbensEstimatedPs`.
     pub score_design: Vec<&'a [f64]>,
+    /// The supplied score, when the match left its distance unbuilt
+    /// ([`MatchInput::defer_distance`](super::MatchInput::defer_distance)): the Abadie–Imbens
+    /// estimators match again on the distance.
+    pub score: Option<&'a [f64]>,
 }
 
 /// An estimated effect (treated minus control).
@@ -173,7 +177,7 @@ impl MatchSet {
                     Some(g),
                 )
             }
-            SeMethod::AbadieImbens => return self.abadie_imbens(y, level, options.bias_adjust),
+            SeMethod::AbadieImbens => return self.abadie_imbens(y, level, options),
             SeMethod::AbadieImbensEstimatedPs { neighbours } => {
                 return self.abadie_imbens_estimated_ps(y, level, neighbours, options)
             }
@@ -227,8 +231,9 @@ impl MatchSet {
         Ok(self.subclasses().iter().map(|s| u64::from(*s)).collect())
     }
 
-    fn abadie_imbens(&self, y: &[f64], level: f64, bias_adjust: bool) -> Result<Effect> {
-        let ai = self.ai_fit(y, self.options.estimand, bias_adjust)?;
+    fn abadie_imbens(&self, y: &[f64], level: f64, options: &EffectOptions) -> Result<Effect> {
+        let bias_adjust = options.bias_adjust;
+        let ai = self.ai_fit(y, self.options.estimand, options)?;
         Ok(self.finish(
             ai.estimate,
             ai.se,
@@ -244,18 +249,21 @@ impl MatchSet {
         &self,
         y: &[f64],
         estimand: Estimand,
-        bias_adjust: bool,
+        options: &EffectOptions,
     ) -> Result<super::abadie_imbens::AiResult> {
-        if !self.options.replace || self.distance.is_empty() {
+        let scored = !self.distance.is_empty() || self.deferred_distance.is_some();
+        if !self.options.replace || !scored {
             return Err(Error::argument(
                 "se",
                 "Abadie–Imbens SEs apply to matching with replacement on a score distance (replace=True)",
             ));
         }
+        let distance = self.distance_from(options.score)?;
+        let bias_adjust = options.bias_adjust;
         ai_match(
             y,
             &self.treated,
-            &[&self.distance],
+            &[&distance],
             &AiOptions {
                 estimand,
                 m: self.options.ratio,
@@ -289,7 +297,7 @@ impl MatchSet {
         if options.score_design.is_empty() {
             return need("needs the score model's columns (score_design)");
         }
-        let ai = self.ai_fit(y, Estimand::Ate, options.bias_adjust)?;
+        let ai = self.ai_fit(y, Estimand::Ate, options)?;
         let ones = vec![1.0; y.len()];
         let mut design: Vec<&[f64]> = vec![&ones];
         design.extend(options.score_design.iter().copied());

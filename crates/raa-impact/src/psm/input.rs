@@ -18,6 +18,12 @@ pub struct MatchInput<'a> {
     pub exact: Option<&'a [u32]>,
     /// Unit keys: tie-breaks and results invariant to row order.
     pub id: Option<&'a [u64]>,
+    /// With a supplied score matched on its logit or itself, do not build the distance column
+    /// (one value per unit): the caller keeps the score and computes the distance when it needs
+    /// it with [`MatchSet::distance_from`](super::MatchSet::distance_from). At 11M units this
+    /// saves writing an 88 MB column that a caller holding the score may never read. Ignored when
+    /// the distance has to be built anyway (a fitted score, common-support trimming, exact strata).
+    pub defer_distance: bool,
 }
 
 impl<'a> MatchInput<'a> {

@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use rayon::prelude::*;
+
 use serde::Serialize;
 
 use super::caliper::{raw_width, sd};
@@ -31,8 +33,12 @@ pub struct MatchSet {
     /// The score, when the distance is score-based (a supplied score is not copied: its `ps` is
     /// empty).
     pub score: Option<Score>,
-    /// The one-dimensional matching distance (empty for covariate distances).
+    /// The one-dimensional matching distance (empty for covariate distances, and when deferred).
     pub distance: Vec<f64>,
+    /// Set when the distance of a supplied score was not built
+    /// ([`MatchInput::defer_distance`]): it is the score read on this scale, and
+    /// [`MatchSet::distance_from`] computes it from the score.
+    pub deferred_distance: Option<DistanceScale>,
     /// Raw caliper width on the distance, when a caliper was asked for.
     pub caliper_width: Option<f64>,
     /// Units allowed to match (common support); `None` when nobody was dropped.
@@ -71,6 +77,38 @@ impl MatchSet {
     /// Focal units without a match, with the reason.
     pub fn unmatched(&self) -> &[Unmatched] {
         &self.matches.unmatched
+    }
+
+    /// The matching distance of every unit: the one held, or, when it was deferred, computed
+    /// from `score` (the supplied score; an error when it is missing or of another length).
+    /// Empty for covariate distances.
+    ///
+    /// ```
+    /// use raa_impact::psm::{match_units, MatchInput, MatchOptions};
+    /// let treated = [true, false, false];
+    /// let score = [0.6, 0.5, 0.1];
+    /// let input = MatchInput { treated: &treated, score: Some(&score), defer_distance: true, ..Default::default() };
+    /// let m = match_units(&input, &MatchOptions::default()).unwrap();
+    /// assert!(m.distance.is_empty());
+    /// let d = m.distance_from(Some(&score)).unwrap();
+    /// assert_eq!(d[1], 0.0); // the logit of 0.5
+    /// assert!(m.distance_from(None).is_err());
+    /// ```
+    pub fn distance_from<'a>(&'a self, score: Option<&[f64]>) -> Result<Cow<'a, [f64]>> {
+        let Some(scale) = self.deferred_distance else {
+            return Ok(Cow::Borrowed(&self.distance));
+        };
+        let Some(ps) = score else {
+            return Err(Error::argument(
+                "score",
+                "the match deferred its distance (defer_distance): pass the supplied score",
+            ));
+        };
+        crate::inference::check::same_length("score", ps.len(), self.treated.len())?;
+        Ok(Cow::Owned(match scale {
+            DistanceScale::AsGiven => ps.to_vec(),
+            DistanceScale::LogitOfProbability => logit(ps),
+        }))
     }
 }
 
@@ -206,6 +244,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         adjusted_moments: None,
         sorted: None,
         ecdf: None,
+        binary: None,
     };
     if let Some((before, thin)) = thinned {
         let after = match weights.is_empty() {
@@ -214,18 +253,31 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         };
         distance_column.ecdf = Some(before.into_iter().chain(after).collect());
     }
+    let mut deferred_distance = None;
     if let Some((ps, scale)) = lean {
-        // The distance is held again only now, once the sorted copy is gone; its moments under
-        // the matching weights are read from the score at the matched rows.
+        // The distance is held again only now, once the sorted copy is gone (or not at all when
+        // deferred); its moments under the matching weights are read from the score at the
+        // matched rows.
         distance_column.adjusted_moments =
             matched_weights(&weights).map(|_| matched_moments(ps, scale, input.treated, &weights));
-        distance = match scale {
-            DistanceScale::AsGiven => ps.to_vec(),
-            DistanceScale::LogitOfProbability => logit(ps),
-        };
+        // Deferred only when every statistic of its balance row is known: with exact strata the
+        // kernel's sorted copy is not handed over, and its eCDF needs the column.
+        match input.defer_distance && distance_column.ecdf.is_some() {
+            true => {
+                distance_column.binary = Some(binary_on(ps, scale));
+                deferred_distance = Some(scale);
+            }
+            false => {
+                distance = match scale {
+                    DistanceScale::AsGiven => ps.to_vec(),
+                    DistanceScale::LogitOfProbability => logit(ps),
+                }
+            }
+        }
     }
     distance_column.values = &distance;
-    let distance_column = (!distance.is_empty()).then_some(distance_column);
+    let scored = !distance.is_empty() || deferred_distance.is_some();
+    let distance_column = scored.then_some(distance_column);
     let balance = balance_of(input, options, distance_column, &weights)?;
     Ok(MatchSet {
         options: options.clone(),
@@ -233,6 +285,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         sample_sizes: sample_sizes(input.treated, &weights, eligible.as_deref()),
         score,
         distance,
+        deferred_distance,
         caliper_width,
         eligible,
         matches,
@@ -241,6 +294,16 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         balance,
         warnings,
     })
+}
+
+/// Whether the distance of every unit (the score read on `scale`) is 0 or 1, as the balance
+/// table's binary test, without building the column; stops at the first other value.
+fn binary_on(ps: &[f64], scale: DistanceScale) -> bool {
+    let other = |p: &f64| {
+        let d = scale.of(*p);
+        d != 0.0 && d != 1.0
+    };
+    !ps.par_chunks(1 << 16).any(|c| c.iter().any(other))
 }
 
 /// What `match_units` starts from: the score, the distance as a column (empty when the kernel

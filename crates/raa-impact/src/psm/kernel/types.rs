@@ -85,7 +85,8 @@ impl Default for KernelOptions {
 }
 
 /// How the kernel reads `KernelInput::distance`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DistanceScale {
     /// `distance` holds the distances.
     #[default]
