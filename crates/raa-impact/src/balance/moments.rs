@@ -87,8 +87,19 @@ pub fn two_groups(x: &[f64], w: Option<&[f64]>, treated: &[bool]) -> TwoGroups {
 /// assert_eq!(two_groups_sparse(&x, &[0, 2, 3, 4], &[0.5, 2.0, 1.0, 1.5], &t), dense);
 /// ```
 pub fn two_groups_sparse(x: &[f64], rows: &[u32], values: &[f64], treated: &[bool]) -> TwoGroups {
+    two_groups_sparse_by(|r| x[r], rows, values, treated)
+}
+
+/// [`two_groups_sparse`] of a column that is not held: `value(row)` computes each listed row's
+/// value as it is read, in parallel (the same bits as the held column's).
+pub fn two_groups_sparse_by(
+    value: impl Fn(usize) -> f64 + Sync,
+    rows: &[u32],
+    values: &[f64],
+    treated: &[bool],
+) -> TwoGroups {
     let n = rows.len().min(values.len());
-    let row = |k: usize| (x[rows[k] as usize], treated[rows[k] as usize]);
+    let row = |k: usize| (value(rows[k] as usize), treated[rows[k] as usize]);
     weighted(n, row, values)
 }
 

@@ -19,7 +19,7 @@ use super::support::eligible;
 use super::validate::validate;
 use super::weights::{match_weights, matched_rows, subclasses, MatchWeights};
 use crate::balance::ecdf::{EcdfWeights, SortedColumn};
-use crate::balance::moments::{two_groups, two_groups_with, TwoGroups};
+use crate::balance::moments::{two_groups, two_groups_sparse_by, two_groups_with, TwoGroups};
 use crate::balance::{balance_rows, Adjusted, BalanceColumn, BalanceRow, SdBasis};
 use crate::{Error, Result};
 
@@ -476,8 +476,10 @@ fn matched_moments(
     treated: &[bool],
     weights: &MatchWeights,
 ) -> TwoGroups {
-    let rows = weights.rows();
-    let x: Vec<f64> = rows.iter().map(|&r| scale.of(ps[r as usize])).collect();
-    let t: Vec<bool> = rows.iter().map(|&r| treated[r as usize]).collect();
-    two_groups(&x, Some(weights.values()), &t)
+    two_groups_sparse_by(
+        |r| scale.of(ps[r]),
+        weights.rows(),
+        weights.values(),
+        treated,
+    )
 }
