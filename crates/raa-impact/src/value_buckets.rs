@@ -15,6 +15,10 @@ const PARTS: usize = 8;
 const LARGE_BUCKET: usize = 1 << 16;
 /// Rows per chunk of the range pass.
 const SCAN: usize = 1 << 16;
+/// From this many rows on, the range pass reads one row in `STRIDE`.
+const SAMPLED: usize = 1 << 20;
+/// Stride of the sampled range pass (a multiple of it divides `SCAN`, so the sample is fixed).
+const STRIDE: usize = 16;
 
 /// One group's rows, bucket after bucket (each bucket's rows in row order until sorted).
 pub(crate) struct Bucketed {
@@ -169,10 +173,11 @@ impl Buckets {
 /// for that value. The buckets are monotone in the value, so a key that orders like the value
 /// (or nearly: see the matching kernel's mending) leaves the buckets in order.
 ///
-/// One pass finds each group's range, a second counts each fixed row part's rows per bucket, a
-/// third writes every part's rows into its own segments of the results (bucket-major, then part),
-/// so no second copy of a group is ever held, every row is read three times for both groups, and
-/// the result does not depend on the thread count.
+/// One pass finds each group's range (on a sample of the rows when there are a million or more),
+/// a second counts each fixed row part's rows per bucket, a third writes every part's rows into
+/// its own segments of the results (bucket-major, then part), so no second copy of a group is
+/// ever held, every row is read two or three times for both groups, and the result does not
+/// depend on the thread count.
 pub(crate) fn scatter_two_groups(
     n: usize,
     group: impl Fn(usize) -> Option<usize> + Sync,
@@ -185,11 +190,15 @@ pub(crate) fn scatter_two_groups(
     let empty: Range3 = (f64::INFINITY, f64::NEG_INFINITY, 0);
     // `lower`/`upper`: plain comparisons (the values are finite), cheaper than `f64::min`.
     let join = |a: Range3, b: Range3| (lower(a.0, b.0), upper(a.1, b.1), a.2 + b.2);
-    let ranges = (0..chunks)
+    // The buckets need only a range and a size that are about right, and a row sampled at a
+    // fixed stride gives them: a value outside the sampled range goes to the end bucket on its
+    // side, so the buckets stay monotone; the exact counts come from the counting pass.
+    let stride = if n >= SAMPLED { STRIDE } else { 1 };
+    let sampled = (0..chunks)
         .into_par_iter()
         .map(|k| {
             let mut r = [empty; 2];
-            for i in range(k) {
+            for i in range(k).step_by(stride) {
                 if let Some(g) = group(i) {
                     let x = value(i);
                     r[g] = join(r[g], (x, x, 1));
@@ -198,7 +207,7 @@ pub(crate) fn scatter_two_groups(
             r
         })
         .reduce(|| [empty; 2], |a, b| [join(a[0], b[0]), join(a[1], b[1])]);
-    let buckets = ranges.map(|(lo, hi, m)| Buckets::new(lo, hi, m));
+    let buckets = sampled.map(|(lo, hi, m)| Buckets::new(lo, hi, m * stride));
     let per = n.div_ceil(PARTS).max(1);
     let rows =
         |k: usize| (k * per..((k + 1) * per).min(n)).filter_map(|i| group(i).map(|g| (i, g)));
@@ -220,8 +229,8 @@ pub(crate) fn scatter_two_groups(
         }
         // Filled in parallel: the fresh pages are touched (and zeroed by the system) by both
         // threads rather than one.
-        let mut pairs = Vec::with_capacity(ranges[g].2);
-        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), ranges[g].2));
+        let mut pairs = Vec::with_capacity(starts[nb]);
+        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), starts[nb]));
         Bucketed { pairs, starts }
     });
     let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
@@ -301,5 +310,34 @@ mod tests {
                 assert_eq!(got, want, "n={n} shape {s}, rows reversed");
             }
         }
+    }
+
+    /// From a million rows on, the range is taken from a sample: values beyond it (here the
+    /// extremes sit on rows the sample skips) go to the end buckets, and a group whose rows are
+    /// all skipped still gets all of them, so both groups come out whole and in order.
+    #[test]
+    fn sampled_range_keeps_every_row_in_order() {
+        let n = SAMPLED + 12_345;
+        let mut rng = ChaCha8Rng::seed_from_u64(9);
+        let mut x: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+        x[17] = -1e9;
+        x[n - 3] = 1e9;
+        x[1001] = 2.0;
+        // Group 1: three rows, none of them sampled (rows 0, 16, 32, ... are).
+        let group = |i: usize| Some(usize::from(matches!(i, 1 | 5000 | 777_777)));
+        let mut got = scatter_two_groups(n, group, |i| x[i], ordered_bits);
+        sort_buckets(&mut got, KeyedRow::cmp);
+        for (g, bucketed) in got.iter().enumerate() {
+            let mut want: Vec<KeyedRow> = (0..n)
+                .filter(|&i| group(i) == Some(g))
+                .map(|i| KeyedRow {
+                    key: ordered_bits(x[i]),
+                    row: i as u32,
+                })
+                .collect();
+            want.sort_unstable();
+            assert_eq!(bucketed.pairs, want, "group {g}");
+        }
+        assert_eq!(got[1].pairs.len(), 3);
     }
 }

@@ -193,40 +193,44 @@ fn bucket_by_block(p: &Prepared, order: &[u32]) -> Vec<Vec<u32>> {
 
 /// Gather block outputs into the compressed-row result, focal units in row order.
 pub(crate) fn assemble(input: &KernelInput, outs: Vec<Out>) -> Matches {
-    let n = input.treated.len();
-    let focal: Vec<u32> = (0..n as u32)
-        .into_par_iter()
-        .with_min_len(CHUNK)
-        .filter(|&i| input.treated[i as usize])
-        .collect();
     // Focal index (number of focal rows before it) of any row: the rank among the focal rows, in
     // 3/16 of a byte per row where an index per row took 4 bytes.
     let rank = RowSet::from_flags(input.treated);
-    let of = |row: u32| rank.rank(row);
+    let focal = rank.members();
+    // Every event's focal index, looked up in parallel first (random reads that would otherwise
+    // each wait for memory inside the sequential fill below).
+    let places: Vec<Vec<u32>> = outs
+        .par_iter()
+        .map(|o| o.events.iter().map(|&(t, _)| rank.rank(t) as u32).collect())
+        .collect();
     let mut offsets = vec![0u32; focal.len() + 1];
-    for o in &outs {
-        for &(t, _) in &o.events {
-            offsets[of(t) + 1] += 1;
-        }
+    for &i in places.iter().flatten() {
+        offsets[i as usize + 1] += 1;
     }
     for i in 0..focal.len() {
         offsets[i + 1] += offsets[i];
     }
-    let mut fill = offsets.clone();
+    // `offsets[i]` serves as unit i's fill position, in event order; once filled it is where
+    // unit i + 1 starts, and shifting by one restores the starts.
     let mut controls = vec![0u32; *offsets.last().unwrap_or(&0) as usize];
+    for (o, places) in outs.iter().zip(&places) {
+        for (&(_, c), &i) in o.events.iter().zip(places) {
+            controls[offsets[i as usize] as usize] = c;
+            offsets[i as usize] += 1;
+        }
+    }
+    offsets.rotate_right(1);
+    offsets[0] = 0;
+    drop(places);
     let mut reasons: Vec<Option<UnmatchedReason>> = focal
-        .iter()
+        .par_iter()
+        .with_min_len(CHUNK)
         .map(|&r| (!prepare::is_eligible(input, r as usize)).then_some(UnmatchedReason::Discarded))
         .collect();
-    let mut match_order = Vec::new();
+    let mut match_order = Vec::with_capacity(outs.iter().map(|o| o.order.len()).sum());
     for o in outs {
-        for (t, c) in o.events {
-            let i = of(t);
-            controls[fill[i] as usize] = c;
-            fill[i] += 1;
-        }
         for (t, r) in o.unmatched {
-            reasons[of(t)] = Some(r);
+            reasons[rank.rank(t)] = Some(r);
         }
         match_order.extend(o.order);
     }
