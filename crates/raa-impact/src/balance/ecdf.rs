@@ -193,6 +193,13 @@ impl SortedColumn {
             })
             .collect();
         let totals: Vec<[f64; 2]> = weights.iter().map(|w| [w[0].total, w[1].total]).collect();
+        // One set of unit weights (the balance of a matching distance before matching): the
+        // branch-free walk, which gives the same differences and kept entries.
+        let unit = matches!(weights.as_slice(), [[a, b]] if a.is_unit() && b.is_unit())
+            && self
+                .groups
+                .iter()
+                .all(|g| g.last().is_none_or(|e| e.key < u64::MAX));
         let mut sums = vec![(0.0_f64, 0.0_f64); sets.len()];
         let mut count = 0usize;
         let mut kept: [Vec<GridEntry>; 2] = Default::default();
@@ -235,8 +242,11 @@ impl SortedColumn {
             let compute = || {
                 wave.par_iter()
                     .enumerate()
-                    .map(|(k, span)| {
-                        self.span_differences(span, w0 * WAVE + k, &weights, &totals, keep)
+                    .map(|(k, span)| match unit {
+                        true => self.span_differences_unit(span, totals[0], keep),
+                        false => {
+                            self.span_differences(span, w0 * WAVE + k, &weights, &totals, keep)
+                        }
                     })
                     .collect::<Vec<_>>()
             };
@@ -278,6 +288,76 @@ impl SortedColumn {
         }
         spans.push([start[0]..control.len(), start[1]..treated.len()]);
         spans
+    }
+
+    /// [`SortedColumn::span_differences`] for one set of unit weights, without a branch on the
+    /// data: the two groups are merged an entry at a time, the cumulative weights are the
+    /// counts, and the difference is written at every entry but kept (the slot advanced) only
+    /// at the last entry of a run of equal values; a kept entry likewise. Merging and runs are
+    /// about as unpredictable as the treated rows are scattered, so branches there were mostly
+    /// mispredicted. Keys must be below `u64::MAX` (the end of each group reads as it).
+    fn span_differences_unit(
+        &self,
+        span: &[Range<usize>; 2],
+        [tc, tt]: [f64; 2],
+        keep: Option<&RowSet>,
+    ) -> SpanWalk {
+        let [control, treated] = &self.groups;
+        let (mut i0, mut i1) = (span[0].start, span[1].start);
+        let (end0, end1) = (span[0].end, span[1].end);
+        let key = |g: &[KeyedRow], i: usize, end: usize| match i < end {
+            true => g[i].key,
+            false => u64::MAX,
+        };
+        let steps = (end0 - i0) + (end1 - i1);
+        let mut out = vec![0.0; steps];
+        let mut kept: [Vec<GridEntry>; 2] = [end0 - i0, end1 - i1]
+            .map(|len| vec![GridEntry { row: 0, at: 0 }; len * usize::from(keep.is_some()) + 1]);
+        let mut n_kept = [0usize; 2];
+        // Membership read for every entry first: the reads are independent and overlap, where
+        // inside the walk each would wait for the one before (the next slot depends on it).
+        let [m0, m1] = [(control, &span[0]), (treated, &span[1])].map(|(g, r)| match keep {
+            Some(keep) => g[r.clone()]
+                .iter()
+                .map(|e| u8::from(keep.contains(e.row)))
+                .chain(std::iter::once(0))
+                .collect(),
+            None => Vec::new(),
+        });
+        let (s0, s1) = (i0, i1);
+        let mut distinct = 0usize;
+        let (mut k0, mut k1) = (key(control, i0, end0), key(treated, i1, end1));
+        for _ in 0..steps {
+            let take_control = k0 <= k1;
+            let value = k0.min(k1);
+            let g = usize::from(!take_control);
+            if keep.is_some() {
+                let (row, member) = match take_control {
+                    true => (control[i0].row, m0[i0 - s0]),
+                    false => (treated[i1].row, m1[i1 - s1]),
+                };
+                kept[g][n_kept[g]] = GridEntry {
+                    row,
+                    at: distinct as u32,
+                };
+                n_kept[g] += usize::from(member);
+            }
+            i0 += usize::from(take_control);
+            i1 += usize::from(!take_control);
+            k0 = key(control, i0, end0);
+            k1 = key(treated, i1, end1);
+            out[distinct] = (i1 as f64 / tt - i0 as f64 / tc).abs();
+            distinct += usize::from(k0.min(k1) != value);
+        }
+        out.truncate(distinct);
+        for (k, n) in kept.iter_mut().zip(n_kept) {
+            k.truncate(n);
+        }
+        SpanWalk {
+            d: out,
+            distinct,
+            kept,
+        }
     }
 
     /// The differences at every distinct value of span `k`, `weights.len()` per value.
@@ -466,6 +546,11 @@ impl<'a> GroupWeights<'a> {
         }
     }
 
+    /// True for unit weights.
+    fn is_unit(&self) -> bool {
+        matches!(self.kind, Kind::Unit)
+    }
+
     /// A cursor over the group's entries `range`, span `k`.
     fn cursor(&self, group: &[KeyedRow], range: Range<usize>, k: usize) -> SpanCursor<'_> {
         match &self.kind {
@@ -577,6 +662,57 @@ mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// The branch-free walk of unit weights gives the bits of the general walk (weights of one,
+    /// whose sums are the counts), and keeps the same entries: compared through the statistics
+    /// of several later weights on the thinned column. Ties within and across groups, runs cut
+    /// by span boundaries (several spans), one group empty, and columns of one value.
+    #[test]
+    fn unit_walk_equals_the_general_walk() {
+        let mut rng = ChaCha8Rng::seed_from_u64(12);
+        for (n, levels) in [(150_000, 0), (150_000, 40), (90_000, 3), (500, 0), (7, 1)] {
+            for share in [0.1, 0.5, 0.0] {
+                let x: Vec<f64> = (0..n)
+                    .map(|_| match levels {
+                        0 => rng.random::<f64>(),
+                        l => f64::from(rng.random_range(0..l)),
+                    })
+                    .collect();
+                let t: Vec<bool> = (0..n).map(|_| rng.random::<f64>() < share).collect();
+                let ones = vec![1.0; n];
+                let rows: Vec<u32> = (0..n as u32)
+                    .filter(|_| rng.random::<f64>() < 0.2)
+                    .collect();
+                let w: Vec<f64> = rows.iter().map(|_| rng.random::<f64>() + 0.1).collect();
+                let keep = RowSet::from_rows(n, rows.iter().copied());
+                let sorted = || SortedColumn::new(&x, &t);
+                let case = format!("n={n} levels={levels} share={share}");
+                let bits = |v: &[(f64, f64)]| -> Vec<(u64, u64)> {
+                    v.iter().map(|(a, b)| (a.to_bits(), b.to_bits())).collect()
+                };
+                assert_eq!(
+                    bits(&sorted().differences_of(&[EcdfWeights::Unit])),
+                    bits(&sorted().differences_of(&[EcdfWeights::Dense(&ones)])),
+                    "{case}"
+                );
+                let (a, thin_a) = sorted().differences_and_thin(&[EcdfWeights::Unit], &keep);
+                let (b, thin_b) =
+                    sorted().differences_and_thin(&[EcdfWeights::Dense(&ones)], &keep);
+                assert_eq!(bits(&a), bits(&b), "{case}");
+                assert_eq!(thin_a.len(), rows.len(), "{case}");
+                assert_eq!(thin_a.len(), thin_b.len(), "{case}");
+                let half = rows.len() / 2;
+                for (r, v) in [(&rows[..], &w[..]), (&rows[..half], &w[..half])] {
+                    let got = thin_a.differences(r, v).expect("kept rows");
+                    let want = thin_b.differences(r, v).expect("kept rows");
+                    assert!(
+                        got.0.to_bits() == want.0.to_bits() && got.1.to_bits() == want.1.to_bits(),
+                        "{case}: {got:?} vs {want:?}"
+                    );
+                }
+            }
+        }
+    }
 
     /// The bucket sort gives exactly the (key, row) order of a sort of the whole group, whatever
     /// the shape of the column: continuous, heavy-tailed, discrete, constant, signed zeros,
