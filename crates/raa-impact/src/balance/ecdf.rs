@@ -130,10 +130,10 @@ impl SortedColumn {
 
     /// eCDF mean and max under each set of weights, all in one pass over the sorted values.
     ///
-    /// Only the final sums are serial: the sorted values are cut into spans at value boundaries,
-    /// each span's differences (one per distinct value) are computed in parallel from the
-    /// cumulative weights at its start, and the differences are then added in sorted order, as
-    /// a single walk would.
+    /// The sorted values are cut into spans at value boundaries (fixed by the column, not by the
+    /// thread count), each span's differences (one per distinct value) are computed and summed
+    /// in order in parallel from the cumulative weights at its start, and the span sums are then
+    /// added in span order. The cumulative weights themselves are added in sorted order.
     pub fn differences_of(&self, sets: &[EcdfWeights]) -> Vec<(f64, f64)> {
         self.walk(sets, None).0
     }
@@ -202,9 +202,9 @@ impl SortedColumn {
                 .all(|g| g.last().is_none_or(|e| e.key < u64::MAX));
         let mut sums = vec![(0.0_f64, 0.0_f64); sets.len()];
         let mut count = 0usize;
+        let mut span_starts = Vec::with_capacity(spans.len());
         let mut kept: [Vec<GridEntry>; 2] = Default::default();
-        // The differences of each span, one row of `sets.len()` per distinct value, added in
-        // sorted order (independent sums side by side) while the next wave is computed.
+        // Each span's sums of differences, added in span order while the next wave is computed.
         let mut add = |walks: Vec<SpanWalk>| {
             for w in walks {
                 // Kept entries are placed on the span's grid; the spans before it come first.
@@ -214,26 +214,11 @@ impl SortedColumn {
                         at: e.at + count as u32,
                     }));
                 }
+                span_starts.push(count as u32);
                 count += w.distinct;
-                let d = &w.d;
-                match sums.as_mut_slice() {
-                    [] => {}
-                    [a] => add_all(d.iter().copied(), a),
-                    [a, b] => {
-                        for pair in d.chunks_exact(2) {
-                            a.0 += pair[0];
-                            a.1 = a.1.max(pair[0]);
-                            b.0 += pair[1];
-                            b.1 = b.1.max(pair[1]);
-                        }
-                    }
-                    all => {
-                        for row in d.chunks_exact(all.len()) {
-                            for (acc, &x) in all.iter_mut().zip(row) {
-                                add_all(std::iter::once(x), acc);
-                            }
-                        }
-                    }
+                for (acc, part) in sums.iter_mut().zip(&w.sums) {
+                    acc.0 += part.0;
+                    acc.1 = acc.1.max(part.1);
                 }
             }
         };
@@ -255,7 +240,7 @@ impl SortedColumn {
             pending = ds;
         }
         add(pending);
-        let thin = keep.map(|_| ThinColumn::new(kept, count, n));
+        let thin = keep.map(|_| ThinColumn::new(kept, count, n, span_starts));
         let stats = totals
             .iter()
             .zip(&sums)
@@ -310,7 +295,7 @@ impl SortedColumn {
             false => u64::MAX,
         };
         let steps = (end0 - i0) + (end1 - i1);
-        let mut out = vec![0.0; steps];
+        let mut sum = (0.0_f64, 0.0_f64);
         let mut kept: [Vec<GridEntry>; 2] = [end0 - i0, end1 - i1]
             .map(|len| vec![GridEntry { row: 0, at: 0 }; len * usize::from(keep.is_some()) + 1]);
         let mut n_kept = [0usize; 2];
@@ -346,21 +331,27 @@ impl SortedColumn {
             i1 += usize::from(!take_control);
             k0 = key(control, i0, end0);
             k1 = key(treated, i1, end1);
-            out[distinct] = (i1 as f64 / tt - i0 as f64 / tc).abs();
-            distinct += usize::from(k0.min(k1) != value);
+            // Added (and compared) at the last entry of a run only; elsewhere zero is added,
+            // which leaves the sum as it was (it is never -0.0).
+            let last = k0.min(k1) != value;
+            let d = (i1 as f64 / tt - i0 as f64 / tc).abs();
+            let d = if last { d } else { 0.0 };
+            sum.0 += d;
+            sum.1 = sum.1.max(d);
+            distinct += usize::from(last);
         }
-        out.truncate(distinct);
         for (k, n) in kept.iter_mut().zip(n_kept) {
             k.truncate(n);
         }
         SpanWalk {
-            d: out,
+            sums: vec![sum],
             distinct,
             kept,
         }
     }
 
-    /// The differences at every distinct value of span `k`, `weights.len()` per value.
+    /// The sum and maximum of the differences over the distinct values of span `k`, one pair
+    /// per set of weights.
     fn span_differences(
         &self,
         span: &[Range<usize>; 2],
@@ -375,7 +366,7 @@ impl SortedColumn {
             .map(|w| [0, 1].map(|g| w[g].cursor(&self.groups[g], span[g].clone(), k)))
             .collect();
         let mut last: Vec<Option<([f64; 2], f64)>> = vec![None; weights.len()];
-        let mut out = Vec::with_capacity((span[0].len() + span[1].len()) * weights.len());
+        let mut sums = vec![(0.0_f64, 0.0_f64); weights.len()];
         let mut kept: [Vec<GridEntry>; 2] = Default::default();
         let mut distinct = 0u32;
         let (mut i0, mut i1) = (span[0].start, span[1].start);
@@ -400,7 +391,8 @@ impl SortedColumn {
                 }
             }
             distinct += 1;
-            for ((w, last), &[tc, tt]) in walks.iter_mut().zip(&mut last).zip(totals) {
+            let each = walks.iter_mut().zip(&mut last).zip(totals).zip(&mut sums);
+            for (((w, last), &[tc, tt]), sum) in each {
                 let cum = [w[0].advance(e0), w[1].advance(e1)];
                 // The eCDFs are compared after the last row of each run of equal values;
                 // unchanged sums give the same difference.
@@ -412,22 +404,24 @@ impl SortedColumn {
                         d
                     }
                 };
-                out.push(d);
+                sum.0 += d;
+                sum.1 = sum.1.max(d);
             }
             (i0, i1) = (e0, e1);
         }
         SpanWalk {
-            d: out,
+            sums,
             distinct: distinct as usize,
             kept,
         }
     }
 }
 
-/// What the walk of one span gives: the differences (`sets` per distinct value), the number of
-/// distinct values, and the kept entries of each group, placed on the span's own grid.
+/// What the walk of one span gives: the sum and maximum of its differences (one pair per set of
+/// weights), the number of distinct values, and the kept entries of each group, placed on the
+/// span's own grid.
 struct SpanWalk {
-    d: Vec<f64>,
+    sums: Vec<(f64, f64)>,
     distinct: usize,
     kept: [Vec<GridEntry>; 2],
 }
@@ -440,14 +434,6 @@ pub(super) fn statistics(tc: f64, tt: f64, sum: f64, max: f64, count: usize) -> 
         (f64::NAN, 0.0)
     } else {
         (sum / count as f64, max)
-    }
-}
-
-/// Add each value to a (sum, max) pair, in order.
-fn add_all(values: impl Iterator<Item = f64>, acc: &mut (f64, f64)) {
-    for x in values {
-        acc.0 += x;
-        acc.1 = acc.1.max(x);
     }
 }
 

@@ -22,8 +22,9 @@ pub(super) struct GridEntry {
 /// The eCDF mean is an average over every distinct value of the whole column, rows of zero
 /// weight included (MatchIt's grid). Between two kept values the weighted eCDFs do not move, so
 /// each kept value's difference stands for the grid values up to the next kept one; it is added
-/// once for each of them, in order, as the walk of the whole column adds it, so the sums have the
-/// same bits.
+/// once for each of them, in order, into the sum of the span of the whole column's walk that the
+/// grid value belongs to, and the span sums are added in order, as that walk adds them, so the
+/// sums have the same bits.
 #[derive(Debug, Clone)]
 pub struct ThinColumn {
     /// Controls (`[0]`) and treated (`[1]`).
@@ -32,12 +33,24 @@ pub struct ThinColumn {
     grid: usize,
     /// Rows of the whole column.
     n: usize,
+    /// The grid place where each span of the whole column's walk starts (ascending, from 0).
+    span_starts: Vec<u32>,
 }
 
 impl ThinColumn {
-    pub(super) fn new(mut groups: [Vec<GridEntry>; 2], grid: usize, n: usize) -> Self {
+    pub(super) fn new(
+        mut groups: [Vec<GridEntry>; 2],
+        grid: usize,
+        n: usize,
+        span_starts: Vec<u32>,
+    ) -> Self {
         groups.iter_mut().for_each(Vec::shrink_to_fit);
-        ThinColumn { groups, grid, n }
+        ThinColumn {
+            groups,
+            grid,
+            n,
+            span_starts,
+        }
     }
 
     /// Number of kept entries.
@@ -89,7 +102,7 @@ impl ThinColumn {
         let [control, treated] = &self.groups;
         let (mut i, mut j) = (0, 0);
         let mut cum = [0.0_f64; 2];
-        let mut acc = (0.0_f64, 0.0_f64);
+        let mut sums = SpanSums::new(&self.span_starts);
         // Grid values below the first kept one add zero differences, which change no sum.
         while let Some(at) = next_at(control, i, treated, j) {
             while control.get(i).is_some_and(|e| e.at == at) {
@@ -104,12 +117,64 @@ impl ThinColumn {
             let d = (cum[1] / tt - cum[0] / tc).abs();
             // The same difference at every grid value up to the next kept one: added once for
             // each, in order, as the whole walk adds them.
-            for _ in at..until {
-                acc.0 += d;
-            }
-            acc.1 = acc.1.max(d);
+            sums.repeat(d, at, until);
         }
-        Ok(statistics(tc, tt, acc.0, acc.1, self.grid))
+        let (sum, max) = sums.finish();
+        Ok(statistics(tc, tt, sum, max, self.grid))
+    }
+}
+
+/// The sum of differences over grid values as the whole column's walk forms it: a sum per span
+/// (the grid places from one span start to the next), and the span sums added in order.
+struct SpanSums<'a> {
+    /// Starts of the spans after the current one.
+    next: &'a [u32],
+    /// The current span's sum.
+    span: f64,
+    total: f64,
+    max: f64,
+}
+
+impl<'a> SpanSums<'a> {
+    fn new(span_starts: &'a [u32]) -> Self {
+        SpanSums {
+            next: span_starts.get(1..).unwrap_or_default(),
+            span: 0.0,
+            total: 0.0,
+            max: 0.0,
+        }
+    }
+
+    /// Add `d` once for each grid value in `from..until` (ascending calls, no overlaps).
+    fn repeat(&mut self, d: f64, from: u32, until: u32) {
+        let mut at = from;
+        while at < until {
+            // Close the spans that end at or before `at` (zero differences filled their rest).
+            while self.next.first().is_some_and(|&s| s <= at) {
+                self.close();
+            }
+            let stop = self.next.first().map_or(until, |&s| s.min(until));
+            for _ in at..stop {
+                self.span += d;
+            }
+            at = stop;
+        }
+        self.max = self.max.max(d);
+    }
+
+    fn close(&mut self) {
+        self.total += self.span;
+        self.span = 0.0;
+        self.next = &self.next[1..];
+    }
+
+    /// The total over every span, and the largest difference.
+    fn finish(mut self) -> (f64, f64) {
+        while !self.next.is_empty() {
+            self.close();
+        }
+        self.total += self.span;
+        (self.total, self.max)
     }
 }
 
