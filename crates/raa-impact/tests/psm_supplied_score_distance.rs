@@ -6,7 +6,9 @@
 use raa_impact::balance::{balance_table, SdBasis};
 use raa_impact::psm::effect::{EffectOptions, SeMethod};
 use raa_impact::psm::kernel::DistanceScale;
-use raa_impact::psm::{match_units, Discard, Distance, Estimand, MatchInput, MatchOptions};
+use raa_impact::psm::{
+    match_units, Discard, Distance, Estimand, MatchInput, MatchOptions, MatchSet,
+};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -112,6 +114,25 @@ fn distance_and_its_balance_as_if_held_throughout() {
     assert_eq!(cases, 36);
 }
 
+/// The same match with the distance held and deferred.
+fn held_and_deferred(
+    treated: &[bool],
+    score: &[f64],
+    options: &MatchOptions,
+) -> (MatchSet, MatchSet) {
+    let held = MatchInput {
+        treated,
+        score: Some(score),
+        ..Default::default()
+    };
+    let deferred = MatchInput {
+        defer_distance: true,
+        ..held.clone()
+    };
+    let run = |input: &MatchInput| match_units(input, options).expect("valid match");
+    (run(&held), run(&deferred))
+}
+
 /// The Abadie–Imbens estimators match again on the distance: with a deferred distance they
 /// read it from the score handed to them, and give the same effect; without it, a clear error.
 #[test]
@@ -126,17 +147,7 @@ fn abadie_imbens_on_a_deferred_distance() {
         replace: true,
         ..Default::default()
     };
-    let held = MatchInput {
-        treated: &treated,
-        score: Some(&score),
-        ..Default::default()
-    };
-    let deferred = MatchInput {
-        defer_distance: true,
-        ..held.clone()
-    };
-    let a = match_units(&held, &options).expect("valid match");
-    let b = match_units(&deferred, &options).expect("valid match");
+    let (a, b) = held_and_deferred(&treated, &score, &options);
     for bias_adjust in [false, true] {
         let ai = EffectOptions {
             se: SeMethod::AbadieImbens,
@@ -183,18 +194,7 @@ fn deferred_binary_distance_is_balanced_as_binary() {
     assert_eq!(scale.of(p1), 1.0);
     let treated: Vec<bool> = (0..200).map(|i| i % 3 == 0).collect();
     let score: Vec<f64> = (0..200).map(|i| if i % 5 < 2 { p1 } else { 0.5 }).collect();
-    let held = MatchInput {
-        treated: &treated,
-        score: Some(&score),
-        ..Default::default()
-    };
-    let deferred = MatchInput {
-        defer_distance: true,
-        ..held.clone()
-    };
-    let options = MatchOptions::default();
-    let a = match_units(&held, &options).expect("valid match");
-    let b = match_units(&deferred, &options).expect("valid match");
+    let (a, b) = held_and_deferred(&treated, &score, &MatchOptions::default());
     assert!(a.balance[0].binary && b.distance.is_empty());
     assert_eq!(a.balance, b.balance);
 }
