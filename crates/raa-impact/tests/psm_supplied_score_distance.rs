@@ -277,3 +277,37 @@ fn kernel_on_the_logit_scale_orders_ties_across_buckets() {
         }
     }
 }
+
+/// A non-finite value is an error only where it matters: an eligible unit's distance or caliper
+/// covariate, reported at its first row; an ineligible unit's is ignored.
+#[test]
+fn kernel_checks_finiteness_of_eligible_units_only() {
+    use raa_impact::psm::kernel::{match_nearest, KernelInput, KernelOptions};
+    let treated = [true, false, false, true, false];
+    let distance = [0.4, 0.3, f64::NAN, 0.6, 0.5];
+    let cov = [1.0, 2.0, 3.0, 4.0, f64::INFINITY];
+    let base = KernelInput {
+        distance: &distance,
+        treated: &treated,
+        ..Default::default()
+    };
+    let msg = match_nearest(&base, &KernelOptions::default())
+        .expect_err("NaN distance")
+        .to_string();
+    assert!(msg.contains("distance") && msg.contains("row 2"), "{msg}");
+    let eligible = [true, true, false, true, true];
+    let skip = KernelInput {
+        eligible: Some(&eligible),
+        ..base.clone()
+    };
+    let m = match_nearest(&skip, &KernelOptions::default()).expect("row 2 is not eligible");
+    assert_eq!(m.focal, vec![0, 3]);
+    let with_cov = KernelInput {
+        covariate_calipers: vec![(&cov, 10.0)],
+        ..skip
+    };
+    let msg = match_nearest(&with_cov, &KernelOptions::default())
+        .expect_err("infinite caliper covariate")
+        .to_string();
+    assert!(msg.contains("covariate_calipers[0]") && msg.contains("row 4"), "{msg}");
+}
