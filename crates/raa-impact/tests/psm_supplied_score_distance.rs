@@ -309,5 +309,8 @@ fn kernel_checks_finiteness_of_eligible_units_only() {
     let msg = match_nearest(&with_cov, &KernelOptions::default())
         .expect_err("infinite caliper covariate")
         .to_string();
-    assert!(msg.contains("covariate_calipers[0]") && msg.contains("row 4"), "{msg}");
+    assert!(
+        msg.contains("covariate_calipers[0]") && msg.contains("row 4"),
+        "{msg}"
+    );
 }
