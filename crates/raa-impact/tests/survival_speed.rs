@@ -1,5 +1,6 @@
 //! Kaplan–Meier and the RMST difference on one million rows: one sort, then linear passes.
-//! A timing run, ignored in the suite (speed is measured by benches, never by timed tests):
+//! A smoke run that prints its timings and asserts none (speed is measured by benches, never by
+//! timed tests), ignored in the suite:
 //! `cargo test --release -p raa-impact --test survival_speed -- --ignored`.
 
 use std::time::Instant;
@@ -10,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 
 #[test]
 #[ignore = "a timing run, not part of the suite: cargo test --release -p raa-impact --test survival_speed -- --ignored"]
-fn km_and_rmst_on_a_million_rows_take_well_under_a_second() {
+fn km_and_rmst_on_a_million_rows() {
     let n = 1_000_000;
     let mut rng = ChaCha8Rng::seed_from_u64(1);
     // Whole days up to ~3 years, as placement durations are: many ties.
@@ -32,6 +33,4 @@ fn km_and_rmst_on_a_million_rows_take_well_under_a_second() {
     let rmst_secs = start.elapsed().as_secs_f64();
     assert!(r.se > 0.0);
     eprintln!("KM {km_secs:.3} s, RMST difference {rmst_secs:.3} s");
-    assert!(km_secs < 0.5, "KM took {km_secs:.3} s");
-    assert!(rmst_secs < 0.5, "RMST difference took {rmst_secs:.3} s");
 }
