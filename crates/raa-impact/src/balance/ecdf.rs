@@ -297,7 +297,7 @@ impl SortedColumn {
         let steps = (end0 - i0) + (end1 - i1);
         let mut sum = (0.0_f64, 0.0_f64);
         let mut kept: [Vec<GridEntry>; 2] = [end0 - i0, end1 - i1]
-            .map(|len| vec![GridEntry { row: 0, at: 0 }; len * usize::from(keep.is_some()) + 1]);
+            .map(|len| vec![GridEntry { row: 0, at: 0 }; len * usize::from(keep.is_some())]);
         let mut n_kept = [0usize; 2];
         // Membership read for every entry first: the reads are independent and overlap, where
         // inside the walk each would wait for the one before (the next slot depends on it).

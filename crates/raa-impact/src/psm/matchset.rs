@@ -105,10 +105,7 @@ impl MatchSet {
             ));
         };
         crate::inference::check::same_length("score", ps.len(), self.treated.len())?;
-        Ok(Cow::Owned(match scale {
-            DistanceScale::AsGiven => ps.to_vec(),
-            DistanceScale::LogitOfProbability => logit(ps),
-        }))
+        Ok(Cow::Owned(distance_of_score(ps, scale)))
     }
 }
 
@@ -267,12 +264,7 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
                 distance_column.binary = Some(binary_on(ps, scale));
                 deferred_distance = Some(scale);
             }
-            false => {
-                distance = match scale {
-                    DistanceScale::AsGiven => ps.to_vec(),
-                    DistanceScale::LogitOfProbability => logit(ps),
-                }
-            }
+            false => distance = distance_of_score(ps, scale),
         }
     }
     distance_column.values = &distance;
@@ -294,6 +286,14 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         balance,
         warnings,
     })
+}
+
+/// The distance of every unit: the supplied score `ps` read on `scale`.
+fn distance_of_score(ps: &[f64], scale: DistanceScale) -> Vec<f64> {
+    match scale {
+        DistanceScale::AsGiven => ps.to_vec(),
+        DistanceScale::LogitOfProbability => logit(ps),
+    }
 }
 
 /// Whether the distance of every unit (the score read on `scale`) is 0 or 1, as the balance

@@ -123,12 +123,8 @@ const SCAN: usize = 1 << 16;
 /// True when every distance (eligible or not) and every caliper covariate is finite: the fold
 /// has no branch, so it runs at the speed of memory.
 fn all_finite(input: &KernelInput) -> bool {
-    let finite = |c: &[f64], scale: DistanceScale| match scale {
-        DistanceScale::AsGiven => c.iter().fold(true, |ok, v| ok & v.is_finite()),
-        DistanceScale::LogitOfProbability => {
-            c.iter().fold(true, |ok, v| ok & (*v > 0.0) & (*v < 1.0))
-        }
-    };
+    let finite =
+        |c: &[f64], scale: DistanceScale| c.iter().fold(true, |ok, v| ok & scale.finite(*v));
     let column = |c: &[f64], scale: DistanceScale| c.par_chunks(SCAN).all(|c| finite(c, scale));
     column(input.distance, input.scale)
         && input
@@ -153,11 +149,7 @@ fn first_bad(input: &KernelInput, a: usize, b: usize) -> Option<(usize, String)>
 /// Whether row `i`'s distance is finite; the logit of `p` is finite exactly when `0 < p < 1`
 /// (read without the logarithm).
 fn distance_finite(input: &KernelInput, i: usize) -> bool {
-    let v = input.distance[i];
-    match input.scale {
-        DistanceScale::AsGiven => v.is_finite(),
-        DistanceScale::LogitOfProbability => v > 0.0 && v < 1.0,
-    }
+    input.scale.finite(input.distance[i])
 }
 
 pub(crate) fn is_eligible(input: &KernelInput, i: usize) -> bool {

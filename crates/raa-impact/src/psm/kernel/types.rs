@@ -99,6 +99,16 @@ pub enum DistanceScale {
 }
 
 impl DistanceScale {
+    /// Whether a value of the column has a finite distance: any finite number as given, a
+    /// probability strictly between 0 and 1 for its logit (read without the logarithm).
+    #[inline]
+    pub fn finite(self, v: f64) -> bool {
+        match self {
+            DistanceScale::AsGiven => v.is_finite(),
+            DistanceScale::LogitOfProbability => (v > 0.0) & (v < 1.0),
+        }
+    }
+
     /// The distance of a value of the column.
     #[inline]
     pub fn of(self, v: f64) -> f64 {
