@@ -7,10 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::att_gt::{AttGt, CellStatus};
-use super::se::{analytic_se, interval};
-use crate::inference::multiplier::{
-    multiplier_bootstrap, normal_quantile, BootstrapOptions, BootstrapResult,
-};
+use super::se::{corrected_se, interval, pointwise_crit};
+use crate::inference::multiplier::{multiplier_bootstrap, BootstrapOptions, BootstrapResult};
 use crate::{Error, Result};
 
 /// How to aggregate.
@@ -429,10 +427,12 @@ fn finish(
 ) -> Result<Aggregated> {
     let n = att.n_units();
     let cl = att.unit_cluster.as_deref();
-    let mut ses: Vec<Option<f64>> = p.psis.iter().map(|psi| analytic_se(psi, cl)).collect();
-    let mut overall_se = analytic_se(&p.overall.1, cl);
+    let small = att.small_sample();
+    let se_of = |psi: &[f64]| corrected_se(psi, cl, small);
+    let mut ses: Vec<Option<f64>> = p.psis.iter().map(|psi| se_of(psi)).collect();
+    let mut overall_se = se_of(&p.overall.1);
     let influence_cells: Vec<f64> = p.psis.concat();
-    let mut crit = normal_quantile(1.0 - att.options.alpha / 2.0);
+    let mut crit = pointwise_crit(att.options.alpha, small);
     let z = crit;
     let mut uniform = false;
     let mut boot_res = None;

@@ -9,12 +9,10 @@ use serde::{Deserialize, Serialize};
 use super::intercept_only::{estimate_in_place, InPlace};
 use super::options::{AttGtOptions, BasePeriod, ControlGroup};
 use super::panel::{build_panel, cohort_info, CohortInfo, Panel, PanelInput};
-use super::se::{analytic_se, interval};
+use super::se::{corrected_se, interval, pointwise_crit, SmallSample};
 use super::two_by_two::{estimate, Cell};
 use super::unbalanced::unbalanced_cell;
-use crate::inference::multiplier::{
-    multiplier_bootstrap, normal_quantile, BootstrapOptions, BootstrapResult,
-};
+use crate::inference::multiplier::{multiplier_bootstrap, BootstrapOptions, BootstrapResult};
 use crate::{Error, Result};
 
 /// Whether a cell has an estimate.
@@ -102,6 +100,21 @@ pub struct AttGt {
 }
 
 impl AttGt {
+    /// The small-sample correction when the options ask for it.
+    pub(crate) fn small_sample(&self) -> Option<SmallSample> {
+        let cl = self.unit_cluster.as_deref();
+        SmallSample::of(self.options.small_sample, self.n_units(), cl)
+    }
+
+    /// Number of clusters (units when no cluster column was given): `G` of the small-sample
+    /// correction.
+    pub fn n_clusters(&self) -> usize {
+        match &self.unit_cluster {
+            Some(c) => c.iter().copied().max().map_or(0, |m| m as usize + 1),
+            None => self.n_units(),
+        }
+    }
+
     /// Number of kept units (rows of the influence matrix).
     pub fn n_units(&self) -> usize {
         self.units.len()
@@ -422,7 +435,7 @@ pub fn att_gt(input: &PanelInput, opts: &AttGtOptions) -> Result<AttGt> {
         unit_cluster: panel.cluster,
         periods: panel.periods,
         cohorts,
-        crit_value: normal_quantile(1.0 - opts.alpha / 2.0),
+        crit_value: f64::NAN, // set by fill_inference
         uniform: false,
         bootstrap: None,
         options: *opts,
@@ -496,9 +509,12 @@ fn few_comparison_clusters(cells: &[GtCell], warnings: &mut Vec<String>) {
 fn fill_inference(res: &mut AttGt) -> Result<()> {
     let n = res.n_units();
     let k = res.cells.len();
+    let small = res.small_sample();
+    res.crit_value = pointwise_crit(res.options.alpha, small);
     for j in 0..k {
         if res.cells[j].status == CellStatus::Estimated {
-            res.cells[j].se = analytic_se(res.influence_of(j), res.unit_cluster.as_deref());
+            let cl = res.unit_cluster.as_deref();
+            res.cells[j].se = corrected_se(res.influence_of(j), cl, small);
         }
     }
     if let Some(b) = res.options.bootstrap {
