@@ -148,3 +148,20 @@ def test_min_comparison_clusters_leaves_out_thinly_compared_cells(mpdta):
         _fit(mpdta, min_comparison_clusters=3)
     with pytest.raises(ri.ArgumentError, match="whole number of clusters"):
         _fit(mpdta, cluster="state", min_comparison_clusters=-1)
+
+
+def test_small_sample_scales_clustered_ses_and_uses_t(mpdta):
+    a = _fit(mpdta, control_group="nevertreated", cluster="state")
+    b = _fit(mpdta, control_group="nevertreated", cluster="state", small_sample=True)
+    ta, tb = a.table(), b.table()
+    g = 29  # states
+    np.testing.assert_array_equal(ta["att"], tb["att"])
+    np.testing.assert_allclose(tb["se"], ta["se"] * np.sqrt(g / (g - 1)), rtol=1e-13)
+    crit = 2.04840714180  # R: qt(0.975, 28)
+    np.testing.assert_allclose(tb["ci_high"] - tb["att"], crit * tb["se"], rtol=1e-9)
+    sa, sb = a.aggregate("simple").overall, b.aggregate("simple").overall
+    assert sb.se == pytest.approx(sa.se * np.sqrt(g / (g - 1)), rel=1e-13)
+    assert sb.ci_high - sb.estimate == pytest.approx(crit * sb.se, rel=1e-9)
+    assert "t(28)" in b.summary() and "G = 29" in b.summary() and "t(28)" not in a.summary()
+    with pytest.raises(ri.ArgumentError, match="small_sample"):
+        _fit(mpdta, small_sample="yes")

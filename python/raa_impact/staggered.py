@@ -47,6 +47,7 @@ def att_gt(
     bootstrap_weights: Optional[str] = None,
     allow_unbalanced_panel: bool = False,
     min_comparison_clusters: int = 0,
+    small_sample: bool = False,
 ) -> "AttGtResult":
     """Group-time average treatment effects (Callaway and Sant'Anna 2021).
 
@@ -81,6 +82,12 @@ def att_gt(
         A clustered SE learns the comparison side's variance from its clusters, so cells compared
         with the one or two RAAs not yet live get intervals far too narrow; the aggregations then
         average the cells that remain (a different estimand: say so when reporting it).
+    small_sample : with G clusters (the units when `cluster` is not given), scale every analytic SE
+        by sqrt(G / (G - 1)) and use t with G - 1 degrees of freedom for pointwise intervals (the
+        cluster factor and critical values of Stata's ``vce(cluster)``). Off by default, as
+        ``did``. With about 30 RAAs as clusters the normal interval is too narrow
+        (``benches/results/staggered_recovery.md``); this widens it by about 6%. Bootstrap SEs and
+        uniform bands are not changed.
 
     Examples
     --------
@@ -105,6 +112,7 @@ def att_gt(
         "bed_in": _count("bed_in", bed_in),
         "allow_unbalanced": _flag("allow_unbalanced_panel", allow_unbalanced_panel),
         "min_comparison_clusters": _count("min_comparison_clusters", min_comparison_clusters, "clusters"),
+        "small_sample": _flag("small_sample", small_sample),
         "alpha": float(alpha),
         "bootstrap": _bootstrap(bootstrap, seed, bootstrap_weights, alpha),
     }
@@ -230,6 +238,10 @@ class AttGtResult:
         o = self.meta["options"]
         band = ("simultaneous (uniform) 95% band, multiplier bootstrap" if self.uniform
                 else "pointwise 95% intervals, analytic influence-function SEs")
+        if o.get("small_sample") and not self.uniform:
+            g = self._raw["n_clusters"] or self._raw["n_units"]
+            band += (f", small-sample corrected (SEs x sqrt(G/(G-1)) and t({g - 1}) critical value "
+                     f"{self._raw['crit_value']:.4f}, G = {g} clusters)")
         lines = [f"Group-time average treatment effects (Callaway and Sant'Anna 2021): {self.meta['outcome']}",
                  f"  control group: {o['control_group']}; estimator: {o['est_method']}; base period: "
                  f"{o['base_period']}; anticipation {o['anticipation']}; bed-in {o['bed_in']}"

@@ -33,7 +33,7 @@ impl PyAttGt {
             "incomplete_units": a.incomplete_units,
             "periods": a.periods,
             "cohorts": a.cohorts,
-            "n_clusters": a.unit_cluster.as_ref().map(|c| c.iter().max().map_or(0, |m| *m as usize + 1)),
+            "n_clusters": a.unit_cluster.as_ref().map(|_| a.n_clusters()),
             "n_treated_clusters": a.n_treated_clusters,
             "crit_value": a.crit_value,
             "uniform": a.uniform,

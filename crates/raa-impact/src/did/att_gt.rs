@@ -102,8 +102,7 @@ pub struct AttGt {
 impl AttGt {
     /// The small-sample correction when the options ask for it.
     pub(crate) fn small_sample(&self) -> Option<SmallSample> {
-        let cl = self.unit_cluster.as_deref();
-        SmallSample::of(self.options.small_sample, self.n_units(), cl)
+        SmallSample::of(self.options.small_sample, self.n_clusters())
     }
 
     /// Number of clusters (units when no cluster column was given): `G` of the small-sample

@@ -39,13 +39,8 @@ pub(crate) struct SmallSample {
 }
 
 impl SmallSample {
-    /// The correction for `n` units in `cluster` (dense codes from 0), when asked for and when
-    /// there are at least two clusters.
-    pub fn of(on: bool, n: usize, cluster: Option<&[u32]>) -> Option<Self> {
-        let clusters = match cluster {
-            Some(c) => c.iter().copied().max().map_or(0, |m| m as usize + 1),
-            None => n,
-        };
+    /// The correction for `clusters` clusters, when asked for and when there are at least two.
+    pub fn of(on: bool, clusters: usize) -> Option<Self> {
         (on && clusters >= 2).then_some(SmallSample { clusters })
     }
 

@@ -38,6 +38,7 @@ DEFAULTS: Dict[str, Any] = {
     "control_group": "notyettreated",       # notyettreated | nevertreated
     "est_method": "dr",                     # dr | reg | ipw
     "min_comparison_clusters": 5,           # also report the simple ATT of cells compared with >= this many RAAs (0: not)
+    "small_sample": True,                   # analytic SEs x sqrt(G/(G-1)) and t(G-1) intervals, G = RAAs (false: as R did)
     "bootstrap": 999,                       # multiplier-bootstrap draws of the event study's uniform band
     "randomization_draws": 999,             # Monte Carlo assignments of each randomisation test
     "randomization_window": 1,              # each LA's go-live year may move this many years either way
@@ -203,7 +204,8 @@ def cs_fit(panel: pd.DataFrame, bed_in_periods: int, opts: Options, outcome: str
 
     return ri.att_gt(panel, outcome=outcome, unit="la", time="year", group="go_year",
                      control_group=opts["control_group"], est_method=opts["est_method"],
-                     bed_in=int(bed_in_periods), cluster="cluster", **extra)
+                     bed_in=int(bed_in_periods), cluster="cluster",
+                     small_sample=bool(opts["small_sample"]), **extra)
 
 
 def simple_row(fit: Any, panel: pd.DataFrame) -> Dict[str, Any]:
@@ -286,8 +288,9 @@ def _headline(ctx: Context, section: Section, panel: pd.DataFrame, fit: Any, opt
         few = pre.get("few_clusters") or {}
         table["pretest_p_few_clusters"] = few.get("p_value")
         section.number("pretest_p_few_clusters", few.get("p_value"))
-    section.table("cs_att", table, "Callaway–Sant'Anna overall effects (days; analytic SEs clustered on the RAA), "
-                  "with the Wald pre-test that every pre-go-live ATT(g, t) is zero")
+    corrected = (", small-sample corrected: SEs × √(G/(G−1)), t(G−1) intervals" if opts["small_sample"] else "")
+    section.table("cs_att", table, "Callaway–Sant'Anna overall effects (days; analytic SEs clustered on the RAA"
+                  f"{corrected}), with the Wald pre-test that every pre-go-live ATT(g, t) is zero")
     section.table("cs_cohorts", fit.cohorts(), "Go-live cohorts of the CS design (group 0: not yet live in the window)")
     for w in fit.warnings:
         section.note(f"Callaway–Sant'Anna: {w}")
