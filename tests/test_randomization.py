@@ -144,3 +144,64 @@ def test_cs_statistic_leaves_out_cells_with_few_comparison_clusters_on_every_ass
     with pytest.raises(ValueError, match="min_comparison_clusters"):
         ri.randomization_test(d, start="go", scheme="marascuilo_busk", window=(1, 1), statistic="cs",
                               min_comparison_clusters=-1, **fit)
+
+
+def _phase_from_frame(d):
+    """The phase difference written on the data frame a callable statistic receives."""
+    starts = d.groupby("la")["go"].first()
+    return _stat(d, starts.to_numpy())
+
+
+def test_a_callable_statistic_equals_the_built_in_one_and_brute_force():
+    starts = [5, 8, 11]
+    d = _panel(starts, seed=4)
+    kw = dict(outcome="y", unit="la", time="q", start="go", window=(2, 1), alternative="two-sided")
+    built_in = ri.randomization_test(d, **kw)
+    called = ri.randomization_test(d, statistic=_phase_from_frame, **kw)
+    assert called.statistic == "_phase_from_frame" and called.n_assignments == 64
+    assert called.observed == pytest.approx(built_in.observed, rel=1e-12)
+    assert called.p_value == pytest.approx(built_in.p_value, abs=1e-12)
+    values = [_stat(d, a) for a in itertools.product(*[range(s - 2, s + 2) for s in starts])]
+    assert called.p_value == pytest.approx(_p(values, called.observed, "two-sided"), abs=1e-12)
+    # Monte Carlo: the same draws as the built-in statistic's, seeded.
+    mc = dict(kw, max_enumerate=0, draws=199, seed=3)
+    a = ri.randomization_test(d, statistic=_phase_from_frame, **mc)
+    b = ri.randomization_test(d, **mc)
+    assert not a.enumerated and a.p_value == pytest.approx(b.p_value, abs=1e-12)
+    np.testing.assert_allclose(a.distribution, b.distribution, rtol=1e-6)
+
+
+def test_a_callable_statistic_runs_any_estimator():
+    starts = [4, 7, 10, 13]
+    d = _panel(starts, effect=1.0, seed=8, periods=16)
+
+    def twfe(frame):
+        treated = (frame["q"] >= frame["go"]).astype(int)
+        return ri.twfe(frame.assign(treated=treated), outcome="y", unit="la", time="q", treated="treated").coefficient
+
+    r = ri.randomization_test(d, outcome="y", unit="la", time="q", start="go", scheme="wampold_worsham",
+                              statistic=twfe)
+    assert r.n_assignments == 24 and r.observed == pytest.approx(twfe(d), rel=1e-12)
+    values = [twfe(d.assign(go=d["la"].map(dict(zip(sorted(d["la"].unique()), p)))))
+              for p in itertools.permutations(starts)]
+    assert sorted(r.distribution) == pytest.approx(sorted(values), rel=1e-5, abs=1e-6)
+    assert r.p_value == pytest.approx(_p(values, r.observed, "two-sided"), abs=1e-12)
+
+
+def test_a_callable_statistic_that_fails_is_reported():
+    d = _panel([5, 8, 11], seed=4)
+    kw = dict(outcome="y", unit="la", time="q", start="go", window=(2, 1))
+
+    def boom(frame):
+        if frame["go"].min() == 3:
+            raise KeyError("no such estimate")
+        return 1.0
+
+    with pytest.raises(KeyError, match="no such estimate"):
+        ri.randomization_test(d, statistic=boom, **kw)
+    with pytest.raises(ValueError, match="assignment .* expected a finite number"):
+        ri.randomization_test(d, statistic=lambda f: np.nan if f["go"].max() == 12 else 0.0, **kw)
+    with pytest.raises(ri.ArgumentError, match="bed_in"):
+        ri.randomization_test(d, statistic=_phase_from_frame, bed_in=1, **kw)
+    with pytest.raises(ri.ArgumentError, match="callable"):
+        ri.randomization_test(d, statistic="median", **kw)

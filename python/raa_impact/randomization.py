@@ -10,7 +10,7 @@ there are at most ``max_enumerate`` of them; Monte Carlo draws otherwise.
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -34,7 +34,7 @@ def randomization_test(
     scheme: str = "marascuilo_busk",
     window: Optional[Tuple[int, int]] = None,
     windows: Optional[Any] = None,
-    statistic: str = "phase_difference",
+    statistic: Union[str, Callable[[pd.DataFrame], float]] = "phase_difference",
     bed_in: int = 0,
     alternative: str = "two-sided",
     draws: int = 9_999,
@@ -66,6 +66,13 @@ def randomization_test(
         ``min_comparison_clusters``; `bed_in` too) and `cluster`. With ``min_comparison_clusters``
         each assignment's cells compared with units in fewer clusters are left out, as in
         :func:`ri.att_gt`; an assignment that leaves no cell is an error naming its starts.
+        Or any estimator, as a callable: it receives `data` with the `start` column set to one
+        assignment's starts (per row, from its unit) and returns a number, e.g. the TWFE or the
+        imputation estimate (``lambda d: ri.twfe(d.assign(treated=(d.q >= d.go_live).astype(int)),
+        ...).coefficient``). It is called once at the observed starts and once per assignment, one
+        at a time in a fixed order (so the same input and seed give the same p-value); an
+        exception it raises stops the test and is re-raised. `bed_in` and `cs_options` do not
+        apply (the callable handles them).
     alternative : "two-sided" (|T*| ≥ |T|), "greater" or "less".
     draws, max_enumerate, seed : Monte Carlo draws when the design has more than `max_enumerate`
         assignments (p = (1 + #{T* ≥ T}) / (1 + B)), and their seed.
@@ -83,13 +90,23 @@ def randomization_test(
     ...                           scheme="marascuilo_busk", window=(2, 2), alternative="greater")
     >>> r.enumerated, r.n_assignments, round(r.p_value, 4)
     (True, 625, 0.0048)
+    >>> def pooled_b_minus_a(frame):  # any estimator, given the frame with one assignment's starts
+    ...     post = frame["q"] >= frame["go_live"]
+    ...     return frame.loc[post, "y"].mean() - frame.loc[~post, "y"].mean()
+    >>> r2 = ri.randomization_test(d, outcome="y", unit="la", time="q", start="go_live",
+    ...                            window=(2, 2), statistic=pooled_b_minus_a, alternative="greater")
+    >>> r2.n_assignments, r2.statistic, r2.p_value < 0.05
+    (625, 'pooled_b_minus_a', True)
     """
     if scheme not in _SCHEMES:
         raise ArgumentError(f"invalid argument `scheme`: {scheme!r}; expected one of {', '.join(_SCHEMES)}")
     if alternative not in _ALTERNATIVES:
         raise ArgumentError(f"invalid argument `alternative`: {alternative!r}; expected {', '.join(_ALTERNATIVES)}")
-    if statistic not in ("phase_difference", "cs"):
-        raise ArgumentError(f"invalid argument `statistic`: {statistic!r}; expected phase_difference or cs")
+    if not callable(statistic) and statistic not in ("phase_difference", "cs"):
+        raise ArgumentError(f"invalid argument `statistic`: {statistic!r}; expected phase_difference, cs or "
+                            "a callable")
+    if callable(statistic) and bed_in:
+        raise ArgumentError("invalid argument `bed_in`: a callable statistic leaves out bed-in periods itself")
     if cs_options and statistic != "cs":
         raise ArgumentError(f"invalid argument: {sorted(cs_options)} apply to statistic='cs'")
     labels, codes = dense_codes(data, unit, "unit", np.uint64)
@@ -100,6 +117,9 @@ def randomization_test(
         "alternative": _ALTERNATIVES[alternative], "max_enumerate": int(max_enumerate), "draws": int(draws),
         "seed": int(seed), "tolerance": 1e-9, "keep_distribution": bool(keep_distribution),
     }
+    if callable(statistic):
+        raw = _callable_test(data, codes, start, starts, scheme, spans, options, statistic)
+        return RandomizationResult(json.loads(raw), list(labels), starts, getattr(statistic, "__name__", "callable"))
     y = float_column(data, outcome, "outcome")
     if statistic == "cs":
         raw = _cs_test(data, codes, times, y, starts, scheme, spans, options, cluster, aggregation, bed_in, cs_options)
@@ -137,6 +157,17 @@ def _cs_test(data: pd.DataFrame, codes: np.ndarray, times: np.ndarray, y: np.nda
         np.ascontiguousarray(codes, dtype=np.int64), times, y, cl, [int(v) for v in starts], scheme, spans,
         json.dumps(options), json.dumps(cs), json.dumps(hows[aggregation]),
     )
+
+
+def _callable_test(data: pd.DataFrame, codes: np.ndarray, start: str, starts: np.ndarray, scheme: str,
+                   spans: List[Tuple[int, int]], options: Dict[str, Any],
+                   statistic: Callable[[pd.DataFrame], float]) -> str:
+    """The test of a Python statistic: the core calls ``at`` with each assignment's starts."""
+    def at(assigned: List[int]) -> float:
+        per_row = np.asarray(assigned, dtype=np.int64)[codes]
+        return float(statistic(data.assign(**{start: per_row})))
+
+    return _core.randomisation_callable_test([int(v) for v in starts], scheme, spans, json.dumps(options), at)
 
 
 def _unit_starts(data: pd.DataFrame, unit: str, start: str, labels: np.ndarray, codes: np.ndarray) -> np.ndarray:

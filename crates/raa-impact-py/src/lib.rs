@@ -48,6 +48,10 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m
     )?)?;
     m.add_function(wrap_pyfunction!(randomisation::randomisation_cs_test, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        randomisation::randomisation_callable_test,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(twfe::twfe_fit, m)?)?;
     m.add_class::<did::PyAttGt>()?;
     m.add_function(wrap_pyfunction!(did::did_att_gt, m)?)?;

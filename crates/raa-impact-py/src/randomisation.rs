@@ -4,8 +4,10 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use raa_impact::did::{cs_timing_test, Aggregation, AttGtOptions, PanelInput};
 use raa_impact::randomisation::{
-    phase_difference_test, Design, PhaseMeanDifference, RandomisationOptions, Scheme, Window,
+    phase_difference_test, randomisation_test_serial, Design, PhaseMeanDifference,
+    RandomisationOptions, Scheme, Window,
 };
+use raa_impact::Error;
 
 use crate::errors::{arg, run};
 
@@ -97,4 +99,44 @@ pub fn randomisation_cs_test(
         cs_timing_test(&input, &d, &observed, &cs, &how, &options)
     })?;
     serde_json::to_string(&result).map_err(|e| arg("result", e.to_string()))
+}
+
+/// Randomisation test whose statistic is a Python callable of the start times (a list, one per
+/// unit in the order of `observed`). It is called on this thread, one assignment at a time (the
+/// GIL is taken for each call and released between them, so the callable may itself call the
+/// library's parallel estimators). An exception it raises is re-raised unchanged.
+#[pyfunction]
+#[pyo3(signature = (observed, scheme_name, windows, options_json, statistic))]
+pub fn randomisation_callable_test(
+    py: Python<'_>,
+    observed: Vec<i64>,
+    scheme_name: &str,
+    windows: Vec<(i64, i64)>,
+    options_json: &str,
+    statistic: PyObject,
+) -> PyResult<String> {
+    let options: RandomisationOptions =
+        serde_json::from_str(options_json).map_err(|e| arg("options", e.to_string()))?;
+    let (s, w) = design(scheme_name, &windows)?;
+    let mut raised: Option<PyErr> = None;
+    let result = run(py, || {
+        let d = Design::new(s, w)?;
+        let call = |starts: &[i64]| -> raa_impact::Result<f64> {
+            Python::with_gil(|py| {
+                statistic
+                    .call1(py, (starts.to_vec(),))
+                    .and_then(|v| v.extract::<f64>(py))
+                    .map_err(|e| {
+                        let message = format!("raised {e} at start times {starts:?}");
+                        raised = Some(e);
+                        Error::argument("statistic", message)
+                    })
+            })
+        };
+        randomisation_test_serial(&d, &observed, call, &options)
+    });
+    if let Some(e) = raised {
+        return Err(e);
+    }
+    serde_json::to_string(&result?).map_err(|e| arg("result", e.to_string()))
 }

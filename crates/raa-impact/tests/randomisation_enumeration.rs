@@ -1,9 +1,10 @@
 //! Complete enumeration against brute force (explicit nested loops) for the three schemes, the
-//! Monte Carlo p against the exact p, and bit-identical results for 1 and 2 threads.
+//! Monte Carlo p against the exact p, and bit-identical results for 1 and 2 threads and for the
+//! serial evaluation.
 
 use raa_impact::randomisation::{
-    randomisation_test, Alternative, Design, PhaseMeanDifference, RandomisationOptions,
-    RandomisationResult, Window,
+    randomisation_test, randomisation_test_serial, Alternative, Design, PhaseMeanDifference,
+    RandomisationOptions, RandomisationResult, Window,
 };
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -359,4 +360,49 @@ fn result_states_the_as_if_random_assumption_and_round_trips() {
     let json = serde_json::to_string(&r).unwrap();
     let back: RandomisationResult = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
+}
+
+#[test]
+fn serial_evaluation_equals_the_parallel_one() {
+    let (design, observed, stat) = large_design();
+    for (max_enumerate, draws) in [(1_000_000, 1), (0, 3_000)] {
+        let opts = RandomisationOptions {
+            alternative: Alternative::TwoSided,
+            max_enumerate,
+            draws,
+            seed: 5,
+            ..Default::default()
+        };
+        let parallel = randomisation_test(&design, &observed, |s| stat.evaluate(s), &opts).unwrap();
+        let mut seen = 0u64;
+        let serial = randomisation_test_serial(
+            &design,
+            &observed,
+            |s| {
+                seen += 1;
+                stat.evaluate(s)
+            },
+            &opts,
+        )
+        .unwrap();
+        assert_eq!(seen, 1 + parallel.n_evaluated);
+        assert_eq!(
+            serde_json::to_string(&parallel).unwrap(),
+            serde_json::to_string(&serial).unwrap()
+        );
+    }
+    // The first error in index order is returned, as by the parallel evaluation.
+    let opts = RandomisationOptions::default();
+    let bad = |s: &[i64]| match s[0] == 13 {
+        true => Ok(f64::NAN),
+        false => stat.evaluate(s),
+    };
+    let e = randomisation_test_serial(&design, &observed, bad, &opts).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        randomisation_test(&design, &observed, bad, &opts)
+            .unwrap_err()
+            .to_string()
+    );
+    assert!(e.to_string().contains("assignment"), "{e}");
 }

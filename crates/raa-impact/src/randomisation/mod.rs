@@ -32,4 +32,4 @@ pub use draw::Streams;
 pub use options::{Alternative, RandomisationOptions};
 pub use phase_difference::{phase_difference_test, PhaseMeanDifference};
 pub use result::{RandomisationResult, AS_IF_RANDOM_NOTE};
-pub use run::randomisation_test;
+pub use run::{randomisation_test, randomisation_test_serial};

@@ -39,49 +39,114 @@ where
 {
     check_options(options)?;
     design.check_observed(observed)?;
-    let t = finite_statistic(&statistic, observed, "the observed start times")?;
-    let total = design.n_assignments();
-    let enumerate = matches!(total, Some(n) if n <= options.max_enumerate);
-    let streams = Streams::new(options.seed);
-    let count = if enumerate {
-        total.unwrap_or(0)
-    } else {
-        options.draws
-    };
-    let fill = |b: u64, starts: &mut [i64]| {
-        if enumerate {
-            design.assignment_into(b, starts)
-        } else {
-            design.draw_into(&streams, b, starts)
+    let t = finite(statistic(observed)?, observed, "the observed start times")?;
+    let plan = Plan::new(design, options);
+    let fill = |b: u64, starts: &mut [i64]| plan.fill(design, b, starts);
+    let values = evaluate_all(plan.count, design.n_units(), &fill, &statistic)?;
+    Ok(outcome(design, options, &plan, t, values))
+}
+
+/// [`randomisation_test`] with the statistic evaluated on the calling thread, one assignment at a
+/// time in index order: for a statistic that cannot run concurrently (one that calls back into an
+/// interpreter, or holds state). The result is the same as [`randomisation_test`]'s.
+///
+/// ```
+/// use raa_impact::randomisation::{randomisation_test_serial, Design, RandomisationOptions, Window};
+/// let d = Design::marascuilo_busk(vec![Window::new(2, 4), Window::new(3, 5)]).unwrap();
+/// let mut calls = 0;
+/// let r = randomisation_test_serial(&d, &[4, 5], |s| { calls += 1; Ok((s[0] + s[1]) as f64) },
+///     &RandomisationOptions::default()).unwrap();
+/// assert_eq!(calls, 1 + 9); // the observed starts, then every assignment
+/// assert!((r.p_value - 1.0 / 9.0).abs() < 1e-15);
+/// ```
+pub fn randomisation_test_serial<F>(
+    design: &Design,
+    observed: &[i64],
+    mut statistic: F,
+    options: &RandomisationOptions,
+) -> Result<RandomisationResult>
+where
+    F: FnMut(&[i64]) -> Result<f64>,
+{
+    check_options(options)?;
+    design.check_observed(observed)?;
+    let t = finite(statistic(observed)?, observed, "the observed start times")?;
+    let plan = Plan::new(design, options);
+    let mut starts = vec![0i64; design.n_units()];
+    let values = (0..plan.count)
+        .map(|b| {
+            plan.fill(design, b, &mut starts);
+            finite(statistic(&starts)?, &starts, &format!("assignment {b}"))
+        })
+        .collect::<Result<Vec<f64>>>()?;
+    Ok(outcome(design, options, &plan, t, values))
+}
+
+/// Which assignments are evaluated: all of them, or `draws` random ones.
+struct Plan {
+    total: Option<u64>,
+    enumerate: bool,
+    count: u64,
+    streams: Streams,
+}
+
+impl Plan {
+    fn new(design: &Design, options: &RandomisationOptions) -> Self {
+        let total = design.n_assignments();
+        let enumerate = matches!(total, Some(n) if n <= options.max_enumerate);
+        Plan {
+            total,
+            enumerate,
+            count: match enumerate {
+                true => total.unwrap_or(0),
+                false => options.draws,
+            },
+            streams: Streams::new(options.seed),
         }
-    };
-    let values = evaluate_all(count, design.n_units(), &fill, &statistic)?;
+    }
+
+    /// The starts of the `b`-th assignment evaluated.
+    fn fill(&self, design: &Design, b: u64, starts: &mut [i64]) {
+        match self.enumerate {
+            true => design.assignment_into(b, starts),
+            false => design.draw_into(&self.streams, b, starts),
+        }
+    }
+}
+
+/// The result from the observed statistic `t` and the statistics of the assignments evaluated.
+fn outcome(
+    design: &Design,
+    options: &RandomisationOptions,
+    plan: &Plan,
+    t: f64,
+    values: Vec<f64>,
+) -> RandomisationResult {
     let alt = options.alternative;
     let n_extreme = values
         .iter()
         .filter(|&&v| alt.at_least_as_extreme(v, t, options.tolerance))
         .count() as u64;
-    let (p_value, mc_standard_error) = p_value(n_extreme, count, enumerate);
-    Ok(RandomisationResult {
+    let (p_value, mc_standard_error) = p_value(n_extreme, plan.count, plan.enumerate);
+    RandomisationResult {
         scheme: design.scheme(),
         alternative: alt,
         observed: t,
         p_value,
         mc_standard_error,
-        enumerated: enumerate,
-        n_assignments: total,
+        enumerated: plan.enumerate,
+        n_assignments: plan.total,
         log10_n_assignments: design.log10_n_assignments(),
-        n_evaluated: count,
+        n_evaluated: plan.count,
         n_extreme,
-        seed: (!enumerate).then_some(options.seed),
+        seed: (!plan.enumerate).then_some(options.seed),
         tolerance: options.tolerance,
-        distribution: if options.keep_distribution {
-            values.iter().map(|&v| v as f32).collect()
-        } else {
-            Vec::new()
+        distribution: match options.keep_distribution {
+            true => values.iter().map(|&v| v as f32).collect(),
+            false => Vec::new(),
         },
         note: AS_IF_RANDOM_NOTE.to_string(),
-    })
+    }
 }
 
 fn check_options(options: &RandomisationOptions) -> Result<()> {
@@ -108,22 +173,17 @@ fn p_value(n_extreme: u64, count: u64, enumerate: bool) -> (f64, f64) {
     }
 }
 
-fn finite_statistic<F>(statistic: &F, starts: &[i64], what: &str) -> Result<f64>
-where
-    F: Fn(&[i64]) -> Result<f64>,
-{
-    let v = statistic(starts)?;
-    if v.is_finite() {
-        Ok(v)
-    } else {
-        Err(Error::argument(
+/// `v`, or an error naming the starts at which the statistic is not finite.
+fn finite(v: f64, starts: &[i64], what: &str) -> Result<f64> {
+    match v.is_finite() {
+        true => Ok(v),
+        false => Err(Error::argument(
             "statistic",
             format!("is {v} at {what} {starts:?}, expected a finite number"),
-        ))
+        )),
     }
 }
 
-/// The statistic at assignments `0..count`, in index order, evaluated in parallel chunks.
 fn evaluate_all<G, F>(count: u64, n_units: usize, fill: &G, statistic: &F) -> Result<Vec<f64>>
 where
     G: Fn(u64, &mut [i64]) + Sync,
@@ -137,7 +197,7 @@ where
             (c * CHUNK..((c + 1) * CHUNK).min(count))
                 .map(|b| {
                     fill(b, &mut starts);
-                    finite_statistic(statistic, &starts, &format!("assignment {b}"))
+                    finite(statistic(&starts)?, &starts, &format!("assignment {b}"))
                 })
                 .collect()
         })
