@@ -129,6 +129,11 @@ def att_gt(
     return AttGtResult(inner, meta)
 
 
+def _level(alpha: float) -> str:
+    """The confidence level of `alpha` in words: 0.05 → "95%"."""
+    return f"{100 * (1 - alpha):g}%"
+
+
 def _pick(name: str, value: str, choices: Dict[str, str]) -> str:
     if value not in choices:
         raise ArgumentError(f"invalid argument `{name}`: {value!r}; expected one of {', '.join(choices)}")
@@ -236,8 +241,9 @@ class AttGtResult:
         """The ATT(g, t) table, the pre-test and how the intervals were made (as ``summary(att_gt)``)."""
         t = self.table()
         o = self.meta["options"]
-        band = ("simultaneous (uniform) 95% band, multiplier bootstrap" if self.uniform
-                else "pointwise 95% intervals, analytic influence-function SEs")
+        level = _level(o["alpha"])
+        band = (f"simultaneous (uniform) {level} band, multiplier bootstrap" if self.uniform
+                else f"pointwise {level} intervals, analytic influence-function SEs")
         if o.get("small_sample") and not self.uniform:
             g = self._raw["n_clusters"] or self._raw["n_units"]
             band += (f", small-sample corrected (SEs x sqrt(G/(G-1)) and t({g - 1}) critical value "
@@ -301,7 +307,7 @@ class AggregateResult:
         o = self.overall
         band = "uniform band (bootstrap)" if self.uniform else "pointwise"
         lines = [f"Aggregated effect ({self.type}) of {self.meta['outcome']}: {o.estimate:.6g} (SE {o.se:.6g}, "
-                 f"95% CI {o.ci_low:.4g} to {o.ci_high:.4g})"]
+                 f"{_level(self.meta['options']['alpha'])} CI {o.ci_low:.4g} to {o.ci_high:.4g})"]
         if self.type != "simple":
             lines += [f"  by {_KEYS[self.type]} ({band}, critical value {self.crit_value:.3f}):",
                       self.to_frame().drop(columns=["cohorts"]).to_string(index=False, float_format=lambda v: f"{v:.4f}")]
@@ -329,6 +335,7 @@ class AggregateResult:
             ax.axvline(-0.5, color="0.3", lw=0.7, ls=":")
         ax.set_xlabel({"event_time": "event time (periods since go-live)", "group": "cohort (first treated period)",
                        "time": "period"}[key])
-        ax.set_ylabel(f"ATT ({'uniform band' if self.uniform else 'pointwise 95%'})")
+        level = _level(self.meta["options"]["alpha"])
+        ax.set_ylabel(f"ATT ({'uniform band' if self.uniform else f'pointwise {level}'})")
         ax.legend(frameon=False, fontsize=8)
         return ax
