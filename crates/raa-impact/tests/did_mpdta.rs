@@ -14,15 +14,7 @@ use raa_impact::inference::multiplier::{BootstrapOptions, MultiplierWeights};
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/did/");
 
 fn input(d: &Mpdta) -> PanelInput<'_> {
-    PanelInput {
-        unit: &d.county,
-        time: &d.year,
-        group: &d.first_treat,
-        y: &d.lemp,
-        covariates: &[],
-        cluster: None,
-        weights: None,
-    }
+    d.input(None)
 }
 
 fn never_dr() -> AttGtOptions {

@@ -4,23 +4,11 @@
 
 mod did_support;
 
-use did_support::{mpdta, Mpdta};
+use did_support::mpdta;
 use raa_impact::did::{
     aggregate, att_gt, Aggregation, AttGt, AttGtOptions, ControlGroup, PanelInput,
 };
 use raa_impact::inference::multiplier::BootstrapOptions;
-
-fn input<'a>(d: &'a Mpdta, state: Option<&'a [i64]>) -> PanelInput<'a> {
-    PanelInput {
-        unit: &d.county,
-        time: &d.year,
-        group: &d.first_treat,
-        y: &d.lemp,
-        covariates: &[],
-        cluster: state,
-        weights: None,
-    }
-}
 
 fn fit(input: &PanelInput, small_sample: bool, bootstrap: Option<BootstrapOptions>) -> AttGt {
     let opts = AttGtOptions {
@@ -92,7 +80,7 @@ fn assert_corrected(plain: &AttGt, small: &AttGt, factor: f64, crit: f64) {
 fn clustered_ses_are_scaled_and_intervals_use_t_with_g_minus_one_df() {
     let d = mpdta();
     let state: Vec<i64> = d.county.iter().map(|c| c / 1000).collect();
-    let input = input(&d, Some(&state));
+    let input = d.input(Some(&state));
     let (plain, small) = (fit(&input, false, None), fit(&input, true, None));
     let g = small.n_clusters();
     assert_eq!(g, 29);
@@ -104,7 +92,7 @@ fn clustered_ses_are_scaled_and_intervals_use_t_with_g_minus_one_df() {
 #[test]
 fn without_clusters_each_unit_is_its_own_cluster() {
     let d = mpdta();
-    let input = input(&d, None);
+    let input = d.input(None);
     let (plain, small) = (fit(&input, false, None), fit(&input, true, None));
     let n = small.n_units();
     assert_eq!((n, small.n_clusters()), (500, 500));
@@ -116,7 +104,7 @@ fn without_clusters_each_unit_is_its_own_cluster() {
 fn bootstrap_inference_is_not_changed() {
     let d = mpdta();
     let state: Vec<i64> = d.county.iter().map(|c| c / 1000).collect();
-    let input = input(&d, Some(&state));
+    let input = d.input(Some(&state));
     let boot = BootstrapOptions {
         draws: 999,
         seed: 5,

@@ -84,6 +84,21 @@ pub struct Mpdta {
     pub first_treat: Vec<i64>,
 }
 
+impl Mpdta {
+    /// The panel of `lemp` by county and year, cohorts from `first_treat`, no covariates.
+    pub fn input<'a>(&'a self, cluster: Option<&'a [i64]>) -> raa_impact::did::PanelInput<'a> {
+        raa_impact::did::PanelInput {
+            unit: &self.county,
+            time: &self.year,
+            group: &self.first_treat,
+            y: &self.lemp,
+            covariates: &[],
+            cluster,
+            weights: None,
+        }
+    }
+}
+
 pub fn mpdta() -> Mpdta {
     mpdta_file(concat!(
         env!("CARGO_MANIFEST_DIR"),
