@@ -244,8 +244,8 @@ class AttGtResult:
         level = _level(o["alpha"])
         band = (f"simultaneous (uniform) {level} band, multiplier bootstrap" if self.uniform
                 else f"pointwise {level} intervals, analytic influence-function SEs")
-        if o.get("small_sample") and not self.uniform:
-            g = self._raw["n_clusters"] or self._raw["n_units"]
+        g = self._raw.get("small_sample_clusters")
+        if g and not self.uniform:
             band += (f", small-sample corrected (SEs x sqrt(G/(G-1)) and t({g - 1}) critical value "
                      f"{self._raw['crit_value']:.4f}, G = {g} clusters)")
         lines = [f"Group-time average treatment effects (Callaway and Sant'Anna 2021): {self.meta['outcome']}",

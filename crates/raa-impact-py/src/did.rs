@@ -34,6 +34,7 @@ impl PyAttGt {
             "periods": a.periods,
             "cohorts": a.cohorts,
             "n_clusters": a.unit_cluster.as_ref().map(|_| a.n_clusters()),
+            "small_sample_clusters": a.small_sample_clusters(),
             "n_treated_clusters": a.n_treated_clusters,
             "crit_value": a.crit_value,
             "uniform": a.uniform,

@@ -105,6 +105,12 @@ impl AttGt {
         SmallSample::of(self.options.small_sample, self.n_clusters())
     }
 
+    /// `G` of the small-sample correction when it was applied (asked for, and two or more
+    /// clusters); `None` otherwise.
+    pub fn small_sample_clusters(&self) -> Option<usize> {
+        self.small_sample().map(|s| s.clusters)
+    }
+
     /// Number of clusters (units when no cluster column was given): `G` of the small-sample
     /// correction.
     pub fn n_clusters(&self) -> usize {

@@ -184,6 +184,7 @@ fn finite(v: f64, starts: &[i64], what: &str) -> Result<f64> {
     }
 }
 
+/// The statistic at assignments `0..count`, in index order, evaluated in parallel chunks.
 fn evaluate_all<G, F>(count: u64, n_units: usize, fill: &G, statistic: &F) -> Result<Vec<f64>>
 where
     G: Fn(u64, &mut [i64]) + Sync,
