@@ -161,15 +161,23 @@ fn closest_round(
     }
 }
 
+/// Buffers of [`match_replace`], reused from one focal unit to the next (a million focal units
+/// would otherwise allocate and free two small vectors each).
+#[derive(Default)]
+pub(crate) struct ReplaceScratch {
+    buf: Vec<(u64, u32)>,
+    taken: Vec<u32>,
+}
+
 /// Unlimited replacement: each focal unit independently takes its `ratio` nearest controls.
-pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
+pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out, scratch: &mut ReplaceScratch) {
     let b = ctx.b;
     let mut all = AllAvail(b.c1 - b.c0);
-    let mut buf = Vec::new();
-    let mut taken: Vec<u32> = Vec::with_capacity(ctx.opts.ratio);
+    let ReplaceScratch { buf, taken } = scratch;
+    taken.clear();
     let mut last_best = None;
     for _ in 0..ctx.opts.ratio {
-        match ctx.candidates(&mut all, t, &taken, false, &mut buf) {
+        match ctx.candidates(&mut all, t, taken, false, buf) {
             Some(d) => {
                 taken.push(buf[0].1);
                 last_best = Some(d);
@@ -183,10 +191,7 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
     }
     if ctx.opts.ties == Ties::All {
         // Everything else within tolerance of the last chosen distance joins, by key.
-        if ctx
-            .candidates(&mut all, t, &taken, true, &mut buf)
-            .is_some()
-        {
+        if ctx.candidates(&mut all, t, taken, true, buf).is_some() {
             let limit = tie_limit(last_best.unwrap_or(0.0), ctx.opts.tolerance);
             let extra: Vec<u32> = buf
                 .iter()
@@ -196,7 +201,7 @@ pub(crate) fn match_replace(ctx: &Ctx, t: usize, out: &mut Out) {
             taken.extend(extra);
         }
     }
-    for j in taken {
+    for &j in taken.iter() {
         out.events
             .push((ctx.p.trow[t], ctx.p.crow(b.c0 + j as usize)));
     }

@@ -27,7 +27,9 @@
 //! Speed: both groups are sorted once; the nearest available control is found from the focal unit's
 //! insertion point with "next available to the left/right" searches in a hierarchical bitset; exact strata and
 //! gaps in the sorted distances wider than the caliper split the units into independent blocks
-//! matched in parallel.
+//! matched in parallel. With unlimited replacement no focal unit's match depends on another's:
+//! the whole sample is one block (each insertion point found by galloping from the last), and
+//! fixed chunks of focal units are matched in parallel.
 //!
 //! ```
 //! use raa_impact::psm::kernel::{match_nearest, KernelInput, KernelOptions};
@@ -107,9 +109,10 @@ fn match_and_keep(
             .par_chunks(CHUNK)
             .map(|chunk| {
                 let mut out = Out::default();
+                let mut scratch = greedy::ReplaceScratch::default();
                 for &t in chunk {
                     let ctx = ctx_of(input, options, &p, p.tblock[t as usize] as usize);
-                    greedy::match_replace(&ctx, t as usize, &mut out);
+                    greedy::match_replace(&ctx, t as usize, &mut out, &mut scratch);
                 }
                 out
             })

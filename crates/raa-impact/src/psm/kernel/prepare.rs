@@ -278,9 +278,12 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let [c, t] = sorted_groups(input);
     let td: Vec<f64> = t.pairs.iter().map(KeyedRow::value).collect();
     let trow: Vec<u32> = t.pairs.iter().map(|e| e.row).collect();
-    let (blocks, tins, tblock) = match c.stratum.is_empty() && t.stratum.is_empty() {
-        true => split_unstratified(&c.pairs, &td, o.caliper),
-        false => split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper),
+    let unstratified = c.stratum.is_empty() && t.stratum.is_empty();
+    let independent = o.replace && o.reuse_max.is_none();
+    let (blocks, tins, tblock) = match (unstratified, independent) {
+        (true, true) => one_block(&c.pairs, &t.pairs),
+        (true, false) => split_unstratified(&c.pairs, &td, o.caliper),
+        (false, _) => split_blocks(&c.pairs, &c.stratum, &td, &t.stratum, o.caliper),
     };
     Prepared {
         c: c.pairs,
@@ -290,6 +293,58 @@ pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
         blocks,
         tblock,
     }
+}
+
+/// Focal units per task of [`one_block`] (fixed: the result does not depend on it anyway).
+const FOCAL_PIECE: usize = 1 << 14;
+
+/// The blocks and insertion points when every focal unit is matched on its own (unlimited
+/// replacement, no strata): no unit's match depends on another's, so blocks would only shorten
+/// searches that the caliper ends anyway, and the whole sample is one block. Each focal unit's
+/// insertion point (the controls with a smaller distance: a focal unit goes before controls of
+/// equal distance, as in [`split_unstratified`]) is found by galloping from the one before it,
+/// the focal units being sorted: a few controls read per focal unit, where the walk of
+/// [`split_unstratified`] reads every control. The same insertion points (a test compares them).
+fn one_block(cpairs: &[KeyedRow], tpairs: &[KeyedRow]) -> (Vec<Block>, Vec<u32>, Vec<u32>) {
+    let (nc, nt) = (cpairs.len(), tpairs.len());
+    if nt == 0 {
+        return (Vec::new(), Vec::new(), Vec::new());
+    }
+    let mut tins = vec![0u32; nt];
+    tins.par_chunks_mut(FOCAL_PIECE)
+        .zip(tpairs.par_chunks(FOCAL_PIECE))
+        .for_each(|(out, focal)| {
+            let mut at = cpairs.partition_point(|e| e.key < focal[0].key);
+            for (o, t) in out.iter_mut().zip(focal) {
+                at = gallop_to(cpairs, at, t.key);
+                *o = at as u32;
+            }
+        });
+    let block = Block {
+        c0: 0,
+        c1: nc,
+        t0: 0,
+        t1: nt,
+        empty_stratum: nc == 0,
+    };
+    (vec![block], tins, vec![0; nt])
+}
+
+/// The first position at or after `from` whose key is not below `key`, galloping from `from`
+/// (every entry before `from` has a smaller key).
+fn gallop_to(v: &[KeyedRow], from: usize, key: u64) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo < v.len() && v[lo].key < key {
+        let probe = lo + step;
+        if probe >= v.len() || v[probe].key >= key {
+            let end = probe.min(v.len());
+            return lo + 1 + v[lo + 1..end].partition_point(|e| e.key < key);
+        }
+        lo = probe;
+        step *= 2;
+    }
+    lo
 }
 
 /// One piece's block starts (control, treated positions) and its treated units' insertion points.
@@ -548,6 +603,42 @@ mod tests {
             .collect();
         v.sort_unstable();
         v
+    }
+
+    /// With unlimited replacement, the one block's insertion points are the walk's.
+    #[test]
+    fn one_block_insertion_points_equal_the_walk() {
+        let mut rng = ChaCha8Rng::seed_from_u64(22);
+        for (nc, nt) in [
+            (0, 5),
+            (5, 0),
+            (1, 1),
+            (300, 40),
+            (200_000, 30_000),
+            (10, 40_000),
+        ] {
+            for coarse in [true, false] {
+                let mut draw = |n: usize| -> Vec<f64> {
+                    (0..n)
+                        .map(|_| match coarse {
+                            true => f64::from(rng.random_range(0..400_u32)) / 8.0 - 20.0,
+                            false => rng.random::<f64>() * 50.0 - 25.0,
+                        })
+                        .collect()
+                };
+                let c = sorted_pairs(&draw(nc));
+                let t = sorted_pairs(&draw(nt));
+                let td: Vec<f64> = t.iter().map(KeyedRow::value).collect();
+                let (blocks, tins, tblock) = one_block(&c, &t);
+                let (_, want, _) = split_blocks(&c, &[], &td, &[], None);
+                assert_eq!(tins, want, "nc={nc} nt={nt} coarse={coarse}");
+                assert!(tblock.iter().all(|&b| b == 0));
+                match nt {
+                    0 => assert!(blocks.is_empty()),
+                    _ => assert_eq!((blocks[0].c1, blocks[0].t1), (nc, nt)),
+                }
+            }
+        }
     }
 
     fn same(a: &(Vec<Block>, Vec<u32>, Vec<u32>), b: &(Vec<Block>, Vec<u32>, Vec<u32>)) -> bool {
