@@ -243,20 +243,41 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
         ecdf: None,
         binary: None,
     };
-    if let Some((before, thin)) = thinned {
-        let after = match weights.is_empty() {
-            true => None,
-            false => Some(thin.differences(weights.rows(), weights.values())?),
-        };
+    // Three independent readers of the weights run side by side: the eCDF after matching
+    // (mostly one sequential walk), the moments of a supplied score's distance at the matched
+    // rows, and the sample sizes (with the copy of `treated` the match keeps).
+    let (after, (adjusted_moments, (sample_sizes, treated))) = rayon::join(
+        || match (&thinned, weights.is_empty()) {
+            (Some((_, thin)), false) => {
+                thin.differences(weights.rows(), weights.values()).map(Some)
+            }
+            _ => Ok(None),
+        },
+        || {
+            rayon::join(
+                // The distance's moments under the matching weights are read from the score at
+                // the matched rows.
+                || {
+                    let (ps, scale) = lean?;
+                    matched_weights(&weights)
+                        .map(|_| matched_moments(ps, scale, input.treated, &weights))
+                },
+                || {
+                    let sizes = sample_sizes(input.treated, &weights, eligible.as_deref());
+                    (sizes, input.treated.to_vec())
+                },
+            )
+        },
+    );
+    let after = after?;
+    if let Some((before, _)) = thinned {
         distance_column.ecdf = Some(before.into_iter().chain(after).collect());
     }
+    distance_column.adjusted_moments = adjusted_moments;
     let mut deferred_distance = None;
     if let Some((ps, scale)) = lean {
         // The distance is held again only now, once the sorted copy is gone (or not at all when
-        // deferred); its moments under the matching weights are read from the score at the
-        // matched rows.
-        distance_column.adjusted_moments =
-            matched_weights(&weights).map(|_| matched_moments(ps, scale, input.treated, &weights));
+        // deferred).
         // Deferred only when every statistic of its balance row is known: with exact strata the
         // kernel's sorted copy is not handed over, and its eCDF needs the column.
         match input.defer_distance && distance_column.ecdf.is_some() {
@@ -273,8 +294,8 @@ pub fn match_units(input: &MatchInput, options: &MatchOptions) -> Result<MatchSe
     let balance = balance_of(input, options, distance_column, &weights)?;
     Ok(MatchSet {
         options: options.clone(),
-        treated: input.treated.to_vec(),
-        sample_sizes: sample_sizes(input.treated, &weights, eligible.as_deref()),
+        treated,
+        sample_sizes,
         score,
         distance,
         deferred_distance,
