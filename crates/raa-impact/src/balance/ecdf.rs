@@ -366,6 +366,8 @@ impl SortedColumn {
             .map(|w| [0, 1].map(|g| w[g].cursor(&self.groups[g], span[g].clone(), k)))
             .collect();
         let mut last: Vec<Option<([f64; 2], f64)>> = vec![None; weights.len()];
+        // Distinct values since the cumulative weights last changed, not yet added.
+        let mut runs = vec![0u32; weights.len()];
         let mut sums = vec![(0.0_f64, 0.0_f64); weights.len()];
         let mut kept: [Vec<GridEntry>; 2] = Default::default();
         let mut distinct = 0u32;
@@ -392,22 +394,26 @@ impl SortedColumn {
             }
             distinct += 1;
             let each = walks.iter_mut().zip(&mut last).zip(totals).zip(&mut sums);
-            for (((w, last), &[tc, tt]), sum) in each {
+            for ((((w, last), &[tc, tt]), sum), run) in each.zip(&mut runs) {
                 let cum = [w[0].advance(e0), w[1].advance(e1)];
-                // The eCDFs are compared after the last row of each run of equal values;
-                // unchanged sums give the same difference.
-                let d = match *last {
-                    Some((c, d)) if c == cum => d,
+                // The eCDFs are compared after the last row of each run of equal values. While
+                // the cumulative weights stay the same (rows of zero weight), so does the
+                // difference: it is added once for the whole run (see `run_sum`).
+                match *last {
+                    Some((c, _)) if c == cum => *run += 1,
                     _ => {
+                        sum.0 += run_sum(last.map(|(_, d)| d), *run);
                         let d = (cum[1] / tt - cum[0] / tc).abs();
                         *last = Some((cum, d));
-                        d
+                        *run = 1;
+                        sum.1 = sum.1.max(d);
                     }
-                };
-                sum.0 += d;
-                sum.1 = sum.1.max(d);
+                }
             }
             (i0, i1) = (e0, e1);
+        }
+        for ((sum, last), run) in sums.iter_mut().zip(&last).zip(&runs) {
+            sum.0 += run_sum(last.map(|(_, d)| d), *run);
         }
         SpanWalk {
             sums,
@@ -424,6 +430,15 @@ struct SpanWalk {
     sums: Vec<(f64, f64)>,
     distinct: usize,
     kept: [Vec<GridEntry>; 2],
+}
+
+/// What a run of `run` distinct values adds to a span's sum of differences, all of them with
+/// `difference` (`None`: no run): the difference times the run's length, so the sum of a
+/// span costs one addition per change of the cumulative weights, not one per distinct value.
+/// Every walk (the whole column's, the thinned column's) cuts runs the same way: where the
+/// cumulative weights change and at span starts; so their sums have the same bits.
+pub(super) fn run_sum(difference: Option<f64>, run: u32) -> f64 {
+    difference.map_or(0.0, |d| d * f64::from(run))
 }
 
 /// The eCDF mean and max from the sums over `count` distinct values and the group totals.

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::ecdf::statistics;
+use super::ecdf::{run_sum, statistics};
 use crate::row_set::RowSet;
 use crate::{Error, Result};
 
@@ -21,10 +21,11 @@ pub(super) struct GridEntry {
 ///
 /// The eCDF mean is an average over every distinct value of the whole column, rows of zero
 /// weight included (MatchIt's grid). Between two kept values the weighted eCDFs do not move, so
-/// each kept value's difference stands for the grid values up to the next kept one; it is added
-/// once for each of them, in order, into the sum of the span of the whole column's walk that the
-/// grid value belongs to, and the span sums are added in order, as that walk adds them, so the
-/// sums have the same bits.
+/// each kept value's difference stands for the grid values up to the next kept one. The whole
+/// column's walk adds a difference once per run of grid values with unchanged cumulative weights
+/// within a span, times the run's length; the same runs are cut here (a kept row of zero weight
+/// leaves the cumulative weights, and so the run, unchanged), and the span sums are added in
+/// order, as that walk adds them, so the sums have the same bits.
 #[derive(Debug, Clone)]
 pub struct ThinColumn {
     /// Controls (`[0]`) and treated (`[1]`).
@@ -102,6 +103,7 @@ impl ThinColumn {
         let [control, treated] = &self.groups;
         let (mut i, mut j) = (0, 0);
         let mut cum = [0.0_f64; 2];
+        let mut previous: Option<[f64; 2]> = None;
         let mut sums = SpanSums::new(&self.span_starts);
         // Grid values below the first kept one add zero differences, which change no sum.
         while let Some(at) = next_at(control, i, treated, j) {
@@ -115,9 +117,10 @@ impl ThinColumn {
             }
             let until = next_at(control, i, treated, j).unwrap_or(self.grid as u32);
             let d = (cum[1] / tt - cum[0] / tc).abs();
-            // The same difference at every grid value up to the next kept one: added once for
-            // each, in order, as the whole walk adds them.
-            sums.repeat(d, at, until);
+            // The same difference at every grid value up to the next kept one, and at the kept
+            // ones before it while the cumulative weights did not change.
+            sums.repeat(d, at, until, previous == Some(cum));
+            previous = Some(cum);
         }
         let (sum, max) = sums.finish();
         Ok(statistics(tc, tt, sum, max, self.grid))
@@ -125,12 +128,16 @@ impl ThinColumn {
 }
 
 /// The sum of differences over grid values as the whole column's walk forms it: a sum per span
-/// (the grid places from one span start to the next), and the span sums added in order.
+/// (the grid places from one span start to the next) of each run's difference times its length
+/// ([`run_sum`]), and the span sums added in order.
 struct SpanSums<'a> {
     /// Starts of the spans after the current one.
     next: &'a [u32],
     /// The current span's sum.
     span: f64,
+    /// The current run's difference and its grid values so far in the current span.
+    run: Option<f64>,
+    length: u32,
     total: f64,
     max: f64,
 }
@@ -140,13 +147,19 @@ impl<'a> SpanSums<'a> {
         SpanSums {
             next: span_starts.get(1..).unwrap_or_default(),
             span: 0.0,
+            run: None,
+            length: 0,
             total: 0.0,
             max: 0.0,
         }
     }
 
-    /// Add `d` once for each grid value in `from..until` (ascending calls, no overlaps).
-    fn repeat(&mut self, d: f64, from: u32, until: u32) {
+    /// Difference `d` at each grid value in `from..until` (ascending calls, no overlaps);
+    /// `same`: the cumulative weights are those of the call before (the run goes on).
+    fn repeat(&mut self, d: f64, from: u32, until: u32, same: bool) {
+        if !same {
+            self.end_run();
+        }
         let mut at = from;
         while at < until {
             // Close the spans that end at or before `at` (zero differences filled their rest).
@@ -154,15 +167,20 @@ impl<'a> SpanSums<'a> {
                 self.close();
             }
             let stop = self.next.first().map_or(until, |&s| s.min(until));
-            for _ in at..stop {
-                self.span += d;
-            }
+            self.run = Some(d);
+            self.length += stop - at;
             at = stop;
         }
         self.max = self.max.max(d);
     }
 
+    fn end_run(&mut self) {
+        self.span += run_sum(self.run, self.length);
+        self.length = 0;
+    }
+
     fn close(&mut self) {
+        self.end_run();
         self.total += self.span;
         self.span = 0.0;
         self.next = &self.next[1..];
@@ -173,6 +191,7 @@ impl<'a> SpanSums<'a> {
         while !self.next.is_empty() {
             self.close();
         }
+        self.end_run();
         self.total += self.span;
         (self.total, self.max)
     }
