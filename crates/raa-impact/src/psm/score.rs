@@ -37,10 +37,12 @@ pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
 /// 2⁻⁵³, so `p / (1 − p)` stays finite; for the least positive `p` the ratio is still positive).
 pub fn check_supplied(ps: &[f64], n: usize) -> Result<()> {
     check::same_length("score", ps.len(), n)?;
+    // A fold without a branch per value (it runs at the speed of memory); the first bad row is
+    // only looked for when there is one.
+    let probability = |ok: bool, p: &f64| ok & (*p > 0.0) & (*p < 1.0);
     match ps
-        .par_iter()
-        .with_min_len(1 << 14)
-        .all(|p| *p > 0.0 && *p < 1.0)
+        .par_chunks(1 << 16)
+        .all(|c| c.iter().fold(true, probability))
     {
         true => Ok(()),
         false => Err(invalid_score(ps)),
