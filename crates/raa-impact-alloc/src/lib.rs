@@ -11,6 +11,13 @@
 //! allocations only: the interpreter's allocator and its settings are left alone
 //! (`MALLOC_MMAP_THRESHOLD_` would have changed them for the whole process).
 //!
+//! Blocks are mapped populated (`MAP_POPULATE`): the kernel supplies every page in the mapping
+//! call instead of one page fault at a time on first touch. Page faults are dear on a virtual
+//! machine; on the 1M × 10M match (2 cores) populating cut the CPU time by 3–5% (0.89 → 0.86 s
+//! with replacement, 0.94 → 0.89 s without), wall time 1–2%, with the same resident peak: the
+//! pages of a block are all written soon after it is allocated anyway. `ri.match` on an 11M-row
+//! DataFrame and reading synthetic England's returns were not slower.
+//!
 //! Fresh mappings are zero, so zeroed blocks cost no clearing. They are not advised as
 //! transparent huge pages: that made the 1M × 10M match about 7% faster but `ri.match` on an
 //! 11M-row DataFrame about 10% slower (the kernel compacts memory to find huge pages when many
@@ -44,7 +51,8 @@ mod mapped {
         size.div_ceil(PAGE) * PAGE
     }
 
-    /// A fresh zeroed mapping of at least `size` bytes, page-aligned; null when refused.
+    /// A fresh zeroed mapping of at least `size` bytes, page-aligned and populated; null when
+    /// refused.
     pub fn map(size: usize) -> *mut u8 {
         // SAFETY: an anonymous private mapping has no preconditions; failure is MAP_FAILED.
         let p = unsafe {
@@ -52,7 +60,7 @@ mod mapped {
                 std::ptr::null_mut(),
                 round(size),
                 libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_POPULATE,
                 -1,
                 0,
             )

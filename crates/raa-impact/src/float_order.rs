@@ -41,7 +41,7 @@ pub fn from_ordered_bits(b: u64) -> f64 {
 /// let b = KeyedRow { key: ordered_bits(1.0), row: 9 };
 /// assert!(a < b && std::mem::size_of::<KeyedRow>() == 12);
 /// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, bytemuck::Zeroable)]
 #[repr(C, packed)]
 pub struct KeyedRow {
     /// [`ordered_bits`] of the value.

@@ -227,10 +227,9 @@ pub(crate) fn scatter_two_groups(
         for b in 0..nb {
             starts[b + 1] = starts[b] + counts.iter().map(|c| c[g][b]).sum::<usize>();
         }
-        // Filled in parallel: the fresh pages are touched (and zeroed by the system) by both
-        // threads rather than one.
-        let mut pairs = Vec::with_capacity(starts[nb]);
-        pairs.par_extend(rayon::iter::repeat_n(KeyedRow::default(), starts[nb]));
+        // Allocated zeroed, not filled: a large block comes from the system as zero pages (the
+        // extension's allocator maps it populated), so no pass writes zeros over 12 bytes a row.
+        let pairs: Vec<KeyedRow> = bytemuck::zeroed_vec(starts[nb]);
         Bucketed { pairs, starts }
     });
     let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
