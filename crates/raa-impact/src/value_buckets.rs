@@ -173,8 +173,10 @@ impl Buckets {
 /// for that value. The buckets are monotone in the value, so a key that orders like the value
 /// (or nearly: see the matching kernel's mending) leaves the buckets in order.
 ///
-/// One pass finds each group's range (on a sample of the rows when there are a million or more),
-/// a second counts each fixed row part's rows per bucket, a third writes every part's rows into
+/// One pass finds each group's range (on a sample of the rows when there are a million or more)
+/// and size, a second counts each fixed row part's rows per bucket while the results are
+/// allocated (the allocation of a large block may take as long as that pass: see
+/// `raa-impact-alloc`), a third writes every part's rows into
 /// its own segments of the results (bucket-major, then part), so no second copy of a group is
 /// ever held, every row is read two or three times for both groups, and the result does not
 /// depend on the thread count.
@@ -194,7 +196,8 @@ pub(crate) fn scatter_two_groups(
     // fixed stride gives them: a value outside the sampled range goes to the end bucket on its
     // side, so the buckets stay monotone; the exact counts come from the counting pass.
     let stride = if n >= SAMPLED { STRIDE } else { 1 };
-    let sampled = (0..chunks)
+    // Each group's exact size is counted on the way (the group of every row, not its value).
+    let (sampled, sizes) = (0..chunks)
         .into_par_iter()
         .map(|k| {
             let mut r = [empty; 2];
@@ -204,32 +207,51 @@ pub(crate) fn scatter_two_groups(
                     r[g] = join(r[g], (x, x, 1));
                 }
             }
-            r
+            let mut sizes = [0usize; 2];
+            for i in range(k) {
+                if let Some(g) = group(i) {
+                    sizes[g] += 1;
+                }
+            }
+            (r, sizes)
         })
-        .reduce(|| [empty; 2], |a, b| [join(a[0], b[0]), join(a[1], b[1])]);
+        .reduce(
+            || ([empty; 2], [0; 2]),
+            |a, b| {
+                let r = [join(a.0[0], b.0[0]), join(a.0[1], b.0[1])];
+                (r, [a.1[0] + b.1[0], a.1[1] + b.1[1]])
+            },
+        );
     let buckets = sampled.map(|(lo, hi, m)| Buckets::new(lo, hi, m * stride));
     let per = n.div_ceil(PARTS).max(1);
     let rows =
         |k: usize| (k * per..((k + 1) * per).min(n)).filter_map(|i| group(i).map(|g| (i, g)));
-    let counts: Vec<[Vec<usize>; 2]> = (0..PARTS)
-        .into_par_iter()
-        .map(|k| {
-            let mut c = buckets.map(|b| vec![0usize; b.count]);
-            for (i, g) in rows(k) {
-                c[g][buckets[g].of(value(i))] += 1;
-            }
-            c
-        })
-        .collect();
-    let mut out = [0, 1].map(|g| {
+    // The results are allocated while the rows are counted: zeroed, not filled, a large block
+    // comes from the system as zero pages (the extension's allocator maps it populated, which
+    // takes a while for 12 bytes a row), and no pass writes zeros over it.
+    let (pairs, counts): ([Vec<KeyedRow>; 2], Vec<[Vec<usize>; 2]>) = rayon::join(
+        || sizes.map(bytemuck::zeroed_vec),
+        || {
+            (0..PARTS)
+                .into_par_iter()
+                .map(|k| {
+                    let mut c = buckets.map(|b| vec![0usize; b.count]);
+                    for (i, g) in rows(k) {
+                        c[g][buckets[g].of(value(i))] += 1;
+                    }
+                    c
+                })
+                .collect()
+        },
+    );
+    let [control_pairs, treated_pairs] = pairs;
+    let mut out = [(0, control_pairs), (1, treated_pairs)].map(|(g, pairs)| {
         let nb = buckets[g].count;
         let mut starts = vec![0usize; nb + 1];
         for b in 0..nb {
             starts[b + 1] = starts[b] + counts.iter().map(|c| c[g][b]).sum::<usize>();
         }
-        // Allocated zeroed, not filled: a large block comes from the system as zero pages (the
-        // extension's allocator maps it populated), so no pass writes zeros over 12 bytes a row.
-        let pairs: Vec<KeyedRow> = bytemuck::zeroed_vec(starts[nb]);
+        debug_assert_eq!(pairs.len(), starts[nb], "the sizes count the rows counted");
         Bucketed { pairs, starts }
     });
     let mut segments: Vec<[Vec<&mut [KeyedRow]>; 2]> = (0..PARTS)
