@@ -227,8 +227,8 @@ impl SortedColumn {
             let compute = || {
                 wave.par_iter()
                     .enumerate()
-                    .map(|(k, span)| match unit {
-                        true => self.span_differences_unit(span, totals[0], keep),
+                    .map_init(UnitScratch::default, |scratch, (k, span)| match unit {
+                        true => self.span_differences_unit(span, totals[0], keep, scratch),
                         false => {
                             self.span_differences(span, w0 * WAVE + k, &weights, &totals, keep)
                         }
@@ -286,6 +286,7 @@ impl SortedColumn {
         span: &[Range<usize>; 2],
         [tc, tt]: [f64; 2],
         keep: Option<&RowSet>,
+        scratch: &mut UnitScratch,
     ) -> SpanWalk {
         let [control, treated] = &self.groups;
         let (mut i0, mut i1) = (span[0].start, span[1].start);
@@ -296,19 +297,31 @@ impl SortedColumn {
         };
         let steps = (end0 - i0) + (end1 - i1);
         let mut sum = (0.0_f64, 0.0_f64);
-        let mut kept: [Vec<GridEntry>; 2] = [end0 - i0, end1 - i1]
-            .map(|len| vec![GridEntry { row: 0, at: 0 }; len * usize::from(keep.is_some())]);
+        // Every entry is written to its group's next slot, which only a kept entry advances:
+        // slots for the whole span, reused from span to span (what earlier spans left there is
+        // overwritten before it is read), so no buffer as long as the span is zeroed each time.
+        let UnitScratch { kept, members } = scratch;
+        if keep.is_some() {
+            for (k, len) in kept.iter_mut().zip([end0 - i0, end1 - i1]) {
+                if k.len() < len {
+                    k.resize(len, GridEntry { row: 0, at: 0 });
+                }
+            }
+        }
         let mut n_kept = [0usize; 2];
         // Membership read for every entry first: the reads are independent and overlap, where
         // inside the walk each would wait for the one before (the next slot depends on it).
-        let [m0, m1] = [(control, &span[0]), (treated, &span[1])].map(|(g, r)| match keep {
-            Some(keep) => g[r.clone()]
-                .iter()
-                .map(|e| u8::from(keep.contains(e.row)))
-                .chain(std::iter::once(0))
-                .collect(),
-            None => Vec::new(),
-        });
+        for (m, (g, r)) in members
+            .iter_mut()
+            .zip([(control, &span[0]), (treated, &span[1])])
+        {
+            m.clear();
+            if let Some(keep) = keep {
+                m.extend(g[r.clone()].iter().map(|e| u8::from(keep.contains(e.row))));
+                m.push(0);
+            }
+        }
+        let [m0, m1] = &*members;
         let (s0, s1) = (i0, i1);
         let mut distinct = 0usize;
         let (mut k0, mut k1) = (key(control, i0, end0), key(treated, i1, end1));
@@ -340,13 +353,10 @@ impl SortedColumn {
             sum.1 = sum.1.max(d);
             distinct += usize::from(last);
         }
-        for (k, n) in kept.iter_mut().zip(n_kept) {
-            k.truncate(n);
-        }
         SpanWalk {
             sums: vec![sum],
             distinct,
-            kept,
+            kept: [0, 1].map(|g| kept[g][..n_kept[g]].to_vec()),
         }
     }
 
@@ -421,6 +431,14 @@ impl SortedColumn {
             kept,
         }
     }
+}
+
+/// Buffers of [`SortedColumn::span_differences_unit`], reused by a thread from span to span:
+/// each group's slots for kept entries and its membership flags.
+#[derive(Default)]
+struct UnitScratch {
+    kept: [Vec<GridEntry>; 2],
+    members: [Vec<u8>; 2],
 }
 
 /// What the walk of one span gives: the sum and maximum of its differences (one pair per set of
