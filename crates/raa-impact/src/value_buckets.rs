@@ -168,8 +168,18 @@ impl Buckets {
     }
 }
 
-/// Scatter rows `0..n` into each group's value buckets: `group(i)` is row `i`'s group (0 or 1;
-/// `None` leaves it out), `value(i)` the finite number the buckets cut, `key(x)` the entry's key
+/// The number of `true` flags, in parallel (a sum of bytes, which vectorises): the size of a
+/// group for [`scatter_two_groups`] when it is a column of flags.
+pub(crate) fn count_true(flags: &[bool]) -> usize {
+    flags
+        .par_chunks(SCAN)
+        .map(|c| c.iter().map(|&f| usize::from(f)).sum::<usize>())
+        .sum()
+}
+
+/// Scatter rows `0..n` into each group's value buckets: `sizes`, when the caller knows them
+/// cheaply, the number of rows in each group (they must be exact; else they are counted);
+/// `group(i)` is row `i`'s group (0 or 1; `None` leaves it out), `value(i)` the finite number the buckets cut, `key(x)` the entry's key
 /// for that value. The buckets are monotone in the value, so a key that orders like the value
 /// (or nearly: see the matching kernel's mending) leaves the buckets in order.
 ///
@@ -182,10 +192,12 @@ impl Buckets {
 /// depend on the thread count.
 pub(crate) fn scatter_two_groups(
     n: usize,
+    sizes: Option<[usize; 2]>,
     group: impl Fn(usize) -> Option<usize> + Sync,
     value: impl Fn(usize) -> f64 + Sync,
     key: impl Fn(f64) -> u64 + Sync,
 ) -> [Bucketed; 2] {
+    let given = sizes;
     let chunks = n.div_ceil(SCAN);
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
     type Range3 = (f64, f64, usize);
@@ -196,8 +208,8 @@ pub(crate) fn scatter_two_groups(
     // fixed stride gives them: a value outside the sampled range goes to the end bucket on its
     // side, so the buckets stay monotone; the exact counts come from the counting pass.
     let stride = if n >= SAMPLED { STRIDE } else { 1 };
-    // Each group's exact size is counted on the way (the group of every row, not its value).
-    let (sampled, sizes) = (0..chunks)
+    // Each group's exact size, unless given, is counted on the way (every row's group).
+    let (sampled, counted) = (0..chunks)
         .into_par_iter()
         .map(|k| {
             let mut r = [empty; 2];
@@ -208,9 +220,11 @@ pub(crate) fn scatter_two_groups(
                 }
             }
             let mut sizes = [0usize; 2];
-            for i in range(k) {
-                if let Some(g) = group(i) {
-                    sizes[g] += 1;
+            if given.is_none() {
+                for i in range(k) {
+                    if let Some(g) = group(i) {
+                        sizes[g] += 1;
+                    }
                 }
             }
             (r, sizes)
@@ -222,6 +236,7 @@ pub(crate) fn scatter_two_groups(
                 (r, [a.1[0] + b.1[0], a.1[1] + b.1[1]])
             },
         );
+    let sizes = given.unwrap_or(counted);
     let buckets = sampled.map(|(lo, hi, m)| Buckets::new(lo, hi, m * stride));
     let per = n.div_ceil(PARTS).max(1);
     let rows =
@@ -346,7 +361,7 @@ mod tests {
         x[1001] = 2.0;
         // Group 1: three rows, none of them sampled (rows 0, 16, 32, ... are).
         let group = |i: usize| Some(usize::from(matches!(i, 1 | 5000 | 777_777)));
-        let mut got = scatter_two_groups(n, group, |i| x[i], ordered_bits);
+        let mut got = scatter_two_groups(n, None, group, |i| x[i], ordered_bits);
         sort_buckets(&mut got, KeyedRow::cmp);
         for (g, bucketed) in got.iter().enumerate() {
             let mut want: Vec<KeyedRow> = (0..n)

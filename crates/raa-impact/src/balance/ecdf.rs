@@ -8,7 +8,7 @@ use super::thin::GridEntry;
 pub use super::thin::ThinColumn;
 use crate::float_order::{ordered_bits, KeyedRow};
 use crate::row_set::RowSet;
-use crate::value_buckets::{scatter_two_groups, sort_buckets};
+use crate::value_buckets::{count_true, scatter_two_groups, sort_buckets};
 
 /// Mean and maximum absolute difference between the weighted eCDFs of the treated and control rows,
 /// evaluated at every distinct value (MatchIt's "eCDF Mean" and "eCDF Max"; the max is the
@@ -74,11 +74,15 @@ impl SortedColumn {
             x.len() <= u32::MAX as usize,
             "a balance column of 2^32 rows or more"
         );
-        if !x.par_iter().with_min_len(1 << 14).all(|v| v.is_finite()) {
+        // A fold without a branch per value, at the speed of memory.
+        let finite = |c: &[f64]| c.iter().fold(true, |ok, v| ok & v.is_finite());
+        if !x.par_chunks(1 << 16).all(finite) {
             return Self::sorted_whole(x, treated);
         }
+        let treated_rows = count_true(&treated[..x.len()]);
         let mut groups = scatter_two_groups(
             x.len(),
+            Some([x.len() - treated_rows, treated_rows]),
             |i| Some(usize::from(treated[i])),
             |i| x[i],
             ordered_bits,

@@ -2,7 +2,7 @@
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
 use crate::float_order::{ordered_bits, KeyedRow};
-use crate::value_buckets::{scatter_two_groups, sort_buckets};
+use crate::value_buckets::{count_true, scatter_two_groups, sort_buckets};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -196,8 +196,14 @@ fn sorted_groups(input: &KernelInput) -> [Sorted; 2] {
             .then_with(|| key_of(input, a.row).cmp(&key_of(input, b.row)))
             .then({ a.row }.cmp(&{ b.row }))
     };
+    // Without eligibility the groups' sizes are a count of the focal flags.
+    let sizes = input.eligible.is_none().then(|| {
+        let focal = count_true(input.treated);
+        [input.treated.len() - focal, focal]
+    });
     let mut groups = scatter_two_groups(
         input.treated.len(),
+        sizes,
         |i| is_eligible(input, i).then(|| usize::from(input.treated[i])),
         // Buckets are ranges of the column as given (no logarithm per row for a logit scale to
         // place a row); the order is mended across their boundaries below.
