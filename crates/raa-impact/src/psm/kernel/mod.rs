@@ -125,8 +125,14 @@ fn match_and_keep(
             .map(|(bi, ord)| greedy::match_block(&ctx_of(input, options, &p, bi), ord))
             .collect()
     };
-    let order_rows: Option<Vec<u32>> = (independent || options.order != Order::Closest)
-        .then(|| order.iter().map(|&t| p.trow[t as usize]).collect());
+    let order_rows: Option<Vec<u32>> =
+        (independent || options.order != Order::Closest).then(|| {
+            order
+                .par_iter()
+                .with_min_len(CHUNK)
+                .map(|&t| p.trow[t as usize])
+                .collect()
+        });
     // The sorted units are not needed to assemble the result: free them first, unless kept.
     let everyone = input.stratum.is_none() && input.eligible.is_none_or(|e| e.iter().all(|x| *x));
     let sorted = match keep && everyone {
@@ -151,8 +157,9 @@ fn sorted_groups(p: Prepared, input: &KernelInput) -> SortedGroups {
         mut c, td, trow, ..
     } = p;
     let mut focal: Vec<KeyedRow> = td
-        .iter()
+        .par_iter()
         .zip(&trow)
+        .with_min_len(CHUNK)
         .map(|(d, r)| KeyedRow {
             key: ordered_bits(*d),
             row: *r,

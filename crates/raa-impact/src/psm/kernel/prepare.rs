@@ -282,8 +282,22 @@ fn sorted_by_stratum(input: &KernelInput, focal: bool) -> Sorted {
 
 pub(crate) fn prepare(input: &KernelInput, o: &KernelOptions) -> Prepared {
     let [c, t] = sorted_groups(input);
-    let td: Vec<f64> = t.pairs.iter().map(KeyedRow::value).collect();
-    let trow: Vec<u32> = t.pairs.iter().map(|e| e.row).collect();
+    let (td, trow): (Vec<f64>, Vec<u32>) = rayon::join(
+        || {
+            t.pairs
+                .par_iter()
+                .with_min_len(SCAN)
+                .map(KeyedRow::value)
+                .collect()
+        },
+        || {
+            t.pairs
+                .par_iter()
+                .with_min_len(SCAN)
+                .map(|e| e.row)
+                .collect()
+        },
+    );
     let unstratified = c.stratum.is_empty() && t.stratum.is_empty();
     let independent = o.replace && o.reuse_max.is_none();
     let (blocks, tins, tblock) = match (unstratified, independent) {
