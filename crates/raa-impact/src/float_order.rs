@@ -59,6 +59,24 @@ pub fn rows_in_order_within_ties(v: &mut [KeyedRow]) {
         .for_each(|run| run.sort_unstable_by_key(|k| k.row));
 }
 
+/// The first position at or after `from` where `before` fails, galloping from `from`: `before`
+/// must hold on a prefix of `v` that reaches at least to `from` (as it does for "key below a
+/// bound" or "key at most a bound" on sorted entries). A few reads when the answer is near.
+pub(crate) fn gallop(v: &[KeyedRow], from: usize, before: impl Fn(&KeyedRow) -> bool) -> usize {
+    let mut lo = from;
+    let mut step = 1;
+    while lo < v.len() && before(&v[lo]) {
+        let probe = lo + step;
+        if probe >= v.len() || !before(&v[probe]) {
+            let end = probe.min(v.len());
+            return lo + 1 + v[lo + 1..end].partition_point(&before);
+        }
+        lo = probe;
+        step *= 2;
+    }
+    lo
+}
+
 impl KeyedRow {
     /// The value (the inverse of [`ordered_bits`]).
     pub fn value(&self) -> f64 {

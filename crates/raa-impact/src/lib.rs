@@ -21,6 +21,7 @@
 #![forbid(unsafe_code)]
 
 pub mod balance;
+mod branch_free;
 pub mod data;
 pub mod diagnostics;
 pub mod did;

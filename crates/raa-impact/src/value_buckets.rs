@@ -179,8 +179,8 @@ pub(crate) fn count_true(flags: &[bool]) -> usize {
 
 /// Scatter rows `0..n` into each group's value buckets: `sizes`, when the caller knows them
 /// cheaply, the number of rows in each group (they must be exact; else they are counted);
-/// `group(i)` is row `i`'s group (0 or 1; `None` leaves it out), `value(i)` the finite number the buckets cut, `key(x)` the entry's key
-/// for that value. The buckets are monotone in the value, so a key that orders like the value
+/// `group(i)` is row `i`'s group (0 or 1; `None` leaves it out), `value(i)` the finite number
+/// the buckets cut, `key(x)` the entry's key for that value. The buckets are monotone in the value, so a key that orders like the value
 /// (or nearly: see the matching kernel's mending) leaves the buckets in order.
 ///
 /// One pass finds each group's range (on a sample of the rows when there are a million or more)
@@ -197,7 +197,6 @@ pub(crate) fn scatter_two_groups(
     value: impl Fn(usize) -> f64 + Sync,
     key: impl Fn(f64) -> u64 + Sync,
 ) -> [Bucketed; 2] {
-    let given = sizes;
     let chunks = n.div_ceil(SCAN);
     let range = |k: usize| k * SCAN..((k + 1) * SCAN).min(n);
     type Range3 = (f64, f64, usize);
@@ -219,15 +218,15 @@ pub(crate) fn scatter_two_groups(
                     r[g] = join(r[g], (x, x, 1));
                 }
             }
-            let mut sizes = [0usize; 2];
-            if given.is_none() {
+            let mut in_group = [0usize; 2];
+            if sizes.is_none() {
                 for i in range(k) {
                     if let Some(g) = group(i) {
-                        sizes[g] += 1;
+                        in_group[g] += 1;
                     }
                 }
             }
-            (r, sizes)
+            (r, in_group)
         })
         .reduce(
             || ([empty; 2], [0; 2]),
@@ -236,7 +235,7 @@ pub(crate) fn scatter_two_groups(
                 (r, [a.1[0] + b.1[0], a.1[1] + b.1[1]])
             },
         );
-    let sizes = given.unwrap_or(counted);
+    let sizes = sizes.unwrap_or(counted);
     let buckets = sampled.map(|(lo, hi, m)| Buckets::new(lo, hi, m * stride));
     let per = n.div_ceil(PARTS).max(1);
     let rows =

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::thin::GridEntry;
 pub use super::thin::ThinColumn;
+use crate::branch_free::all_values;
 use crate::float_order::{ordered_bits, KeyedRow};
 use crate::row_set::RowSet;
 use crate::value_buckets::{count_true, scatter_two_groups, sort_buckets};
@@ -74,9 +75,7 @@ impl SortedColumn {
             x.len() <= u32::MAX as usize,
             "a balance column of 2^32 rows or more"
         );
-        // A fold without a branch per value, at the speed of memory.
-        let finite = |c: &[f64]| c.iter().fold(true, |ok, v| ok & v.is_finite());
-        if !x.par_chunks(1 << 16).all(finite) {
+        if !all_values(x, f64::is_finite) {
             return Self::sorted_whole(x, treated);
         }
         let treated_rows = count_true(&treated[..x.len()]);

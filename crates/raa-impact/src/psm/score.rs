@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::input::MatchInput;
 use super::kernel::DistanceScale;
 use super::options::{Distance, MatchOptions};
+use crate::branch_free::all_values;
 use crate::glm::{fit_binomial, GlmFit, GlmOptions};
 use crate::inference::check;
 use crate::{Error, Result};
@@ -37,13 +38,8 @@ pub fn propensity(input: &MatchInput, options: &MatchOptions) -> Result<Score> {
 /// 2⁻⁵³, so `p / (1 − p)` stays finite; for the least positive `p` the ratio is still positive).
 pub fn check_supplied(ps: &[f64], n: usize) -> Result<()> {
     check::same_length("score", ps.len(), n)?;
-    // A fold without a branch per value (it runs at the speed of memory); the first bad row is
-    // only looked for when there is one.
-    let probability = |ok: bool, p: &f64| ok & (*p > 0.0) & (*p < 1.0);
-    match ps
-        .par_chunks(1 << 16)
-        .all(|c| c.iter().fold(true, probability))
-    {
+    // The first bad row is only looked for when there is one.
+    match all_values(ps, |p| (p > 0.0) & (p < 1.0)) {
         true => Ok(()),
         false => Err(invalid_score(ps)),
     }

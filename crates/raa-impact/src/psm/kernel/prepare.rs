@@ -1,7 +1,8 @@
 //! Validation, sorting of units by distance, and the split into independent blocks.
 
 use super::types::{DistanceScale, KernelInput, KernelOptions, Order};
-use crate::float_order::{ordered_bits, KeyedRow};
+use crate::branch_free::all_values;
+use crate::float_order::{gallop, ordered_bits, KeyedRow};
 use crate::value_buckets::{count_true, scatter_two_groups, sort_buckets};
 use crate::{Error, Result};
 use rand::seq::SliceRandom;
@@ -123,9 +124,7 @@ const SCAN: usize = 1 << 16;
 /// True when every distance (eligible or not) and every caliper covariate is finite: the fold
 /// has no branch, so it runs at the speed of memory.
 fn all_finite(input: &KernelInput) -> bool {
-    let finite =
-        |c: &[f64], scale: DistanceScale| c.iter().fold(true, |ok, v| ok & scale.finite(*v));
-    let column = |c: &[f64], scale: DistanceScale| c.par_chunks(SCAN).all(|c| finite(c, scale));
+    let column = |c: &[f64], scale: DistanceScale| all_values(c, |v| scale.finite(v));
     column(input.distance, input.scale)
         && input
             .covariate_calipers
@@ -336,7 +335,7 @@ fn one_block(cpairs: &[KeyedRow], tpairs: &[KeyedRow]) -> (Vec<Block>, Vec<u32>,
         .for_each(|(out, focal)| {
             let mut at = cpairs.partition_point(|e| e.key < focal[0].key);
             for (o, t) in out.iter_mut().zip(focal) {
-                at = gallop_to(cpairs, at, t.key);
+                at = gallop(cpairs, at, |e| e.key < t.key);
                 *o = at as u32;
             }
         });
@@ -348,23 +347,6 @@ fn one_block(cpairs: &[KeyedRow], tpairs: &[KeyedRow]) -> (Vec<Block>, Vec<u32>,
         empty_stratum: nc == 0,
     };
     (vec![block], tins, vec![0; nt])
-}
-
-/// The first position at or after `from` whose key is not below `key`, galloping from `from`
-/// (every entry before `from` has a smaller key).
-fn gallop_to(v: &[KeyedRow], from: usize, key: u64) -> usize {
-    let mut lo = from;
-    let mut step = 1;
-    while lo < v.len() && v[lo].key < key {
-        let probe = lo + step;
-        if probe >= v.len() || v[probe].key >= key {
-            let end = probe.min(v.len());
-            return lo + 1 + v[lo + 1..end].partition_point(|e| e.key < key);
-        }
-        lo = probe;
-        step *= 2;
-    }
-    lo
 }
 
 /// One piece's block starts (control, treated positions) and its treated units' insertion points.

@@ -2,7 +2,7 @@
 
 use super::prepare::{key_of, Block, Prepared};
 use super::types::{KernelInput, KernelOptions};
-use crate::float_order::{ordered_bits, KeyedRow};
+use crate::float_order::{gallop, ordered_bits, KeyedRow};
 
 /// Which control positions (local to a block) are still available.
 pub(crate) trait Avail {
@@ -128,17 +128,7 @@ impl Avail for AvailBits {
 /// One past the last position of the run of equal bits containing `x` (galloping).
 fn run_end(block: &[KeyedRow], x: usize) -> usize {
     let bits = block[x].key;
-    let mut step = 1;
-    let mut lo = x; // block[lo] has `bits`
-    loop {
-        let probe = lo + step;
-        if probe >= block.len() || block[probe].key > bits {
-            let end = probe.min(block.len());
-            return lo + 1 + block[lo + 1..end].partition_point(|e| e.key <= bits);
-        }
-        lo = probe;
-        step *= 2;
-    }
+    gallop(block, x, |e| e.key <= bits)
 }
 
 /// Read-only context of a block search.
